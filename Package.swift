@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+// Steward: an init-style multi-process supervisor. No third-party packages: the toolchain and the
+// OS's C libraries only.
+import PackageDescription
+
+let package = Package(
+    name: "Steward",
+    platforms: [.macOS(.v15)],
+    products: [
+        // The core lifecycle library an application's `main` uses.
+        .library(name: "StewardCore", targets: ["StewardCore"]),
+        // Test kit for users of StewardCore: a manual clock and an event-trace recorder.
+        .library(name: "StewardTesting", targets: ["StewardTesting"]),
+        .executable(name: "lifecycle-demo", targets: ["LifecycleDemo"]),
+    ],
+    targets: [
+        // Thin C shims for what Swift cannot call safely (signal handlers, variadic prctl).
+        .target(name: "CStewardSystem"),
+        .target(
+            name: "StewardCore",
+            dependencies: ["CStewardSystem"]
+        ),
+        .target(
+            name: "StewardTesting",
+            dependencies: ["StewardCore"]
+        ),
+        .executableTarget(
+            name: "LifecycleDemo",
+            dependencies: ["StewardCore"],
+            path: "Examples/LifecycleDemo"
+        ),
+        // A child program the signal tests start and signal for real.
+        .executableTarget(
+            name: "steward-lifecycle-fixture",
+            dependencies: ["StewardCore"],
+            path: "Tests/Fixtures/LifecycleFixture"
+        ),
+        .testTarget(
+            name: "StewardCoreTests",
+            dependencies: ["StewardCore", "StewardTesting", "CStewardSystem", "steward-lifecycle-fixture"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

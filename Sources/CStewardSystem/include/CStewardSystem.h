@@ -1,0 +1,32 @@
+#ifndef C_STEWARD_SYSTEM_H
+#define C_STEWARD_SYSTEM_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+/// Creates the self-pipe that signal handlers write to. Both ends are close-on-exec and non-blocking
+/// (a full pipe drops the byte rather than blocking inside a handler).
+/// Returns the read end, or -1 with errno set. Idempotent: later calls return the same read end.
+int steward_signal_pipe_open(void);
+
+/// Installs a handler for `signo` that writes the signal number (one byte) to the self-pipe.
+/// SA_RESTART is set so that interrupted syscalls elsewhere in the process resume.
+/// Returns 0, or -1 with errno set.
+int steward_signal_catch(int signo);
+
+/// Restores the default disposition of `signo`. Returns 0, or -1 with errno set.
+int steward_signal_default(int signo);
+
+/// Unblocks `signo` in the calling thread (signals must be deliverable to reach the handler).
+int steward_signal_unblock(int signo);
+
+/// `prctl(PR_SET_CHILD_SUBREAPER, on)`. Returns 0, or -1 with errno set (ENOSYS off Linux).
+int steward_set_child_subreaper(int on);
+
+/// `prctl(PR_SET_PDEATHSIG, signo)`. Returns 0, or -1 with errno set (ENOSYS off Linux).
+int steward_set_parent_death_signal(int signo);
+
+/// `pipe2(fds, O_CLOEXEC)`: a pipe whose ends are not inherited by exec'd children.
+int steward_pipe_cloexec(int fds[2]);
+
+#endif

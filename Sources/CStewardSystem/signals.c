@@ -1,0 +1,69 @@
+// Signal delivery through a self-pipe. The handler does one async-signal-safe thing: write(2) one
+// byte. A Swift thread blocked in read(2) on the other end turns bytes into events, so nothing polls.
+#define _GNU_SOURCE
+#include "CStewardSystem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+static int signal_pipe[2] = {-1, -1};
+static pthread_mutex_t pipe_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void steward_signal_handler(int signo) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signo;
+    ssize_t ignored = write(signal_pipe[1], &byte, 1);
+    (void)ignored;
+    errno = saved;
+}
+
+int steward_signal_pipe_open(void) {
+    pthread_mutex_lock(&pipe_lock);
+    if (signal_pipe[0] < 0) {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) {
+            int saved = errno;
+            pthread_mutex_unlock(&pipe_lock);
+            errno = saved;
+            return -1;
+        }
+        // Both ends non-blocking: the handler must never block, and the reader is event-driven.
+        fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+        fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+        signal_pipe[0] = fds[0];
+        signal_pipe[1] = fds[1];
+    }
+    int fd = signal_pipe[0];
+    pthread_mutex_unlock(&pipe_lock);
+    return fd;
+}
+
+int steward_signal_catch(int signo) {
+    if (steward_signal_pipe_open() < 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = steward_signal_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return sigaction(signo, &action, NULL);
+}
+
+int steward_signal_default(int signo) {
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signo, &action, NULL);
+}
+
+int steward_signal_unblock(int signo) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    int rc = pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    if (rc != 0) { errno = rc; return -1; }
+    return 0;
+}
