@@ -1,0 +1,31 @@
+import Synchronization
+
+/// Resumes one waiter after `count` calls to ``tick()``. Used to learn that every `run` task of a
+/// group has begun without a latch per task.
+final class Countdown: Sendable {
+    private let state: Mutex<(remaining: Int, waiter: CheckedContinuation<Void, Never>?)>
+
+    init(_ count: Int) { state = Mutex((count, nil)) }
+
+    func tick() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.remaining -= 1
+            guard s.remaining == 0 else { return nil }
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns once the count reached zero (at once if it already has).
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if s.remaining <= 0 { return true }
+                s.waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+}

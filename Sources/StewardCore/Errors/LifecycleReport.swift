@@ -1,0 +1,68 @@
+/// Why the runner began to shut down.
+public struct ShutdownCause: Sendable, Hashable, CustomStringConvertible {
+    private enum Value: Hashable { case signal(Int32), request, failure, completed }
+    private let value: Value
+
+    /// A termination signal was received (the first of the graceful set).
+    public static func signal(_ number: Int32) -> ShutdownCause { ShutdownCause(value: .signal(number)) }
+    /// ``Lifecycle/requestShutdown()`` was called.
+    public static let request = ShutdownCause(value: .request)
+    /// A component failed (startup failure, or a critical runnable failed for good).
+    public static let failure = ShutdownCause(value: .failure)
+    /// Every runnable finished on its own (early exit) or there were none.
+    public static let completed = ShutdownCause(value: .completed)
+
+    /// The signal number, when the cause is a signal.
+    public var signal: Int32? { if case .signal(let number) = value { number } else { nil } }
+
+    public var description: String {
+        switch value {
+        case .signal(let number): "signal \(SignalName.name(of: number))"
+        case .request: "shutdown requested"
+        case .failure: "component failure"
+        case .completed: "all runnables finished"
+        }
+    }
+}
+
+/// The outcome of ``Lifecycle/run()``: every error, and the exit code to use.
+///
+/// Exit codes:
+/// | situation | code |
+/// |---|---|
+/// | clean run and clean unwind (whatever triggered shutdown, including SIGTERM) | 0 |
+/// | any error, shutdown not caused by a signal | 1 |
+/// | any error, shutdown caused by signal n (e.g. SIGTERM, stop timed out) | 128 + n (143) |
+public struct LifecycleReport: Sendable, CustomStringConvertible {
+    /// Every error collected, in the order they happened.
+    public var errors: [LifecycleError]
+    /// What started the shutdown (`nil` only if the runner never got that far).
+    public var cause: ShutdownCause?
+    /// Components still running when the runner returned (abandoned after timeouts or the deadline).
+    public var abandoned: [String]
+
+    /// Creates a report.
+    public init(errors: [LifecycleError], cause: ShutdownCause?, abandoned: [String]) {
+        self.errors = errors
+        self.cause = cause
+        self.abandoned = abandoned
+    }
+
+    /// Whether the run and the unwind produced no error.
+    public var isClean: Bool { errors.isEmpty }
+
+    /// The process exit code, per the table above.
+    public var exitCode: Int32 {
+        if isClean { return 0 }
+        if let signal = cause?.signal { return 128 + signal }
+        return 1
+    }
+
+    public var description: String {
+        var lines = ["lifecycle \(isClean ? "ended cleanly" : "ended with \(errors.count) error(s)")"
+            + (cause.map { " after \($0)" } ?? "") + ", exit code \(exitCode)"]
+        lines += errors.map { "  - \($0)" }
+        if !abandoned.isEmpty { lines.append("  abandoned: \(abandoned.joined(separator: ", "))") }
+        return lines.joined(separator: "\n")
+    }
+}

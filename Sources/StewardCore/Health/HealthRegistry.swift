@@ -1,0 +1,136 @@
+import Synchronization
+
+/// The application's one health registry, shared by the runner and every component.
+///
+/// Rules:
+/// - A key is registered once (a second registration throws ``HealthError/Code/duplicate``) and
+///   starts **unhealthy**.
+/// - ``update(_:healthy:reason:)`` flips a registered key; updating an unknown key throws.
+/// - ``isReady`` is the conjunction over every registered key (an empty registry is ready).
+/// - Waiting for keys is event-driven: ``waitUntilHealthy(_:)`` resumes on the update that makes
+///   the last of them healthy.
+public final class HealthRegistry: Sendable {
+    private struct Waiter {
+        var pending: Set<HealthKey>
+        var continuation: CheckedContinuation<Void, Never>?
+    }
+
+    private struct State {
+        var statuses: [HealthKey: HealthStatus] = [:]
+        var order: [HealthKey] = []
+        var unhealthyCount = 0
+        var waiters: [UInt64: Waiter] = [:]
+        var waitersByKey: [HealthKey: Set<UInt64>] = [:]
+        var observers: [UInt64: @Sendable (HealthStatus) -> Void] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty registry.
+    public init() {}
+
+    /// Registers `key`, unhealthy, optionally owned by a component (for per-component views).
+    /// - Throws: ``HealthError/Code/duplicate`` if the key exists.
+    public func register(_ key: HealthKey, owner: String? = nil, reason: String? = "not yet reported") throws(HealthError) {
+        let added = state.withLock { s -> Bool in
+            guard s.statuses[key] == nil else { return false }
+            s.statuses[key] = HealthStatus(key: key, owner: owner, isHealthy: false, reason: reason)
+            s.order.append(key)
+            s.unhealthyCount += 1
+            return true
+        }
+        guard added else { throw HealthError(code: .duplicate, key: key) }
+    }
+
+    /// Sets the health of a registered key. A no-op (no notification) if nothing changed.
+    /// - Throws: ``HealthError/Code/unknown`` if the key was never registered.
+    public func update(_ key: HealthKey, healthy: Bool, reason: String? = nil) throws(HealthError) {
+        let effect = state.withLock { s -> (HealthStatus?, [CheckedContinuation<Void, Never>], [@Sendable (HealthStatus) -> Void])? in
+            guard var status = s.statuses[key] else { return nil }
+            let reason = healthy ? reason : (reason ?? "unhealthy")
+            guard status.isHealthy != healthy || status.reason != reason else { return (nil, [], []) }
+            if status.isHealthy != healthy { s.unhealthyCount += healthy ? -1 : 1 }
+            status.isHealthy = healthy
+            status.reason = reason
+            s.statuses[key] = status
+            var resumed: [CheckedContinuation<Void, Never>] = []
+            if healthy, let ids = s.waitersByKey[key] {
+                for id in ids {
+                    s.waiters[id]?.pending.remove(key)
+                    if s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) {
+                        s.waitersByKey[key]?.remove(id)
+                        if let continuation = waiter.continuation { resumed.append(continuation) }
+                    }
+                }
+            }
+            return (status, resumed, Array(s.observers.values))
+        }
+        guard let effect else { throw HealthError(code: .unknown, key: key) }
+        for continuation in effect.1 { continuation.resume() }
+        if let status = effect.0 { for observer in effect.2 { observer(status) } }
+    }
+
+    /// Whether every registered key is healthy.
+    public var isReady: Bool { state.withLock { $0.unhealthyCount == 0 } }
+
+    /// The status of one key, or `nil` if it is not registered.
+    public func status(of key: HealthKey) -> HealthStatus? { state.withLock { $0.statuses[key] } }
+
+    /// Every registered key's status, in registration order.
+    public var statuses: [HealthStatus] { state.withLock { s in s.order.compactMap { s.statuses[$0] } } }
+
+    /// The statuses of the keys owned by `owner`, in registration order.
+    public func statuses(owner: String) -> [HealthStatus] { statuses.filter { $0.owner == owner } }
+
+    /// Whether every key owned by `owner` is healthy (`true` when it owns none).
+    public func isHealthy(owner: String) -> Bool { statuses(owner: owner).allSatisfy(\.isHealthy) }
+
+    /// Returns once every key in `keys` is healthy at the same time, or when the task is cancelled.
+    /// Unregistered keys never become healthy, so waiting on one lasts until cancellation.
+    public func waitUntilHealthy(_ keys: some Sequence<HealthKey>) async {
+        let keys = Set(keys)
+        let id: UInt64? = state.withLock { s in
+            let pending = keys.filter { s.statuses[$0]?.isHealthy != true }
+            guard !pending.isEmpty else { return nil }
+            s.nextID += 1
+            s.waiters[s.nextID] = Waiter(pending: pending, continuation: nil)
+            for key in pending { s.waitersByKey[key, default: []].insert(s.nextID) }
+            return s.nextID
+        }
+        guard let id else { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    guard s.waiters[id] != nil, !Task.isCancelled else { return true }
+                    s.waiters[id]?.continuation = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let continuation = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                guard let waiter = s.waiters.removeValue(forKey: id) else { return nil }
+                for key in waiter.pending { s.waitersByKey[key]?.remove(id) }
+                return waiter.continuation
+            }
+            continuation?.resume()
+        }
+    }
+
+    /// Calls `handler` after every change of any key (on the thread that made the change).
+    /// Returns a token for ``removeObserver(_:)``.
+    @discardableResult
+    public func observe(_ handler: @escaping @Sendable (HealthStatus) -> Void) -> UInt64 {
+        state.withLock { s in
+            s.nextID += 1
+            s.observers[s.nextID] = handler
+            return s.nextID
+        }
+    }
+
+    /// Stops calling an observer; a no-op for an unknown token.
+    public func removeObserver(_ token: UInt64) {
+        _ = state.withLock { $0.observers.removeValue(forKey: token) }
+    }
+}

@@ -1,0 +1,187 @@
+import Synchronization
+
+/// Runs one lifecycle: startup by priority group, supervision, unwind. See `Lifecycle` for the
+/// public contract; the phases live in extensions (`Startup`, `Supervision`, `Unwind`).
+final class Engine: Sendable {
+    struct ConfigLoad: Sendable {
+        let title: String
+        let load: @Sendable (ServiceContainer) -> [LifecycleError]
+    }
+
+    let runtimes: [ComponentRuntime]
+    /// Indices into `runtimes`, grouped by priority, ascending.
+    let groups: [(priority: Int, members: [Int])]
+    let configs: [ConfigLoad]
+    let options: LifecycleOptions
+    let clock: RunnerClock
+    let health: HealthRegistry
+    let services: ServiceContainer
+    let bus = EventBus()
+    let logger: Logger
+
+    /// Fires on the first shutdown request (signal, API, failure, completion).
+    let shutdown = Latch()
+    /// Fires when shutdown is forced (second signal or deadline): stop/shutdown waits end at once.
+    let forced = Latch()
+    /// Fires when the global deadline passes: the runner stops waiting for anything.
+    let gaveUp = Latch()
+
+    struct State {
+        var errors: [LifecycleError] = []
+        var cause: ShutdownCause?
+        var started = false
+        var startupComplete = false
+        var activeRunnables = 0
+        var deadlineTask: Task<Void, Never>?
+        var signalTask: Task<Void, Never>?
+        var signalCount = 0
+    }
+
+    let state = Mutex(State())
+
+    init(runtimes: [ComponentRuntime], configs: [ConfigLoad], options: LifecycleOptions, health: HealthRegistry,
+         services: ServiceContainer) {
+        self.runtimes = runtimes
+        self.configs = configs
+        self.options = options
+        self.clock = Self.makeClock(options.clock)
+        self.health = health
+        self.services = services
+        self.logger = options.logger
+        var byPriority: [Int: [Int]] = [:]
+        for (index, runtime) in runtimes.enumerated() { byPriority[runtime.options.priority, default: []].append(index) }
+        groups = byPriority.keys.sorted().map { ($0, byPriority[$0]!) }
+    }
+
+    private static func makeClock<C: Clock<Duration>>(_ clock: C) -> RunnerClock { RunnerClock(clock) }
+
+    // MARK: Entry point
+
+    func run() async -> LifecycleReport {
+        let alreadyStarted = state.withLock { s in defer { s.started = true }; return s.started }
+        if alreadyStarted {
+            return LifecycleReport(errors: [LifecycleError(component: "lifecycle", phase: .run, kind: .failed,
+                                                           underlying: LifecycleUsageError.alreadyRun)],
+                                   cause: nil, abandoned: [])
+        }
+        startSignalHandling()
+        let finished = Latch()
+        let main = Task {
+            await self.startup()
+            await self.superviseUntilShutdown()
+            await self.unwind()
+            finished.fire()
+        }
+        await Self.first(finished, gaveUp)
+        if !finished.isFired {
+            main.cancel()
+        }
+        return finish()
+    }
+
+    /// Waits until either latch fires.
+    static func first(_ a: Latch, _ b: Latch) async {
+        let either = Latch()
+        let ta = a.observe { either.fire() }
+        let tb = b.observe { either.fire() }
+        await either.wait()
+        a.removeObserver(ta)
+        b.removeObserver(tb)
+    }
+
+    private func finish() -> LifecycleReport {
+        let (signalTask, deadlineTask) = state.withLock { ($0.signalTask, $0.deadlineTask) }
+        signalTask?.cancel()
+        deadlineTask?.cancel()
+        var abandoned: [String] = []
+        if gaveUp.isFired {
+            abandoned = runtimes.filter { runtime in
+                runtime.state.withLock { s in
+                    (s.runEnded.map { !$0.isFired } ?? false) || s.status == .initializing
+                        || (s.initialized && s.status != .finalized && s.status != .failedInit)
+                }
+            }.map(\.name)
+            record(LifecycleError(component: "lifecycle", phase: .shutdown, kind: .deadline, limit: options.shutdownDeadline,
+                                  detail: abandoned.isEmpty ? nil : "still running: \(abandoned.joined(separator: ", "))"))
+        } else {
+            abandoned = runtimes.filter { runtime in
+                runtime.state.withLock { s in s.runEnded.map { !$0.isFired } ?? false }
+            }.map(\.name)
+        }
+        let report = state.withLock { LifecycleReport(errors: $0.errors, cause: $0.cause, abandoned: abandoned) }
+        milestone(.finished)
+        if report.isClean {
+            logger.info("lifecycle finished cleanly", metadata: ["exit_code": "\(report.exitCode)"])
+        } else {
+            logger.error("lifecycle finished with errors", metadata: ["exit_code": "\(report.exitCode)", "errors": "\(report.errors.count)"])
+        }
+        bus.finish()
+        return report
+    }
+
+    // MARK: Shutdown requests
+
+    /// Starts the unwind (once). Makes the readiness key unhealthy before anything is stopped.
+    func requestShutdown(_ cause: ShutdownCause) {
+        guard shutdown.fire() else { return }
+        let start = clock.now
+        state.withLock { $0.cause = cause }
+        if let key = options.readinessKey { try? health.update(key, healthy: false, reason: "shutting down") }
+        bus.emit(LifecycleEvent(milestone: .shutdown, time: start, cause: cause))
+        logger.notice("shutting down", metadata: ["cause": cause.description])
+        if let deadline = options.shutdownDeadline {
+            let task = Task {
+                do { try await self.clock.sleep(until: start + deadline) } catch { return }
+                self.logger.error("shutdown deadline passed; giving up", metadata: ["deadline": deadline.compactDescription])
+                self.force()
+                self.gaveUp.fire()
+            }
+            state.withLock { $0.deadlineTask = task }
+        }
+    }
+
+    /// Forces the shutdown: every run task is cancelled and stop/shutdown waits end at once.
+    func force() {
+        requestShutdown(.request)
+        guard forced.fire() else { return }
+        milestone(.forced)
+        logger.warning("forcing shutdown: cancelling every task")
+        for runtime in runtimes {
+            let (run, backoff) = runtime.state.withLock { ($0.runTask, $0.backoffTask) }
+            run?.cancel()
+            backoff?.cancel()
+        }
+    }
+
+    // MARK: Recording
+
+    func record(_ error: LifecycleError) {
+        state.withLock { $0.errors.append(error) }
+    }
+
+    func emit(_ runtime: ComponentRuntime, _ phase: LifecyclePhase, _ outcome: LifecycleEvent.Outcome,
+              error: LifecycleError? = nil, attempt: Int? = nil, delay: Duration? = nil) {
+        if let error {
+            record(error)
+            runtime.state.withLock { $0.lastError = error.description }
+            runtime.logger.error("\(error)", metadata: ["phase": phase.description, "outcome": outcome.description])
+        } else {
+            runtime.logger.debug("\(phase) \(outcome)", metadata: ["phase": phase.description])
+        }
+        bus.emit(LifecycleEvent(component: runtime.name, phase: phase, outcome: outcome, time: clock.now, error: error,
+                                attempt: attempt, delay: delay))
+    }
+
+    func milestone(_ milestone: LifecycleEvent.Milestone) {
+        logger.info("\(milestone)")
+        bus.emit(LifecycleEvent(milestone: milestone, time: clock.now))
+    }
+}
+
+/// Misuse of the lifecycle API.
+public struct LifecycleUsageError: Error, Sendable, CustomStringConvertible {
+    private let message: String
+    /// ``Lifecycle/run()`` was called a second time.
+    public static let alreadyRun = LifecycleUsageError(message: "run() was already called on this lifecycle")
+    public var description: String { message }
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A built application: its components, services and health, ready to ``run()`` once.
+///
+/// ```swift
+/// var builder = LifecycleBuilder()
+/// builder.addConfig(AppConfig.self, prefix: "APP", key: .appConfig)
+/// builder.add(Database(), name: "db", options: .init(priority: 0))
+/// builder.add(WebServer(), name: "web", options: .init(priority: 1, healthKeys: ["web"]))
+/// let lifecycle = try builder.build()
+/// let report = await lifecycle.run()
+/// exit(report.exitCode)
+/// ```
+public final class Lifecycle: Sendable {
+    let engine: Engine
+    let helpSections: [ConfigHelp.Section]
+
+    init(engine: Engine, helpSections: [ConfigHelp.Section]) {
+        self.engine = engine
+        self.helpSections = helpSections
+    }
+
+    /// The application's single health registry.
+    public var health: HealthRegistry { engine.health }
+
+    /// The root service container.
+    public var services: ServiceContainer { engine.services }
+
+    /// A stream of every lifecycle event from now on; it finishes when ``run()`` returns.
+    /// Default buffering keeps every event (a slow consumer costs memory, never events).
+    public func events(bufferingPolicy: AsyncStream<LifecycleEvent>.Continuation.BufferingPolicy = .unbounded)
+        -> AsyncStream<LifecycleEvent> {
+        engine.bus.subscribe(bufferingPolicy: bufferingPolicy)
+    }
+
+    /// Runs startup, supervision and unwind; returns when the unwind is done or the shutdown
+    /// deadline passed. May be called once; a second call returns a failed report at once.
+    public func run() async -> LifecycleReport { await engine.run() }
+
+    /// Asks for a graceful shutdown, as the first SIGTERM would. A no-op once shutdown began.
+    public func requestShutdown() { engine.requestShutdown(.request) }
+
+    /// Forces the shutdown, as a second SIGTERM would: every task is cancelled and stop/shutdown
+    /// waits end at once (finalizers still run within their timeouts).
+    public func forceShutdown() { engine.force() }
+
+    /// Whether shutdown has begun.
+    public var isShuttingDown: Bool { engine.shutdown.isFired }
+
+    /// A snapshot of every component, in registration order.
+    public var components: [ComponentSnapshot] { engine.runtimes.map { $0.snapshot() } }
+
+    /// The `--help` text: every config field of every registered config type.
+    public var helpText: String { ConfigHelp.render(helpSections) }
+
+    /// The whole of an application's `main`: prints ``helpText`` and exits 0 when the arguments
+    /// contain `--help` or `-h`; otherwise runs, logs the report and exits with its exit code.
+    public func runMain(arguments: [String] = CommandLine.arguments) async -> Never {
+        if arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+            print(helpText)
+            exit(0)
+        }
+        let report = await run()
+        if !report.isClean { engine.logger.error("\(report)") }
+        exit(report.exitCode)
+    }
+}

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// First shutdown signal: graceful. Second: forced. Third: exit at once with 128 + n.
+extension Engine {
+    func startSignalHandling() {
+        let policy = options.signals
+        guard !policy.shutdownSignals.isEmpty else { return }
+        let stream: AsyncStream<Int32>
+        do {
+            stream = try SignalListener.shared.signals(policy.shutdownSignals)
+        } catch {
+            logger.error("signal handling unavailable", metadata: ["error": "\(error)"])
+            return
+        }
+        let task = Task {
+            for await number in stream {
+                let count = self.state.withLock { s in
+                    s.signalCount += 1
+                    return s.signalCount
+                }
+                self.handleSignal(number, count: count, escalates: policy.escalates)
+            }
+        }
+        state.withLock { $0.signalTask = task }
+    }
+
+    func handleSignal(_ number: Int32, count: Int, escalates: Bool) {
+        let name = SignalName.name(of: number)
+        switch count {
+        case 1:
+            logger.notice("received \(name): shutting down gracefully"
+                + (escalates ? " (send it again to force, a third time to exit at once)" : ""))
+            requestShutdown(.signal(number))
+        case 2 where escalates:
+            logger.warning("received \(name) again: forcing shutdown")
+            force()
+        case 3... where escalates:
+            logger.critical("received \(name) a third time: exiting now", metadata: ["exit_code": "\(128 + number)"])
+            exit(128 + number)
+        default:
+            logger.info("received \(name): shutdown already in progress")
+        }
+    }
+}

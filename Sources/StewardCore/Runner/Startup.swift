@@ -1,0 +1,151 @@
+/// Startup: config, then per priority group (ascending) inject all, init all concurrently, start
+/// every `run`, wait for the group's health. Any shutdown request aborts the rest at once.
+extension Engine {
+    func startup() async {
+        if let key = options.readinessKey {
+            try? health.register(key, owner: nil, reason: "starting")
+        }
+        guard loadConfigs() else { requestShutdown(.failure); return }
+
+        for (priority, members) in groups {
+            if shutdown.isFired { return }
+            milestone(.groupStarting(priority))
+            guard await injectGroup(members), !shutdown.isFired else { return }
+            guard await initializeGroup(members), !shutdown.isFired else { return }
+            let runnables = members.filter { runtimes[$0].runnable != nil }
+            let begun = Countdown(runnables.count)
+            for index in runnables { launchRun(runtimes[index], onBegin: begun.tick) }
+            await begun.wait()
+            guard await awaitGroupHealthy(members) else { return }
+            milestone(.groupReady(priority))
+        }
+        guard !shutdown.isFired else { return }
+        if let key = options.readinessKey { try? health.update(key, healthy: true) }
+        state.withLock { $0.startupComplete = true }
+        milestone(.ready)
+        checkAllRunnablesDone()
+    }
+
+    /// Loads every registered config type; all errors of all types are reported together.
+    private func loadConfigs() -> Bool {
+        var ok = true
+        for config in configs {
+            let errors = config.load(services)
+            for error in errors {
+                record(error)
+                logger.error("\(error)", metadata: ["phase": "config"])
+            }
+            if !errors.isEmpty { ok = false }
+        }
+        return ok
+    }
+
+    private func injectGroup(_ members: [Int]) async -> Bool {
+        await forEachConcurrently(members) { runtime in
+            self.emit(runtime, .inject, .started)
+            let (outcome, _) = await bounded(deadline: nil, clock: self.clock, abortOn: [self.shutdown]) {
+                if let overlay = runtime.options.overlay { try overlay(runtime.services) }
+                try await runtime.component.inject(runtime.services)
+            }
+            switch outcome {
+            case .completed(.success):
+                runtime.state.withLock { $0.status = .injected }
+                self.emit(runtime, .inject, .succeeded)
+                return true
+            case .completed(.failure(let error)):
+                runtime.state.withLock { $0.status = .failedInit }
+                self.emit(runtime, .inject, .failed, error: LifecycleError(component: runtime.name, phase: .inject, kind: .failed, underlying: error))
+                return false
+            case .timedOut, .aborted:
+                runtime.state.withLock { $0.status = .failedInit }
+                self.emit(runtime, .inject, .cancelled)
+                return false
+            }
+        } onFailure: {
+            self.requestShutdown(.failure)
+        }
+    }
+
+    private func initializeGroup(_ members: [Int]) async -> Bool {
+        await forEachConcurrently(members) { runtime in
+            runtime.state.withLock { $0.status = .initializing }
+            self.emit(runtime, .initialize, .started)
+            let deadline = self.clock.deadline(after: runtime.options.initTimeout)
+            let context = runtime.context(health: self.health)
+            let (outcome, _) = await bounded(deadline: deadline, clock: self.clock, abortOn: [self.shutdown]) {
+                try await runtime.component.initialize(context)
+            }
+            switch outcome {
+            case .completed(.success):
+                runtime.state.withLock { $0.status = .initialized; $0.initialized = true }
+                self.emit(runtime, .initialize, .succeeded)
+                return true
+            case .completed(.failure(let error)):
+                runtime.state.withLock { $0.status = .failedInit }
+                self.emit(runtime, .initialize, .failed,
+                          error: LifecycleError(component: runtime.name, phase: .initialize, kind: .failed, underlying: error))
+                return false
+            case .timedOut:
+                runtime.state.withLock { $0.status = .failedInit }
+                self.emit(runtime, .initialize, .timedOut,
+                          error: LifecycleError(component: runtime.name, phase: .initialize, kind: .timeout, limit: runtime.options.initTimeout))
+                return false
+            case .aborted:
+                runtime.state.withLock { $0.status = .failedInit }
+                self.emit(runtime, .initialize, .cancelled)
+                return false
+            }
+        } onFailure: {
+            self.requestShutdown(.failure)
+        }
+    }
+
+    /// Waits until every runnable of the group has all its health keys healthy, each bounded by its
+    /// startup timeout measured from its first `run` start. Returns `false` if startup must stop.
+    private func awaitGroupHealthy(_ members: [Int]) async -> Bool {
+        let waiting = members.filter { runtimes[$0].runnable != nil && !runtimes[$0].options.healthKeys.isEmpty }
+        guard !waiting.isEmpty else { return !shutdown.isFired }
+        let ok = await forEachConcurrently(waiting) { runtime in
+            let startedAt = runtime.state.withLock { $0.runStartedAt } ?? self.clock.now
+            let deadline = runtime.options.startupTimeout.map { startedAt + $0 }
+            self.emit(runtime, .ready, .started)
+            let keys = runtime.options.healthKeys
+            let (outcome, _) = await bounded(deadline: deadline, clock: self.clock, abortOn: [self.shutdown]) {
+                await self.health.waitUntilHealthy(keys)
+            }
+            switch outcome {
+            case .completed:
+                self.emit(runtime, .ready, .succeeded)
+                return true
+            case .timedOut:
+                self.emit(runtime, .ready, .timedOut,
+                          error: LifecycleError(component: runtime.name, phase: .ready, kind: .notHealthy, limit: runtime.options.startupTimeout))
+                return false
+            case .aborted:
+                self.emit(runtime, .ready, .cancelled)
+                return false
+            }
+        } onFailure: {
+            self.requestShutdown(.failure)
+        }
+        return ok && !shutdown.isFired
+    }
+
+    /// Runs `body` for every member concurrently; calls `onFailure` as soon as one returns `false`
+    /// (so siblings are aborted without waiting for the slowest), and returns whether all succeeded.
+    func forEachConcurrently(_ members: [Int], _ body: @escaping @Sendable (ComponentRuntime) async -> Bool,
+                             onFailure: @escaping @Sendable () -> Void) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            for index in members {
+                let runtime = runtimes[index]
+                group.addTask { await body(runtime) }
+            }
+            var allSucceeded = true
+            for await succeeded in group where !succeeded {
+                if allSucceeded { onFailure() }
+                allSucceeded = false
+            }
+            return allSucceeded
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// The unwind: groups in descending priority (stop concurrently within a group, then wait for each
+/// `run` to return, cancelling past the shutdown timeout), then `finalize` in reverse priority.
+/// Errors never abort it; they are collected.
+extension Engine {
+    func unwind() async {
+        for (_, members) in groups.reversed() {
+            let stoppable = members.filter { runtimes[$0].runnable != nil }
+            guard !stoppable.isEmpty else { continue }
+            _ = await forEachConcurrently(stoppable) { runtime in
+                await self.stopRunnable(runtime)
+                return true
+            } onFailure: {}
+        }
+        for (_, members) in groups.reversed() {
+            let initialized = members.filter { runtimes[$0].state.withLock { $0.initialized } }
+            guard !initialized.isEmpty else { continue }
+            _ = await forEachConcurrently(initialized) { runtime in
+                await self.finalizeComponent(runtime)
+                return true
+            } onFailure: {}
+        }
+    }
+
+    private func stopRunnable(_ runtime: ComponentRuntime) async {
+        let (status, ended, backoff, attempt) = runtime.state.withLock { s in
+            s.stopRequested = true
+            if s.status == .running { s.status = .stopping }
+            if s.status == .backingOff { s.status = .stopped }
+            return (s.status, s.runEnded, s.backoffTask, s.attempt)
+        }
+        runtime.stopLatch.fire()
+        backoff?.cancel()
+        guard status == .stopping, let ended, !ended.isFired else { return }
+
+        // 1. stop(), bounded by the stop timeout; a forced shutdown skips the wait.
+        emit(runtime, .stop, .started, attempt: attempt)
+        let context = runtime.context(health: health, attempt: attempt)
+        let runnable = runtime.runnable!
+        let (stopOutcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.stopTimeout), clock: clock,
+                                             abortOn: [forced]) {
+            try await runnable.stop(context)
+        }
+        switch stopOutcome {
+        case .completed(.success):
+            emit(runtime, .stop, .succeeded)
+        case .completed(.failure(let error)):
+            emit(runtime, .stop, .failed, error: LifecycleError(component: runtime.name, phase: .stop, kind: .failed, underlying: error))
+        case .timedOut:
+            emit(runtime, .stop, .timedOut,
+                 error: LifecycleError(component: runtime.name, phase: .stop, kind: .timeout, limit: runtime.options.stopTimeout))
+        case .aborted:
+            // Forced: the stop was cut short, so the unwind is not clean.
+            emit(runtime, .stop, .cancelled, error: LifecycleError(component: runtime.name, phase: .stop, kind: .cancelled))
+        }
+
+        // 2. Wait for run to return, bounded by the shutdown timeout (from now: stop is done).
+        emit(runtime, .shutdown, .started)
+        let (waitOutcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.shutdownTimeout), clock: clock,
+                                             abortOn: [forced]) {
+            await ended.wait()
+        }
+        if case .completed = waitOutcome {
+            emit(runtime, .shutdown, .succeeded)
+            return
+        }
+
+        // 3. Past the limit (or forced): cancel the task and give it a short grace to return.
+        runtime.state.withLock { $0.runTask }?.cancel()
+        let (graceOutcome, _) = await bounded(deadline: clock.deadline(after: options.cancellationGrace), clock: clock,
+                                              abortOn: [gaveUp]) {
+            await ended.wait()
+        }
+        let returned: Bool = if case .completed = graceOutcome { true } else { false }
+        if case .aborted = waitOutcome, returned {
+            // Forced by the user: cancelled as asked, and it returned.
+            emit(runtime, .shutdown, .cancelled)
+            return
+        }
+        let error = LifecycleError(component: runtime.name, phase: .shutdown, kind: .notShutDown, limit: runtime.options.shutdownTimeout,
+                                   detail: returned ? "returned after cancellation" : "abandoned: still running after cancellation")
+        emit(runtime, .shutdown, .timedOut, error: error)
+    }
+
+    private func finalizeComponent(_ runtime: ComponentRuntime) async {
+        emit(runtime, .finalize, .started)
+        let context = runtime.context(health: health)
+        let component = runtime.component
+        let (outcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.finalizeTimeout), clock: clock,
+                                         abortOn: [gaveUp]) {
+            try await component.finalize(context)
+        }
+        switch outcome {
+        case .completed(.success):
+            runtime.state.withLock { $0.status = .finalized }
+            emit(runtime, .finalize, .succeeded)
+        case .completed(.failure(let error)):
+            runtime.state.withLock { $0.status = .finalized }
+            emit(runtime, .finalize, .failed, error: LifecycleError(component: runtime.name, phase: .finalize, kind: .failed, underlying: error))
+        case .timedOut:
+            runtime.state.withLock { $0.status = .finalized }
+            emit(runtime, .finalize, .timedOut,
+                 error: LifecycleError(component: runtime.name, phase: .finalize, kind: .timeout, limit: runtime.options.finalizeTimeout))
+        case .aborted:
+            emit(runtime, .finalize, .cancelled)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import CStewardSystem
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Process-wide signal delivery as async streams, without polling.
+///
+/// A C handler writes each caught signal's number to a self-pipe (the only async-signal-safe thing
+/// it does); a Dispatch read source on the pipe turns bytes into stream elements. Dispositions are
+/// real handlers, not `SIG_IGN`, so children exec'd later start with default dispositions, and no
+/// signal is blocked, so spawned children inherit an empty mask.
+public final class SignalListener: Sendable {
+    /// The listener for this process.
+    public static let shared = SignalListener()
+
+    private struct State {
+        var subscribers: [UInt64: (signals: Set<Int32>, continuation: AsyncStream<Int32>.Continuation)] = [:]
+        var nextID: UInt64 = 0
+        var source: (any DispatchSourceRead)?
+    }
+
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "steward.signals")
+
+    private init() {}
+
+    /// A stream of the given signals as they arrive. Catching starts before this returns; when the
+    /// stream is cancelled or dropped and no other subscriber wants a signal, its default
+    /// disposition is restored.
+    /// - Throws: ``SystemError`` if the pipe or a handler cannot be installed.
+    public func signals(_ numbers: Set<Int32>) throws(SystemError) -> AsyncStream<Int32> {
+        let fd = steward_signal_pipe_open()
+        guard fd >= 0 else { throw SystemError.last("creating the signal pipe") }
+        for number in numbers where steward_signal_catch(number) != 0 {
+            throw SystemError.last("catching \(SignalName.name(of: number))")
+        }
+        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            s.subscribers[s.nextID] = (numbers, continuation)
+            if s.source == nil {
+                let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+                source.setEventHandler { [weak self] in self?.drain(fd) }
+                source.resume()
+                s.source = source
+            }
+            return s.nextID
+        }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        return stream
+    }
+
+    private func drain(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { return }
+            let subscribers = state.withLock { Array($0.subscribers.values) }
+            for byte in buffer[0..<count] {
+                let number = Int32(byte)
+                for subscriber in subscribers where subscriber.signals.contains(number) {
+                    subscriber.continuation.yield(number)
+                }
+            }
+        }
+    }
+
+    private func unsubscribe(_ id: UInt64) {
+        state.withLock { s in
+            guard let removed = s.subscribers.removeValue(forKey: id) else { return }
+            let stillWanted = s.subscribers.values.reduce(into: Set<Int32>()) { $0.formUnion($1.signals) }
+            for number in removed.signals.subtracting(stillWanted) { _ = steward_signal_default(number) }
+        }
+    }
+}
