@@ -1,0 +1,71 @@
+import StewardCore
+import Testing
+
+@Suite("Health registry rules", .timeLimit(.minutes(1)))
+struct HealthRegistryTests {
+    @Test("keys start unhealthy; ready means every key healthy; an empty registry is ready")
+    func basics() throws {
+        let registry = HealthRegistry()
+        #expect(registry.isReady)
+        try registry.register("db", owner: "database")
+        try registry.register("cache", owner: "cache")
+        #expect(!registry.isReady)
+        #expect(registry.status(of: "db")?.isHealthy == false)
+        try registry.update("db", healthy: true)
+        #expect(!registry.isReady)
+        try registry.update("cache", healthy: true)
+        #expect(registry.isReady)
+        try registry.update("cache", healthy: false, reason: "evicted")
+        #expect(!registry.isReady)
+        #expect(registry.status(of: "cache")?.reason == "evicted")
+        #expect(registry.statuses.map(\.key) == ["db", "cache"])
+        #expect(registry.statuses(owner: "database").map(\.key) == ["db"])
+        #expect(registry.isHealthy(owner: "database"))
+        #expect(!registry.isHealthy(owner: "cache"))
+    }
+
+    @Test("registering a key twice and updating an unknown key are errors")
+    func errors() throws {
+        let registry = HealthRegistry()
+        try registry.register("db")
+        #expect(throws: HealthError(code: .duplicate, key: "db")) { try registry.register("db") }
+        #expect(throws: HealthError(code: .unknown, key: "ghost")) { try registry.update("ghost", healthy: true) }
+    }
+
+    @Test("waiting resumes on the update that makes the last key healthy, and not before")
+    func waiting() async throws {
+        let registry = HealthRegistry()
+        try registry.register("a")
+        try registry.register("b")
+        let waiter = Task { await registry.waitUntilHealthy(["a", "b"]); return registry.isReady }
+        try registry.update("a", healthy: true)
+        try registry.update("a", healthy: false)
+        try registry.update("b", healthy: true)
+        try registry.update("a", healthy: true)
+        #expect(await waiter.value)
+    }
+
+    @Test("a cancelled wait returns")
+    func cancelledWait() async throws {
+        let registry = HealthRegistry()
+        try registry.register("never")
+        let waiter = Task { await registry.waitUntilHealthy(["never"]) }
+        waiter.cancel()
+        await waiter.value
+        #expect(registry.status(of: "never")?.isHealthy == false)
+    }
+
+    @Test("observers see each change once")
+    func observers() throws {
+        let registry = HealthRegistry()
+        try registry.register("k")
+        let seen = SeenValues()
+        let token = registry.observe { seen.add("\($0.key)=\($0.isHealthy)") }
+        try registry.update("k", healthy: true)
+        try registry.update("k", healthy: true)
+        try registry.update("k", healthy: false)
+        registry.removeObserver(token)
+        try registry.update("k", healthy: true)
+        #expect(seen.values == ["k=true", "k=false"])
+    }
+}

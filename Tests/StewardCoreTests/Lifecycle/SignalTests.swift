@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// Real signals sent to a real child program (Tests/Fixtures/LifecycleFixture).
+@Suite("Signals", .timeLimit(.minutes(2)))
+struct SignalTests {
+    let fixture = ChildProgram.buildDirectory + "/steward-lifecycle-fixture"
+
+    @Test("first SIGTERM: graceful shutdown in order, exit 0")
+    func gracefulSigterm() throws {
+        let child = try ChildProgram(fixture, ["graceful"])
+        child.waitForLine("event ready")
+        child.signal(SIGTERM)
+        #expect(child.waitForExit() == 0)
+        let lines = child.lines
+        let position = { (line: String) in lines.firstIndex(of: line) ?? -1 }
+        let shutdown = position("event shutdown (signal SIGTERM)")
+        let stopped = [position("event svc stop succeeded"), position("event svc run succeeded")]
+        let finalized = position("event db finalize succeeded"), finished = position("event finished")
+        #expect(![shutdown, finalized, finished].contains(-1) && !stopped.contains(-1), "missing lines in \(lines)")
+        #expect(shutdown < stopped.min()! && stopped.max()! < finalized && finalized < finished, "out of order: \(lines)")
+        #expect(lines.last == "report exit=0 errors=")
+    }
+
+    @Test("SIGINT is graceful too")
+    func gracefulSigint() throws {
+        let child = try ChildProgram(fixture, ["graceful"])
+        child.waitForLine("event ready")
+        child.signal(SIGINT)
+        #expect(child.waitForExit() == 0)
+    }
+
+    @Test("second SIGTERM forces: stop is abandoned, run cancelled, finalizers still run, exit 143")
+    func secondSignal() throws {
+        let child = try ChildProgram(fixture, ["stubborn"])
+        child.waitForLine("event ready")
+        child.signal(SIGTERM)
+        child.waitForLine("event svc stop started")
+        child.signal(SIGTERM)
+        #expect(child.waitForExit() == 143)
+        #expect(child.lines.contains("event forced shutdown"))
+        #expect(child.lines.contains("event svc run succeeded"))
+        #expect(child.lines.contains("db finalized"))
+        #expect(child.lines.last == "report exit=143 errors=svc: stop cancelled")
+    }
+
+    @Test("third SIGTERM exits at once with 143")
+    func thirdSignal() throws {
+        let child = try ChildProgram(fixture, ["wedged"])
+        child.waitForLine("event ready")
+        child.signal(SIGTERM)
+        child.waitForLine("event svc stop started")
+        child.signal(SIGTERM)
+        child.waitForLine("event forced shutdown")
+        child.signal(SIGTERM)
+        #expect(child.waitForExit() == 143)
+        #expect(!child.lines.contains("db finalized"))
+        #expect(!child.lines.contains { $0.hasPrefix("report") })
+    }
+}
