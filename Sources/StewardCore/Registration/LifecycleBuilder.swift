@@ -36,23 +36,34 @@ public struct LifecycleBuilder: Sendable {
         add(ClosureRunnable(run: run, stop: stop), name: name, options: options)
     }
 
-    /// Registers a config type loaded from the environment before any component is touched, and
-    /// stored in the root container under `key`. Field errors of every config type are reported
-    /// together and abort startup. The type's fields appear in ``Lifecycle/helpText``.
+    /// Registers a config type loaded before any component is touched, and stored in the root
+    /// container under `key`. Values come from `environment` (the process's by default), over
+    /// values from the optional `.env` files (later files win; a variable set in the environment
+    /// wins over every file). Field errors of every config type, and file syntax errors, are
+    /// reported together and abort startup. The type's fields appear in ``Lifecycle/helpText``.
     public mutating func addConfig<T: EnvironmentConfig>(_ type: T.Type, prefix: String, key: ServiceKey<T>,
-                                                         environment: [String: String]? = nil) {
-        let loader = EnvironmentLoader(prefix: prefix, environment: environment ?? ProcessEnvironment.current)
+                                                         environment: [String: String]? = nil, files: [String] = []) {
+        let environment = environment ?? ProcessEnvironment.current
         let title = "\(T.self)"
+        let component = prefix.isEmpty ? title : prefix
         configs.append(Engine.ConfigLoad(title: title) { services in
-            do throws(ConfigErrors) {
-                let value = try loader.load(T.self)
-                services.set(key, value)
-                return []
-            } catch {
-                return error.errors.map {
-                    LifecycleError(component: prefix.isEmpty ? title : prefix, phase: .config, kind: .failed, underlying: $0)
+            var merged: [String: String] = [:]
+            var errors: [LifecycleError] = []
+            for file in files {
+                do throws(DotEnvFile.SyntaxError) {
+                    merged.merge(try DotEnvFile.load(path: file).values) { _, new in new }
+                } catch {
+                    errors.append(LifecycleError(component: component, phase: .config, kind: .failed, underlying: error))
                 }
             }
+            merged.merge(environment) { _, fromEnvironment in fromEnvironment }
+            do throws(ConfigErrors) {
+                let value = try EnvironmentLoader(prefix: prefix, environment: merged).load(T.self)
+                if errors.isEmpty { services.set(key, value) }
+            } catch {
+                errors += error.errors.map { LifecycleError(component: component, phase: .config, kind: .failed, underlying: $0) }
+            }
+            return errors
         })
         helpSections.append(ConfigHelp.Section(title: title, prefix: prefix, type: T.self))
     }
