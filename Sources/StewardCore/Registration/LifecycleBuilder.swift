@@ -97,7 +97,7 @@ public struct LifecycleBuilder: Sendable {
             let overlay = services.overlay()
             overlay.set(.logger, logger)
             runtimes.append(ComponentRuntime(name: name, options: registration.options, component: registration.component,
-                                             services: overlay, logger: logger))
+                                             services: overlay, sharedServices: services, logger: logger))
         }
         guard problems.isEmpty else { throw LifecycleBuildError(problems: problems) }
         let engine = Engine(runtimes: runtimes, configs: configs, options: options, health: health, services: services)

@@ -91,11 +91,14 @@ final class ComponentRuntime: Sendable {
     let component: any Initializer
     let runnable: (any Runnable)?
     let services: ServiceContainer
+    let sharedServices: ServiceContainer
     let logger: Logger
     let stopLatch = Latch()
     let state = Mutex(State())
 
-    init(name: String, options: ComponentOptions, component: any Initializer, services: ServiceContainer, logger: Logger) {
+    init(name: String, options: ComponentOptions, component: any Initializer, services: ServiceContainer,
+         sharedServices: ServiceContainer, logger: Logger) {
+        self.sharedServices = sharedServices
         self.name = name
         self.options = options
         self.component = component
@@ -104,9 +107,9 @@ final class ComponentRuntime: Sendable {
         self.logger = logger
     }
 
-    func context(health: HealthRegistry, attempt: Int = 0) -> LifecycleContext {
-        LifecycleContext(name: name, metadata: options.metadata, services: services, health: health,
-                         logger: logger, attempt: attempt, stopLatch: stopLatch)
+    func context(health: HealthRegistry, clock: RunnerClock, attempt: Int = 0) -> LifecycleContext {
+        LifecycleContext(name: name, metadata: options.metadata, services: services, sharedServices: sharedServices, health: health,
+                         logger: logger, attempt: attempt, stopLatch: stopLatch, clock: clock)
     }
 
     func snapshot() -> ComponentSnapshot {

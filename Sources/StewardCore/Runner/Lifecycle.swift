@@ -58,14 +58,19 @@ public final class Lifecycle: Sendable {
     public var helpText: String { ConfigHelp.render(helpSections) }
 
     /// The whole of an application's `main`: prints ``helpText`` and exits 0 when the arguments
-    /// contain `--help` or `-h`; otherwise runs, logs the report and exits with its exit code.
+    /// contain `--help` or `-h`; otherwise runs, writes the report to stderr if it is not clean,
+    /// and exits with the report's exit code (see ``LifecycleReport``).
     public func runMain(arguments: [String] = CommandLine.arguments) async -> Never {
         if arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
             print(helpText)
             exit(0)
         }
         let report = await run()
-        if !report.isClean { engine.logger.error("\(report)") }
+        if !report.isClean {
+            // The full report, readable, on stderr: one line per error.
+            let text = "\(report)\n"
+            _ = text.withCString { write(2, $0, strlen($0)) }
+        }
         exit(report.exitCode)
     }
 }

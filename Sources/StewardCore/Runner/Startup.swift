@@ -71,7 +71,7 @@ extension Engine {
             runtime.state.withLock { $0.status = .initializing }
             self.emit(runtime, .initialize, .started)
             let deadline = self.clock.deadline(after: runtime.options.initTimeout)
-            let context = runtime.context(health: self.health)
+            let context = runtime.context(health: self.health, clock: self.clock)
             let (outcome, _) = await bounded(deadline: deadline, clock: self.clock, abortOn: [self.shutdown]) {
                 try await runtime.component.initialize(context)
             }

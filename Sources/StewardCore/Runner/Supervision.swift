@@ -27,7 +27,7 @@ extension Engine {
         }
         guard let launch else { onBegin?(); return }
         if launch.first { state.withLock { $0.activeRunnables += 1 } }
-        let context = runtime.context(health: health, attempt: launch.attempt)
+        let context = runtime.context(health: health, clock: clock, attempt: launch.attempt)
         let task = Task {
             self.emit(runtime, .run, .started, attempt: launch.attempt)
             onBegin?()

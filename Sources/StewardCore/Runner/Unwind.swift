@@ -34,7 +34,7 @@ extension Engine {
 
         // 1. stop(), bounded by the stop timeout; a forced shutdown skips the wait.
         emit(runtime, .stop, .started, attempt: attempt)
-        let context = runtime.context(health: health, attempt: attempt)
+        let context = runtime.context(health: health, clock: clock, attempt: attempt)
         let runnable = runtime.runnable!
         let (stopOutcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.stopTimeout), clock: clock,
                                              abortOn: [forced]) {
@@ -83,7 +83,7 @@ extension Engine {
 
     private func finalizeComponent(_ runtime: ComponentRuntime) async {
         emit(runtime, .finalize, .started)
-        let context = runtime.context(health: health)
+        let context = runtime.context(health: health, clock: clock)
         let component = runtime.component
         let (outcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.finalizeTimeout), clock: clock,
                                          abortOn: [gaveUp]) {

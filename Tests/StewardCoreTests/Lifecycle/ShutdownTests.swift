@@ -83,3 +83,29 @@ struct ShutdownTests {
         }
     }
 }
+
+@Suite("Context sleep", .timeLimit(.minutes(1)))
+struct ContextSleepTests {
+    @Test("context.sleep runs on the injected clock and is cut short by the stop request")
+    func periodicLoop() async throws {
+        let clock = ManualClock()
+        let ticks = SeenValues()
+        var builder = LifecycleBuilder()
+        builder.addRunnable("ticker") { context in
+            while await context.sleep(for: .seconds(10)) { ticks.add("tick") }
+            ticks.add("stopped")
+        }
+        let lifecycle = try builder.build(options: testOptions(clock))
+        let recorder = EventRecorder(lifecycle)
+        let run = start(lifecycle)
+        await recorder.trace.waitFor("ready")
+        for round in 1...3 {
+            await clock.waitForSleeper(at: .seconds(10 * round))
+            clock.advance(by: .seconds(10))
+        }
+        await clock.waitForSleeper(at: .seconds(40))
+        lifecycle.requestShutdown()
+        #expect(await run.value.isClean)
+        #expect(ticks.values == ["tick", "tick", "tick", "stopped"])
+    }
+}
