@@ -91,12 +91,12 @@ public final class ManualClock: Clock, Sendable {
         state.withLock { $0.sleepers.values.map(\.deadline).sorted() }
     }
 
-    /// Returns once at least `count` sleepers are waiting.
+    /// Returns once at least `count` sleepers are waiting (or the task is cancelled).
     public func waitForSleepers(count: Int) async {
         await waitUntil { $0.count >= count }
     }
 
-    /// Returns once a sleeper with exactly this deadline is waiting.
+    /// Returns once a sleeper with exactly this deadline is waiting (or the task is cancelled).
     public func waitForSleeper(until deadline: Instant) async {
         await waitUntil { $0.contains(deadline) }
     }
@@ -106,15 +106,25 @@ public final class ManualClock: Clock, Sendable {
         await waitForSleeper(until: Instant(offset: offset))
     }
 
+    /// Returns once `condition` holds for the current sleepers, or when the task is cancelled
+    /// (so a test's time limit ends a wait for a timer that never comes).
     private func waitUntil(_ condition: @escaping @Sendable ([Instant]) -> Bool) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if condition(s.sleepers.values.map(\.deadline)) { return true }
-                s.nextID += 1
-                s.watchers[s.nextID] = Watcher(isSatisfied: condition, continuation: continuation)
-                return false
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { s -> Bool in
+                    if Task.isCancelled || condition(s.sleepers.values.map(\.deadline)) { return true }
+                    s.watchers[id] = Watcher(isSatisfied: condition, continuation: continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let watcher = state.withLock { $0.watchers.removeValue(forKey: id) }
+            watcher?.continuation.resume()
         }
     }
 

@@ -31,12 +31,13 @@ public final class Trace: Sendable {
     }
 
     private struct Waiter {
+        let id: UInt64
         let entry: String
         let count: Int
         let continuation: CheckedContinuation<Void, Never>
     }
 
-    private let state = Mutex<(entries: [String], waiters: [Waiter])>(([], []))
+    private let state = Mutex<(entries: [String], waiters: [Waiter], nextID: UInt64)>(([], [], 0))
 
     /// Creates an empty trace.
     public init() {}
@@ -60,15 +61,28 @@ public final class Trace: Sendable {
     /// Whether `entry` was recorded.
     public func contains(_ entry: String) -> Bool { entries.contains(entry) }
 
-    /// Returns once `entry` has been recorded `count` times (at once if it already was).
+    /// Returns once `entry` has been recorded `count` times (at once if it already was), or when
+    /// the task is cancelled (so a test's time limit ends the wait).
     public func waitFor(_ entry: String, count: Int = 1) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if s.entries.count(where: { $0 == entry }) >= count { return true }
-                s.waiters.append(Waiter(entry: entry, count: count, continuation: continuation))
-                return false
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { s -> Bool in
+                    if Task.isCancelled || s.entries.count(where: { $0 == entry }) >= count { return true }
+                    s.waiters.append(Waiter(id: id, entry: entry, count: count, continuation: continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { s -> Waiter? in
+                guard let index = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume()
         }
     }
 

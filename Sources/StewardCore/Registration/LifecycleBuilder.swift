@@ -29,6 +29,14 @@ public struct LifecycleBuilder: Sendable {
         add(ClosureInitializer(initialize: initialize, finalize: finalize), name: name, options: options)
     }
 
+    /// Registers a finalizer: a component with nothing to prepare and something to release at the
+    /// end (flushing telemetry, removing a pid file). It is finalized in reverse priority order like
+    /// every initialized component.
+    public mutating func addFinalizer(_ name: String, options: ComponentOptions = .init(),
+                                      finalize: @escaping @Sendable (LifecycleContext) async throws -> Void) {
+        add(ClosureInitializer(initialize: { _ in }, finalize: finalize), name: name, options: options)
+    }
+
     /// Registers a runnable made of closures.
     public mutating func addRunnable(_ name: String, options: ComponentOptions = .init(),
                                      run: @escaping @Sendable (LifecycleContext) async throws -> Void,

@@ -91,7 +91,7 @@ struct OrderingTests {
     func initializersOnly() async throws {
         var builder = LifecycleBuilder()
         builder.add(ScriptedInitializer(), name: "first", options: .init(priority: 0))
-        builder.add(ScriptedInitializer(), name: "second", options: .init(priority: 1))
+        builder.addFinalizer("second", options: .init(priority: 1)) { _ in }
         let lifecycle = try builder.build(options: testOptions(ManualClock()))
         let recorder = EventRecorder(lifecycle)
         let report = await lifecycle.run()

@@ -130,7 +130,21 @@ struct EventRecorder {
     }
 }
 
+/// A lifecycle running in the background.
+struct RunningLifecycle {
+    let lifecycle: Lifecycle
+    let task: Task<LifecycleReport, Never>
+
+    /// The report once `run()` returns. If the test is cancelled (its time limit passed), the
+    /// shutdown is forced so that a hung test ends instead of hanging the whole run.
+    var value: LifecycleReport {
+        get async {
+            await withTaskCancellationHandler { await task.value } onCancel: { [lifecycle] in lifecycle.forceShutdown() }
+        }
+    }
+}
+
 /// Runs a lifecycle in the background.
-func start(_ lifecycle: Lifecycle) -> Task<LifecycleReport, Never> {
-    Task { await lifecycle.run() }
+func start(_ lifecycle: Lifecycle) -> RunningLifecycle {
+    RunningLifecycle(lifecycle: lifecycle, task: Task { await lifecycle.run() })
 }
