@@ -36,41 +36,50 @@ private final class FirstOutcome<Value: Sendable>: Sendable {
     }
 }
 
-/// Runs `work` in its own task, bounded by an optional deadline on `clock` and by abort latches.
+/// Runs `work` in its own task, bounded by an optional deadline and by abort latches.
 ///
 /// Unlike a task group, this returns as soon as the first limit is reached even if `work` ignores
 /// cancellation: the work is cancelled and abandoned, never awaited. That is what lets the runner
 /// report a component that "did not stop" instead of hanging with it.
-///
-/// - Returns: the outcome, and the task running `work` (still alive if it was abandoned).
 @discardableResult
 func bounded<Value: Sendable>(
     deadline: Duration?,
-    clock: RunnerClock,
+    scheduler: DeadlineScheduler,
     abortOn latches: [Latch] = [],
     _ work: @escaping @Sendable () async throws -> Value
-) async -> (outcome: BoundedOutcome<Value>, task: Task<Void, Never>) {
+) async -> BoundedOutcome<Value> {
+    // An already-fired abort latch means the work must not even begin.
+    if latches.contains(where: \.isFired) { return .aborted }
     let first = FirstOutcome<Value>()
-    // Check aborts before starting: an already-fired latch means the work must not even begin.
-    if latches.contains(where: \.isFired) {
-        return (.aborted, Task {})
-    }
     let task = Task {
         do { first.resolve(.completed(.success(try await work()))) } catch { first.resolve(.completed(.failure(error))) }
     }
-    var timer: Task<Void, Never>?
-    if let deadline {
-        timer = Task {
-            do {
-                try await clock.sleep(until: deadline)
-                first.resolve(.timedOut)
-            } catch {}
-        }
-    }
+    let timer = deadline.map { scheduler.schedule(at: $0) { first.resolve(.timedOut) } }
     let tokens = latches.map { latch in latch.observe { first.resolve(.aborted) } }
     let outcome = await first.value()
-    timer?.cancel()
+    scheduler.cancel(timer)
     for (latch, token) in zip(latches, tokens) { latch.removeObserver(token) }
     if case .completed = outcome {} else { task.cancel() }
-    return (outcome, task)
+    return outcome
+}
+
+/// Waits for `latch` to fire, bounded by an optional deadline and by abort latches, without a
+/// task of its own: the first of the latch, the deadline or an abort resumes the caller.
+func boundedWait(
+    for latch: Latch,
+    deadline: Duration?,
+    scheduler: DeadlineScheduler,
+    abortOn latches: [Latch] = []
+) async -> BoundedOutcome<Void> {
+    if latch.isFired { return .completed(.success(())) }
+    if latches.contains(where: \.isFired) { return .aborted }
+    let first = FirstOutcome<Void>()
+    let done = latch.observe { first.resolve(.completed(.success(()))) }
+    let timer = deadline.map { scheduler.schedule(at: $0) { first.resolve(.timedOut) } }
+    let tokens = latches.map { abort in abort.observe { first.resolve(.aborted) } }
+    let outcome = await first.value()
+    latch.removeObserver(done)
+    scheduler.cancel(timer)
+    for (abort, token) in zip(latches, tokens) { abort.removeObserver(token) }
+    return outcome
 }

@@ -14,6 +14,8 @@ final class Engine: Sendable {
     let configs: [ConfigLoad]
     let options: LifecycleOptions
     let clock: RunnerClock
+    /// Every timeout of this run, on one sleeping task.
+    let scheduler: DeadlineScheduler
     let health: HealthRegistry
     let services: ServiceContainer
     let bus = EventBus()
@@ -45,6 +47,7 @@ final class Engine: Sendable {
         self.configs = configs
         self.options = options
         self.clock = Self.makeClock(options.clock)
+        self.scheduler = DeadlineScheduler(clock: clock)
         self.health = health
         self.services = services
         self.logger = options.logger
@@ -93,6 +96,7 @@ final class Engine: Sendable {
         let (signalTask, deadlineTask) = state.withLock { ($0.signalTask, $0.deadlineTask) }
         signalTask?.cancel()
         deadlineTask?.cancel()
+        scheduler.shutdown()
         var abandoned: [String] = []
         if gaveUp.isFired {
             abandoned = runtimes.filter { runtime in

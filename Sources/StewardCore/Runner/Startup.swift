@@ -40,25 +40,20 @@ extension Engine {
         return ok
     }
 
+    /// Injects every member concurrently. `inject` only resolves services, so it is called directly
+    /// (no timeout, not abandoned): an `inject` must not block.
     private func injectGroup(_ members: [Int]) async -> Bool {
         await forEachConcurrently(members) { runtime in
             self.emit(runtime, .inject, .started)
-            let (outcome, _) = await bounded(deadline: nil, clock: self.clock, abortOn: [self.shutdown]) {
+            do {
                 if let overlay = runtime.options.overlay { try overlay(runtime.services) }
                 try await runtime.component.inject(runtime.services)
-            }
-            switch outcome {
-            case .completed(.success):
                 runtime.state.withLock { $0.status = .injected }
                 self.emit(runtime, .inject, .succeeded)
                 return true
-            case .completed(.failure(let error)):
+            } catch {
                 runtime.state.withLock { $0.status = .failedInit }
                 self.emit(runtime, .inject, .failed, error: LifecycleError(component: runtime.name, phase: .inject, kind: .failed, underlying: error))
-                return false
-            case .timedOut, .aborted:
-                runtime.state.withLock { $0.status = .failedInit }
-                self.emit(runtime, .inject, .cancelled)
                 return false
             }
         } onFailure: {
@@ -72,7 +67,7 @@ extension Engine {
             self.emit(runtime, .initialize, .started)
             let deadline = self.clock.deadline(after: runtime.options.initTimeout)
             let context = runtime.context(health: self.health, clock: self.clock)
-            let (outcome, _) = await bounded(deadline: deadline, clock: self.clock, abortOn: [self.shutdown]) {
+            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown]) {
                 try await runtime.component.initialize(context)
             }
             switch outcome {
@@ -110,7 +105,7 @@ extension Engine {
             let deadline = runtime.options.startupTimeout.map { startedAt + $0 }
             self.emit(runtime, .ready, .started)
             let keys = runtime.options.healthKeys
-            let (outcome, _) = await bounded(deadline: deadline, clock: self.clock, abortOn: [self.shutdown]) {
+            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown]) {
                 await self.health.waitUntilHealthy(keys)
             }
             switch outcome {

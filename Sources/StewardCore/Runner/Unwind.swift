@@ -36,8 +36,8 @@ extension Engine {
         emit(runtime, .stop, .started, attempt: attempt)
         let context = runtime.context(health: health, clock: clock, attempt: attempt)
         let runnable = runtime.runnable!
-        let (stopOutcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.stopTimeout), clock: clock,
-                                             abortOn: [forced]) {
+        let stopOutcome = await bounded(deadline: clock.deadline(after: runtime.options.stopTimeout), scheduler: scheduler,
+                                        abortOn: [forced]) {
             try await runnable.stop(context)
         }
         switch stopOutcome {
@@ -55,10 +55,8 @@ extension Engine {
 
         // 2. Wait for run to return, bounded by the shutdown timeout (from now: stop is done).
         emit(runtime, .shutdown, .started)
-        let (waitOutcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.shutdownTimeout), clock: clock,
-                                             abortOn: [forced]) {
-            await ended.wait()
-        }
+        let waitOutcome = await boundedWait(for: ended, deadline: clock.deadline(after: runtime.options.shutdownTimeout),
+                                            scheduler: scheduler, abortOn: [forced])
         if case .completed = waitOutcome {
             emit(runtime, .shutdown, .succeeded)
             return
@@ -66,10 +64,8 @@ extension Engine {
 
         // 3. Past the limit (or forced): cancel the task and give it a short grace to return.
         runtime.state.withLock { $0.runTask }?.cancel()
-        let (graceOutcome, _) = await bounded(deadline: clock.deadline(after: options.cancellationGrace), clock: clock,
-                                              abortOn: [gaveUp]) {
-            await ended.wait()
-        }
+        let graceOutcome = await boundedWait(for: ended, deadline: clock.deadline(after: options.cancellationGrace),
+                                             scheduler: scheduler, abortOn: [gaveUp])
         let returned: Bool = if case .completed = graceOutcome { true } else { false }
         if case .aborted = waitOutcome, returned {
             // Forced by the user: cancelled as asked, and it returned.
@@ -85,8 +81,8 @@ extension Engine {
         emit(runtime, .finalize, .started)
         let context = runtime.context(health: health, clock: clock)
         let component = runtime.component
-        let (outcome, _) = await bounded(deadline: clock.deadline(after: runtime.options.finalizeTimeout), clock: clock,
-                                         abortOn: [gaveUp]) {
+        let outcome = await bounded(deadline: clock.deadline(after: runtime.options.finalizeTimeout), scheduler: scheduler,
+                                    abortOn: [gaveUp]) {
             try await component.finalize(context)
         }
         switch outcome {
