@@ -37,6 +37,7 @@ final class Engine: Sendable {
         var deadlineTask: Task<Void, Never>?
         var signalTask: Task<Void, Never>?
         var signalCount = 0
+        var forcing = false
     }
 
     let state = Mutex(State())
@@ -126,10 +127,18 @@ final class Engine: Sendable {
     // MARK: Shutdown requests
 
     /// Starts the unwind (once). Makes the readiness key unhealthy before anything is stopped.
+    ///
+    /// The request is claimed under the lock and announced (readiness, event, log) *before* the
+    /// latch fires: firing resumes the unwind on other threads at once, and nothing it emits may
+    /// precede the `shutdown` milestone.
     func requestShutdown(_ cause: ShutdownCause) {
-        guard shutdown.fire() else { return }
+        let claimed = state.withLock { s -> Bool in
+            guard s.cause == nil else { return false }
+            s.cause = cause
+            return true
+        }
+        guard claimed else { return }
         let start = clock.now
-        state.withLock { $0.cause = cause }
         if let key = options.readinessKey { try? health.update(key, healthy: false, reason: "shutting down") }
         bus.emit(LifecycleEvent(milestone: .shutdown, time: start, cause: cause))
         logger.notice("shutting down", metadata: ["cause": cause.description])
@@ -142,14 +151,21 @@ final class Engine: Sendable {
             }
             state.withLock { $0.deadlineTask = task }
         }
+        shutdown.fire()
     }
 
     /// Forces the shutdown: every run task is cancelled and stop/shutdown waits end at once.
+    /// Announced before the latch fires, for the same reason as ``requestShutdown(_:)``.
     func force() {
         requestShutdown(.request)
-        guard forced.fire() else { return }
+        let claimed = state.withLock { s -> Bool in
+            defer { s.forcing = true }
+            return !s.forcing
+        }
+        guard claimed else { return }
         milestone(.forced)
         logger.warning("forcing shutdown: cancelling every task")
+        forced.fire()
         for runtime in runtimes {
             let (run, backoff) = runtime.state.withLock { ($0.runTask, $0.backoffTask) }
             run?.cancel()
