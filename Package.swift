@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "StewardCore", targets: ["StewardCore"]),
         // Test kit for users of StewardCore: a manual clock and an event-trace recorder.
         .library(name: "StewardTesting", targets: ["StewardTesting"]),
+        // OS processes: spawning, the single reaper (PID 1 / subreaper duties).
+        .library(name: "StewardProcesses", targets: ["StewardProcesses"]),
         .executable(name: "lifecycle-demo", targets: ["LifecycleDemo"]),
     ],
     targets: [
@@ -19,6 +21,10 @@ let package = Package(
         .target(
             name: "StewardCore",
             dependencies: ["CStewardSystem"]
+        ),
+        .target(
+            name: "StewardProcesses",
+            dependencies: ["StewardCore", "CStewardSystem"]
         ),
         .target(
             name: "StewardTesting",
@@ -35,9 +41,19 @@ let package = Package(
             dependencies: ["StewardCore"],
             path: "Tests/Fixtures/LifecycleFixture"
         ),
+        // Shared by the test targets (not a product): real child processes through the reaper.
+        .target(
+            name: "TestSupport",
+            dependencies: ["StewardProcesses", "CStewardSystem"],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "StewardCoreTests",
-            dependencies: ["StewardCore", "StewardTesting", "CStewardSystem", "steward-lifecycle-fixture"]
+            dependencies: ["StewardCore", "StewardTesting", "TestSupport", "steward-lifecycle-fixture"]
+        ),
+        .testTarget(
+            name: "StewardProcessesTests",
+            dependencies: ["StewardProcesses", "StewardCore", "StewardTesting", "TestSupport", "CStewardSystem"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,20 +1,28 @@
+import CStewardSystem
+import StewardProcesses
 #if canImport(Glibc)
 import Glibc
 #endif
-import CStewardSystem
-import Testing
 
-/// A real child process started with `posix_spawn` (never `Foundation.Process`), its stdout piped
-/// back to the test. Reads wait with `poll(2)` against a deadline; nothing sleeps.
-final class ChildProgram {
-    let pid: pid_t
+/// A failure raised by test support code.
+public struct TestSupportError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A real child process started through the ``Reaper`` (the one place that calls `waitpid`, in
+/// tests as in production), its stdout (and stderr) piped back. Reads wait with `poll(2)` against
+/// a deadline; nothing sleeps.
+public final class ChildProgram {
+    public let handle: ChildProcessHandle
+    public var pid: Int32 { handle.pid }
     private let output: Int32
     private var buffer: [UInt8] = []
-    private(set) var lines: [String] = []
-    private var exitStatus: Int32?
+    public private(set) var lines: [String] = []
+    private var reachedEnd = false
 
     /// The directory of the test binary, where SwiftPM also puts the package's executables.
-    static var buildDirectory: String {
+    public static var buildDirectory: String {
         var path = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &path, path.count - 1)
         let exe = String(decoding: path[0..<max(count, 0)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -23,78 +31,94 @@ final class ChildProgram {
         return parts.joined(separator: "/")
     }
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    /// This process's environment.
+    public static var currentEnvironment: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    /// Starts `arguments` with stdout and stderr on one pipe; `extra` descriptors are added.
+    public init(_ arguments: [String], environment: [String: String]? = nil, workingDirectory: String? = nil,
+                credentials: (uid: UInt32, gid: UInt32)? = nil, grouping: SpawnRequest.Grouping = .processGroup,
+                extra: [Int32: Int32] = [:]) throws {
         var fds: [Int32] = [0, 0]
-        guard steward_pipe_cloexec(&fds) == 0 else { throw TestFailure("pipe2 failed: \(errno)") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        close(fds[1])
-        guard rc == 0 else { close(fds[0]); throw TestFailure("posix_spawn \(executable) failed: \(rc)") }
-        pid = child
+        guard steward_pipe_cloexec(&fds) == 0 else { throw TestSupportError("pipe2 failed: \(errno)") }
+        defer { close(fds[1]) }
+        var descriptors = extra
+        descriptors[1] = fds[1]
+        descriptors[2] = fds[1]
+        let request = SpawnRequest(arguments: arguments, environment: environment ?? Self.currentEnvironment,
+                                   workingDirectory: workingDirectory, credentials: credentials, grouping: grouping,
+                                   descriptors: descriptors)
+        do {
+            handle = try Reaper.shared.spawn(request)
+        } catch {
+            close(fds[0])
+            throw error
+        }
         output = fds[0]
     }
 
     deinit {
-        if exitStatus == nil { kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
+        if handle.exitStatus == nil { kill(handle.pid, SIGKILL) }
         close(output)
     }
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    public func signal(_ number: Int32) { kill(handle.pid, number) }
 
-    /// Reads until a line equal to `line` arrives; fails the test after `seconds`.
+    /// Reads until a line equal to `line` arrives; false after `seconds` or at end of output.
     @discardableResult
-    func waitForLine(_ line: String, seconds: Int32 = 20) -> Bool {
-        if lines.contains(line) { return true }
-        let deadline = monotonicMilliseconds() + Int64(seconds) * 1000
-        while monotonicMilliseconds() < deadline {
-            guard readSome(until: deadline) else { break }
-            if lines.contains(line) { return true }
-        }
-        Issue.record("timed out waiting for \"\(line)\"; got \(lines)")
-        return false
+    public func waitForLine(_ line: String, seconds: Int64 = 20) -> Bool {
+        waitUntil(seconds: seconds) { $0.contains(line) }
     }
 
-    /// Reads to end of output and reaps the child; returns its exit code (128+n if killed by n).
-    func waitForExit(seconds: Int32 = 20) -> Int32 {
-        let deadline = monotonicMilliseconds() + Int64(seconds) * 1000
-        while readSome(until: deadline) {}
-        var status: Int32 = 0
-        if monotonicMilliseconds() >= deadline {
-            Issue.record("child \(pid) did not exit in time; output: \(lines)")
-            kill(pid, SIGKILL)
+    /// Reads until `condition` holds for the lines so far; false after `seconds` or at end of output.
+    public func waitUntil(seconds: Int64 = 20, _ condition: ([String]) -> Bool) -> Bool {
+        if condition(lines) { return true }
+        let deadline = Self.monotonicMilliseconds() + seconds * 1000
+        while Self.monotonicMilliseconds() < deadline, readSome(until: deadline) {
+            if condition(lines) { return true }
         }
-        waitpid(pid, &status, 0)
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        exitStatus = code
-        return code
+        return condition(lines)
+    }
+
+    /// Reads to end of output, then waits for the reaper's status; `nil` if not exited in time
+    /// (then the child is killed).
+    public func waitForExit(seconds: Int64 = 20) async -> ExitStatus? {
+        let deadline = Self.monotonicMilliseconds() + seconds * 1000
+        while readSome(until: deadline) {}
+        let handle = self.handle
+        let reaped = Task { await handle.waitForExit() }
+        let graceMilliseconds = max(0, deadline - Self.monotonicMilliseconds()) + 1000
+        let watchdog = Task {
+            try await Task.sleep(for: .milliseconds(graceMilliseconds))
+            reaped.cancel()
+        }
+        let status = await reaped.value
+        watchdog.cancel()
+        if status == nil { kill(handle.pid, SIGKILL) }
+        return status
     }
 
     /// Returns false at end of file or deadline.
     private func readSome(until deadline: Int64) -> Bool {
+        guard !reachedEnd else { return false }
         var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-        let remaining = max(0, deadline - monotonicMilliseconds())
-        guard poll(&descriptor, 1, Int32(min(remaining, 1000))) >= 0 else { return errno == EINTR }
-        if descriptor.revents == 0 { return monotonicMilliseconds() < deadline }
+        let remaining = max(0, deadline - Self.monotonicMilliseconds())
+        let ready = poll(&descriptor, 1, Int32(min(remaining, 1000)))
+        if ready < 0 { return errno == EINTR }
+        if ready == 0 { return Self.monotonicMilliseconds() < deadline }
         var chunk = [UInt8](repeating: 0, count: 4096)
         let count = read(output, &chunk, chunk.count)
-        guard count > 0 else { return false }
+        guard count > 0 else { reachedEnd = true; return false }
         buffer += chunk[0..<count]
         while let newline = buffer.firstIndex(of: 10) {
             lines.append(String(decoding: buffer[..<newline], as: UTF8.self))
@@ -103,7 +127,7 @@ final class ChildProgram {
         return true
     }
 
-    private func monotonicMilliseconds() -> Int64 {
+    public static func monotonicMilliseconds() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "CStewardSpawn.h"
+
 /// Creates the self-pipe that signal handlers write to. Both ends are close-on-exec and non-blocking
 /// (a full pipe drops the byte rather than blocking inside a handler).
 /// Returns the read end, or -1 with errno set. Idempotent: later calls return the same read end.

@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// Waiting is event-driven (no polling) and cancellable: a cancelled waiter returns early and the
 /// caller checks ``isFired``.
-final class Latch: Sendable {
+package final class Latch: Sendable {
     private struct State {
         var fired = false
         var nextID: UInt64 = 0
@@ -14,14 +14,14 @@ final class Latch: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    package init() {}
 
     /// Whether ``fire()`` has been called.
-    var isFired: Bool { state.withLock { $0.fired } }
+    package var isFired: Bool { state.withLock { $0.fired } }
 
     /// Fires the latch. Returns `true` for the call that fired it, `false` if it had already fired.
     @discardableResult
-    func fire() -> Bool {
+    package func fire() -> Bool {
         let woken: (waiters: [CheckedContinuation<Void, Never>], observers: [@Sendable () -> Void])? = state.withLock { s in
             guard !s.fired else { return nil }
             s.fired = true
@@ -37,7 +37,7 @@ final class Latch: Sendable {
     /// Calls `action` once when the latch fires (at once, on this thread, if it already has).
     /// Returns a token for ``removeObserver(_:)``, or `nil` if `action` already ran.
     @discardableResult
-    func observe(_ action: @escaping @Sendable () -> Void) -> UInt64? {
+    package func observe(_ action: @escaping @Sendable () -> Void) -> UInt64? {
         let token: UInt64? = state.withLock { s in
             guard !s.fired else { return nil }
             s.nextID += 1
@@ -49,13 +49,13 @@ final class Latch: Sendable {
     }
 
     /// Forgets an observer registered with ``observe(_:)``; a no-op if it ran or was removed.
-    func removeObserver(_ token: UInt64?) {
+    package func removeObserver(_ token: UInt64?) {
         guard let token else { return }
         _ = state.withLock { $0.observers.removeValue(forKey: token) }
     }
 
     /// Returns when the latch fires or the calling task is cancelled, whichever comes first.
-    func wait() async {
+    package func wait() async {
         let id: UInt64? = state.withLock { s in
             guard !s.fired else { return nil }
             s.nextID += 1

@@ -18,7 +18,7 @@ public final class SignalListener: Sendable {
     public static let shared = SignalListener()
 
     private struct State {
-        var subscribers: [UInt64: (signals: Set<Int32>, continuation: AsyncStream<Int32>.Continuation)] = [:]
+        var subscribers: [UInt64: (signals: Set<Int32>, deliver: @Sendable (Int32) -> Void)] = [:]
         var nextID: UInt64 = 0
         var source: (any DispatchSourceRead)?
     }
@@ -33,15 +33,28 @@ public final class SignalListener: Sendable {
     /// disposition is restored.
     /// - Throws: ``SystemError`` if the pipe or a handler cannot be installed.
     public func signals(_ numbers: Set<Int32>) throws(SystemError) -> AsyncStream<Int32> {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        let token = try observe(numbers) { continuation.yield($0) }
+        continuation.onTermination = { [weak self] _ in self?.removeObserver(token) }
+        return stream
+    }
+
+    /// Identifies an observer registered with ``observe(_:handler:)``.
+    public struct Token: Sendable, Hashable { fileprivate let id: UInt64 }
+
+    /// Calls `handler` with each of the given signals as it arrives, on the listener's serial queue
+    /// (no task hop: the reaper reacts to SIGCHLD directly). Signals of one kind may coalesce, as
+    /// the kernel coalesces them.
+    /// - Throws: ``SystemError`` if the pipe or a handler cannot be installed.
+    public func observe(_ numbers: Set<Int32>, handler: @escaping @Sendable (Int32) -> Void) throws(SystemError) -> Token {
         let fd = steward_signal_pipe_open()
         guard fd >= 0 else { throw SystemError.last("creating the signal pipe") }
         for number in numbers where steward_signal_catch(number) != 0 {
             throw SystemError.last("catching \(SignalName.name(of: number))")
         }
-        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let id = state.withLock { s -> UInt64 in
             s.nextID += 1
-            s.subscribers[s.nextID] = (numbers, continuation)
+            s.subscribers[s.nextID] = (numbers, handler)
             if s.source == nil {
                 let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
                 source.setEventHandler { [weak self] in self?.drain(fd) }
@@ -50,9 +63,12 @@ public final class SignalListener: Sendable {
             }
             return s.nextID
         }
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        return stream
+        return Token(id: id)
     }
+
+    /// Stops calling an observer; signals nobody observes any more get their default disposition
+    /// back. A no-op for an unknown token.
+    public func removeObserver(_ token: Token) { unsubscribe(token.id) }
 
     private func drain(_ fd: Int32) {
         var buffer = [UInt8](repeating: 0, count: 64)
@@ -63,7 +79,7 @@ public final class SignalListener: Sendable {
             for byte in buffer[0..<count] {
                 let number = Int32(byte)
                 for subscriber in subscribers where subscriber.signals.contains(number) {
-                    subscriber.continuation.yield(number)
+                    subscriber.deliver(number)
                 }
             }
         }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 import Testing
 
 /// Real signals sent to a real child program (Tests/Fixtures/LifecycleFixture).
@@ -9,11 +10,11 @@ struct SignalTests {
     let fixture = ChildProgram.buildDirectory + "/steward-lifecycle-fixture"
 
     @Test("first SIGTERM: graceful shutdown in order, exit 0")
-    func gracefulSigterm() throws {
-        let child = try ChildProgram(fixture, ["graceful"])
-        child.waitForLine("event ready")
+    func gracefulSigterm() async throws {
+        let child = try ChildProgram([fixture, "graceful"])
+        #expect(child.waitForLine("event ready"))
         child.signal(SIGTERM)
-        #expect(child.waitForExit() == 0)
+        #expect(await child.waitForExit()?.exitCode == 0)
         let lines = child.lines
         let position = { (line: String) in lines.firstIndex(of: line) ?? -1 }
         let shutdown = position("event shutdown (signal SIGTERM)")
@@ -25,21 +26,21 @@ struct SignalTests {
     }
 
     @Test("SIGINT is graceful too")
-    func gracefulSigint() throws {
-        let child = try ChildProgram(fixture, ["graceful"])
-        child.waitForLine("event ready")
+    func gracefulSigint() async throws {
+        let child = try ChildProgram([fixture, "graceful"])
+        #expect(child.waitForLine("event ready"))
         child.signal(SIGINT)
-        #expect(child.waitForExit() == 0)
+        #expect(await child.waitForExit()?.exitCode == 0)
     }
 
     @Test("second SIGTERM forces: stop is abandoned, run cancelled, finalizers still run, exit 143")
-    func secondSignal() throws {
-        let child = try ChildProgram(fixture, ["stubborn"])
-        child.waitForLine("event ready")
+    func secondSignal() async throws {
+        let child = try ChildProgram([fixture, "stubborn"])
+        #expect(child.waitForLine("event ready"))
         child.signal(SIGTERM)
-        child.waitForLine("event svc stop started")
+        #expect(child.waitForLine("event svc stop started"))
         child.signal(SIGTERM)
-        #expect(child.waitForExit() == 143)
+        #expect(await child.waitForExit()?.exitCode == 143)
         #expect(child.lines.contains("event forced shutdown"))
         #expect(child.lines.contains("event svc run succeeded"))
         #expect(child.lines.contains("db finalized"))
@@ -47,15 +48,15 @@ struct SignalTests {
     }
 
     @Test("third SIGTERM exits at once with 143")
-    func thirdSignal() throws {
-        let child = try ChildProgram(fixture, ["wedged"])
-        child.waitForLine("event ready")
+    func thirdSignal() async throws {
+        let child = try ChildProgram([fixture, "wedged"])
+        #expect(child.waitForLine("event ready"))
         child.signal(SIGTERM)
-        child.waitForLine("event svc stop started")
+        #expect(child.waitForLine("event svc stop started"))
         child.signal(SIGTERM)
-        child.waitForLine("event forced shutdown")
+        #expect(child.waitForLine("event forced shutdown"))
         child.signal(SIGTERM)
-        #expect(child.waitForExit() == 143)
+        #expect(await child.waitForExit()?.exitCode == 143)
         #expect(!child.lines.contains("db finalized"))
         #expect(!child.lines.contains { $0.hasPrefix("report") })
     }

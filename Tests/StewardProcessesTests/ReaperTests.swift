@@ -1,0 +1,66 @@
+import StewardProcesses
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Reaper", .timeLimit(.minutes(2)))
+struct ReaperTests {
+    @Test("a child that exits instantly is never mistaken for an orphan")
+    func instantExit() async throws {
+        let before = Reaper.shared.orphansReaped
+        var children: [ChildProgram] = []
+        for _ in 0..<50 { children.append(try ChildProgram(["/bin/true"])) }
+        for child in children { #expect(await child.waitForExit() == .exited(0)) }
+        // Other tests may reap orphans concurrently, but none of these 50 may be counted as one.
+        #expect(Reaper.shared.livePids.filter { pid in children.contains { $0.pid == pid } }.isEmpty)
+        _ = before
+    }
+
+    @Test("1,000 orphaned zombies are reaped, none left (subreaper mode)")
+    func thousandOrphans() async throws {
+        try Reaper.shared.becomeSubreaper()
+        let before = Reaper.shared.orphansReaped
+        // The shell starts 1,000 background sleeps and exits at once: the sleeps are orphaned,
+        // re-parented to this process (the subreaper), and exit a moment later as its zombies.
+        let child = try ChildProgram(["/bin/sh", "-c", "i=0; while [ $i -lt 1000 ]; do sleep 1 & i=$((i+1)); done; echo spawned"])
+        #expect(child.waitForLine("spawned", seconds: 60))
+        #expect(await child.waitForExit(seconds: 60) == .exited(0))
+        let deadline = ChildProgram.monotonicMilliseconds() + 60_000
+        while Reaper.shared.orphansReaped - before < 1000, ChildProgram.monotonicMilliseconds() < deadline {
+            try await Task.sleep(for: .milliseconds(20))  // polling a counter with a deadline
+        }
+        #expect(Reaper.shared.orphansReaped - before >= 1000)
+        #expect(Self.zombieChildren().isEmpty)
+    }
+
+    /// Zombie processes whose parent is this process, from /proc.
+    static func zombieChildren() -> [Int32] {
+        let me = getpid()
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var zombies: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = Int32(name), let stat = try? String(contentsOfProcFile: "/proc/\(pid)/stat") else { continue }
+            // "pid (comm) S ppid ...": the state and ppid follow the last ')'.
+            guard let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, fields[0] == "Z", Int32(fields[1]) == me { zombies.append(pid) }
+        }
+        return zombies
+    }
+}
+
+extension String {
+    init(contentsOfProcFile path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw TestSupportError("open \(path)") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 1024)
+        let count = read(fd, &bytes, bytes.count)
+        guard count > 0 else { throw TestSupportError("read \(path)") }
+        self = String(decoding: bytes[0..<count], as: UTF8.self)
+    }
+}
