@@ -44,7 +44,7 @@ let package = Package(
         // Shared by the test targets (not a product): real child processes through the reaper.
         .target(
             name: "TestSupport",
-            dependencies: ["StewardProcesses", "CStewardSystem"],
+            dependencies: ["StewardProcesses", "StewardCore", "StewardTesting", "CStewardSystem"],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import StewardCore
+import TestSupport
 import StewardTesting
 import Testing
 

@@ -1,4 +1,5 @@
 import StewardCore
+import TestSupport
 import Testing
 
 @Suite("Health registry rules", .timeLimit(.minutes(1)))

@@ -1,0 +1,137 @@
+import StewardCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A long-running child OS process as a ``Runnable`` of the lifecycle runner: one engine, not a
+/// second supervisor.
+///
+/// - `initialize` resolves the executable (a missing program is an init error, not a restart loop);
+/// - `run` spawns the child and returns when it exits: normally for exit code 0, throwing
+///   ``ChildProcessExit`` otherwise (so restart policies and reports apply);
+/// - `stop` sends the stop signal to the child's process group;
+/// - cancellation of `run` (the runner's shutdown timeout passed, or shutdown was forced) sends
+///   SIGKILL to the group and waits for the reaper to collect the child.
+///
+/// Register it with the runner's options carrying the process's timeouts: the config's
+/// `stopTimeout` is the runner's `shutdownTimeout` (stop signal → exit, then SIGKILL).
+public final class ChildProcess: Runnable {
+    /// What to run.
+    public let spec: ChildProcessSpec
+    private let reaper: Reaper
+    private let current = ChildSlot()
+    private let history = Mutex<(starts: Int, lastExit: ExitStatus?)>((0, nil))
+
+    /// Creates the component; nothing starts until the runner calls `run`.
+    public init(_ spec: ChildProcessSpec, reaper: Reaper = .shared) {
+        self.spec = spec
+        self.reaper = reaper
+    }
+
+    /// The running child's pid, if any.
+    public var pid: Int32? { current.handle?.pid }
+    /// How many times the child was started.
+    public var starts: Int { history.withLock { $0.starts } }
+    /// How the last run of the child ended.
+    public var lastExit: ExitStatus? { history.withLock { $0.lastExit } }
+
+    public func initialize(_ context: LifecycleContext) async throws {
+        guard let program = spec.command.first else {
+            throw SpawnError(step: .arguments, code: EINVAL, program: context.name, detail: "empty command")
+        }
+        _ = try ExecutableLookup.resolve(program, environment: spec.environment, workingDirectory: spec.workingDirectory)
+    }
+
+    public func run(_ context: LifecycleContext) async throws {
+        history.withLock { $0.starts += 1 }
+        let status = try await Self.runToExit(spec, reaper: reaper, current: current, logger: context.logger)
+        history.withLock { $0.lastExit = status.status }
+        if status.status.isSuccess { return }
+        // Cancelled (shutdown timeout or forced): we killed it; the runner reports that itself.
+        if Task.isCancelled { throw CancellationError() }
+        // After a stop request, dying from the stop signal (or exiting with 128 + it, as shells
+        // do) is the graceful end that was asked for, not a failure.
+        if context.isStopRequested,
+           status.status.signal == spec.stopSignal || status.status.code == 128 + spec.stopSignal {
+            return
+        }
+        throw status
+    }
+
+    public func stop(_ context: LifecycleContext) async throws {
+        guard let handle = current.handle else { return }
+        Self.signal(handle, spec.stopSignal, grouping: spec.grouping)
+    }
+
+    /// Spawns the child and waits for its exit; on cancellation kills its group and still waits
+    /// for the reaper, so no child outlives its `run`.
+    static func runToExit(_ spec: ChildProcessSpec, reaper: Reaper, current: ChildSlot,
+                          logger: Logger) async throws -> ChildProcessExit {
+        let handle = try reaper.spawn(spec.spawnRequest)
+        current.handle = handle
+        defer { current.clear(handle) }
+        logger.info("started", metadata: ["pid": "\(handle.pid)"])
+        let status = await withTaskCancellationHandler {
+            await handle.waitForExit()
+        } onCancel: {
+            signal(handle, SIGKILL, grouping: spec.grouping)
+        }
+        // Cancelled before the reaper answered: the child was sent SIGKILL; collect it.
+        let final: ExitStatus
+        if let status {
+            final = status
+        } else {
+            final = await withCheckedContinuation { continuation in handle.onExit { continuation.resume(returning: $0) } }
+        }
+        logger.info("exited", metadata: ["pid": "\(handle.pid)", "status": final.description])
+        return ChildProcessExit(pid: handle.pid, status: final)
+    }
+
+    /// Sends `number` to the child's process group (or to the child alone when it shares ours).
+    static func signal(_ handle: ChildProcessHandle, _ number: Int32, grouping: SpawnRequest.Grouping) {
+        guard handle.exitStatus == nil else { return }
+        if grouping == .inherit {
+            kill(handle.pid, number)
+        } else {
+            kill(-handle.pid, number)
+        }
+    }
+}
+
+/// A child OS process that must run to completion with exit code 0 before its priority group is
+/// initialized: an ``Initializer`` whose `initialize` runs the command (`oneshot: true`). A
+/// non-zero exit is an init failure and aborts startup; the init timeout applies, and on
+/// cancellation the child's group is killed.
+public final class OneShotProcess: Initializer {
+    /// What to run.
+    public let spec: ChildProcessSpec
+    private let reaper: Reaper
+    private let current = ChildSlot()
+
+    /// Creates the component.
+    public init(_ spec: ChildProcessSpec, reaper: Reaper = .shared) {
+        self.spec = spec
+        self.reaper = reaper
+    }
+
+    public func initialize(_ context: LifecycleContext) async throws {
+        let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, logger: context.logger)
+        if !exit.status.isSuccess { throw exit }
+    }
+}
+
+/// The handle of the child currently running for a component, if any.
+final class ChildSlot: Sendable {
+    private let storage = Mutex<ChildProcessHandle?>(nil)
+
+    var handle: ChildProcessHandle? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+
+    /// Forgets `handle` if it is still the current one.
+    func clear(_ handle: ChildProcessHandle) {
+        storage.withLock { if $0 === handle { $0 = nil } }
+    }
+}
