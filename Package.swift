@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "StewardTesting", targets: ["StewardTesting"]),
         // OS processes: spawning, the single reaper (PID 1 / subreaper duties).
         .library(name: "StewardProcesses", targets: ["StewardProcesses"]),
+        // The supervisor: config file, readiness and liveness probes, the steward engine.
+        .library(name: "StewardSupervisor", targets: ["StewardSupervisor"]),
         .executable(name: "lifecycle-demo", targets: ["LifecycleDemo"]),
     ],
     targets: [
@@ -25,6 +27,10 @@ let package = Package(
         .target(
             name: "StewardProcesses",
             dependencies: ["StewardCore", "CStewardSystem"]
+        ),
+        .target(
+            name: "StewardSupervisor",
+            dependencies: ["StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
         .target(
             name: "StewardTesting",
@@ -54,6 +60,10 @@ let package = Package(
         .testTarget(
             name: "StewardProcessesTests",
             dependencies: ["StewardProcesses", "StewardCore", "StewardTesting", "TestSupport", "CStewardSystem"]
+        ),
+        .testTarget(
+            name: "StewardSupervisorTests",
+            dependencies: ["StewardSupervisor", "StewardProcesses", "StewardCore", "StewardTesting", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,1 @@
+// The supervisor layer: config, probes, engine.

@@ -1,0 +1,133 @@
+import CStewardSystem
+import StewardCore
+import StewardProcesses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One check a probe performs. Readiness notifications (`NOTIFY_SOCKET`, an s6-style fd) are not
+/// checks: they are channels the child writes to, see ``ReadinessNotification``.
+public enum ProbeCheck: Sendable, Hashable {
+    /// A TCP connection to `host:port` succeeds.
+    case tcp(host: String, port: UInt16)
+    /// `GET path` on `host:port` answers with a status in 200–399.
+    case http(host: String, port: UInt16, path: String)
+    /// The command exits 0 (it is killed if it outlives the timeout).
+    case exec([String], environment: [String: String])
+    /// Nothing to check: the process is ready once it has been up this long.
+    case delay(Duration)
+}
+
+/// The outcome of one check.
+public struct ProbeResult: Sendable, Hashable, CustomStringConvertible {
+    /// Whether the check passed.
+    public var passed: Bool
+    /// Why it failed (or a note on success).
+    public var detail: String
+
+    /// A passing result.
+    public static func pass(_ detail: String = "ok") -> ProbeResult { ProbeResult(passed: true, detail: detail) }
+    /// A failing result with a reason.
+    public static func fail(_ detail: String) -> ProbeResult { ProbeResult(passed: false, detail: detail) }
+
+    public var description: String { passed ? "ok" : "failed: \(detail)" }
+}
+
+extension ProbeCheck {
+    /// Performs the check once, bounded by `timeout`. Never throws and never blocks a thread.
+    public func perform(timeout: Duration, reaper: Reaper = .shared) async -> ProbeResult {
+        switch self {
+        case .tcp(let host, let port):
+            guard let fd = await Self.connect(host: host, port: port, timeout: timeout) else {
+                return .fail("cannot connect to \(host):\(port)")
+            }
+            close(fd)
+            return .pass()
+        case .http(let host, let port, let path):
+            return await Self.httpGet(host: host, port: port, path: path, timeout: timeout)
+        case .exec(let command, let environment):
+            return await Self.exec(command, environment: environment, timeout: timeout, reaper: reaper)
+        case .delay(let duration):
+            do { try await Task.sleep(for: duration) } catch { return .fail("cancelled") }
+            return .pass("up for \(duration.compactDescription)")
+        }
+    }
+
+    /// A connected non-blocking socket to an IPv4/IPv6 literal or `localhost`, or `nil`.
+    static func connect(host: String, port: UInt16, timeout: Duration) async -> Int32? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_NUMERICSERV
+        var results: UnsafeMutablePointer<addrinfo>?
+        // Literal addresses and /etc/hosts names resolve without the network.
+        guard getaddrinfo(host, String(port), &hints, &results) == 0, let first = results else { return nil }
+        defer { freeaddrinfo(results) }
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { continue }
+            if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
+            guard errno == EINPROGRESS, await DescriptorReadiness.wait(fd, for: .writable, timeout: timeout) else {
+                close(fd)
+                continue
+            }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0 { return fd }
+            close(fd)
+        }
+        return nil
+    }
+
+    static func httpGet(host: String, port: UInt16, path: String, timeout: Duration) async -> ProbeResult {
+        let start = ContinuousClock.now
+        guard let fd = await connect(host: host, port: port, timeout: timeout) else {
+            return .fail("cannot connect to \(host):\(port)")
+        }
+        defer { close(fd) }
+        let request = "GET \(path) HTTP/1.0\r\nHost: \(host):\(port)\r\nUser-Agent: steward-probe\r\nConnection: close\r\n\r\n"
+        let sent = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        guard sent == request.utf8.count else { return .fail("cannot send the request") }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1024)
+        // The status line is all we need; stop at the first line break or after 1 KiB.
+        while !response.contains(10), response.count < 1024 {
+            let remaining = timeout - (ContinuousClock.now - start)
+            guard remaining > .zero, await DescriptorReadiness.wait(fd, for: .readable, timeout: remaining) else {
+                return .fail("no response within \(timeout.compactDescription)")
+            }
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count < 0, errno == EAGAIN || errno == EINTR { continue }
+            guard count > 0 else { break }
+            response += chunk[0..<count]
+        }
+        let statusLine = String(decoding: response.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
+        let parts = statusLine.split(separator: " ")
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
+            return .fail("not an HTTP response")
+        }
+        return (200..<400).contains(status) ? .pass("HTTP \(status)") : .fail("HTTP \(status)")
+    }
+
+    static func exec(_ command: [String], environment: [String: String], timeout: Duration, reaper: Reaper) async -> ProbeResult {
+        let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(devNull) }
+        let handle: ChildProcessHandle
+        do {
+            handle = try reaper.spawn(SpawnRequest(arguments: command, environment: environment,
+                                                   descriptors: [0: devNull, 1: devNull, 2: devNull]))
+        } catch {
+            return .fail("\(error)")
+        }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            kill(-handle.pid, SIGKILL)
+        }
+        let status = await withTaskCancellationHandler { await handle.waitForExit() } onCancel: { kill(-handle.pid, SIGKILL) }
+        timer.cancel()
+        guard let status else { return .fail("cancelled") }
+        if status.isSuccess { return .pass() }
+        return .fail(status.signal == SIGKILL ? "timed out after \(timeout.compactDescription)" : "\(status)")
+    }
+}

@@ -1,0 +1,117 @@
+import StewardProcesses
+import StewardSupervisor
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
+final class Listener {
+    let fd: Int32
+    let port: UInt16
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw TestSupportError("cannot listen: \(errno)")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(fd) }
+}
+
+@Suite("Probe checks", .timeLimit(.minutes(1)))
+struct ProbeCheckTests {
+    static let environment = ["PATH": "/usr/bin:/bin"]
+
+    @Test("tcp passes on a listening port and fails on a closed one")
+    func tcp() async throws {
+        let listener = try Listener()
+        #expect(await ProbeCheck.tcp(host: "127.0.0.1", port: listener.port).perform(timeout: .seconds(2)).passed)
+        let closedPort = try Listener().port  // bound and closed again at once: nothing listens there
+        let result = await ProbeCheck.tcp(host: "127.0.0.1", port: closedPort).perform(timeout: .seconds(2))
+        #expect(result == .fail("cannot connect to 127.0.0.1:\(closedPort)"))
+    }
+
+    @Test("http counts 2xx/3xx as success and reports other statuses; a silent server times out")
+    func http() async throws {
+        let directory = "/tmp/steward-http-\(getpid())"
+        mkdir(directory, 0o755)
+        defer { _ = directory.withCString { rmdir($0) } }
+        let probePort = try Listener().port  // pick a free port, then let the server take it
+        let server = try ChildProgram(["python3", "-m", "http.server", String(probePort), "--bind", "127.0.0.1", "--directory", directory],
+                                      environment: Self.environment)
+        defer { server.signal(SIGKILL) }
+        let ok = ProbeCheck.http(host: "127.0.0.1", port: probePort, path: "/")
+        let deadline = ChildProgram.monotonicMilliseconds() + 20_000
+        var result = await ok.perform(timeout: .seconds(1))
+        while !result.passed, ChildProgram.monotonicMilliseconds() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            result = await ok.perform(timeout: .seconds(1))
+        }
+        #expect(result == .pass("HTTP 200"))
+        #expect(await ProbeCheck.http(host: "127.0.0.1", port: probePort, path: "/missing").perform(timeout: .seconds(2)) == .fail("HTTP 404"))
+
+        let silent = try Listener()  // accepts (backlog) but never answers
+        let timedOut = await ProbeCheck.http(host: "127.0.0.1", port: silent.port, path: "/").perform(timeout: .milliseconds(200))
+        #expect(timedOut == .fail("no response within 200ms"))
+    }
+
+    @Test("exec passes on exit 0, fails with the status, and kills a command that outlives the timeout")
+    func exec() async {
+        #expect(await ProbeCheck.exec(["true"], environment: Self.environment).perform(timeout: .seconds(5)).passed)
+        #expect(await ProbeCheck.exec(["sh", "-c", "exit 4"], environment: Self.environment).perform(timeout: .seconds(5)) == .fail("exited 4"))
+        #expect(await ProbeCheck.exec(["sleep", "30"], environment: Self.environment).perform(timeout: .milliseconds(200))
+            == .fail("timed out after 200ms"))
+        #expect(await ProbeCheck.exec(["no-such-probe"], environment: Self.environment).perform(timeout: .seconds(1)).passed == false)
+    }
+
+    @Test("s6-style notification: a newline on the descriptor means ready; exiting silently does not")
+    func descriptorNotification() async throws {
+        let channel = try ReadinessNotification.descriptor(3)
+        let child = try ChildProgram(["sh", "-c", "sleep 0.1; echo >&3; exec sleep 30"], environment: Self.environment,
+                                     extra: channel.descriptors)
+        channel.childStarted()
+        #expect(await channel.waitUntilReady(timeout: .seconds(10)))
+        child.signal(SIGKILL)
+
+        let silent = try ReadinessNotification.descriptor(5)
+        let quitter = try ChildProgram(["sh", "-c", "exit 0"], environment: Self.environment, extra: silent.descriptors)
+        silent.childStarted()
+        #expect(await silent.waitUntilReady(timeout: .seconds(10)) == false)
+        _ = await quitter.waitForExit()
+    }
+
+    @Test("systemd-style notification: READY=1 on NOTIFY_SOCKET")
+    func systemdNotification() async throws {
+        let channel = try ReadinessNotification.systemd(name: "web")
+        #expect(channel.environment["NOTIFY_SOCKET"]?.hasPrefix("@steward/") == true)
+        let script = """
+        import os, socket
+        address = os.environ["NOTIFY_SOCKET"]
+        if address.startswith("@"): address = "\\0" + address[1:]
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        s.sendto(b"STATUS=warming up", address)
+        s.sendto(b"READY=1\\nSTATUS=serving", address)
+        """
+        let child = try ChildProgram(["python3", "-c", script], environment: Self.environment.merging(channel.environment) { a, _ in a })
+        channel.childStarted()
+        #expect(await channel.waitUntilReady(timeout: .seconds(10)))
+        #expect(await child.waitForExit() == .exited(0))
+    }
+}
