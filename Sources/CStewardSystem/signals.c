@@ -12,12 +12,25 @@
 static int signal_pipe[2] = {-1, -1};
 static pthread_mutex_t pipe_lock = PTHREAD_MUTEX_INITIALIZER;
 
+// Per-signal arrival counters: the source of truth. The pipe byte is only a wake-up, so a full
+// pipe (a burst of SIGCHLD) can never lose a SIGTERM or merge two SIGTERMs into one.
+static volatile int pending[NSIG];
+// The disposition each signal had before we caught it, restored when nobody wants it any more.
+static struct sigaction previous[NSIG];
+static int caught[NSIG];
+
 static void steward_signal_handler(int signo) {
     int saved = errno;
+    __atomic_fetch_add(&pending[signo], 1, __ATOMIC_SEQ_CST);
     unsigned char byte = (unsigned char)signo;
     ssize_t ignored = write(signal_pipe[1], &byte, 1);
     (void)ignored;
     errno = saved;
+}
+
+int steward_signal_take(int signo) {
+    if (signo <= 0 || signo >= NSIG) return 0;
+    return __atomic_exchange_n(&pending[signo], 0, __ATOMIC_SEQ_CST);
 }
 
 int steward_signal_pipe_open(void) {
@@ -42,21 +55,30 @@ int steward_signal_pipe_open(void) {
 }
 
 int steward_signal_catch(int signo) {
+    if (signo <= 0 || signo >= NSIG) { errno = EINVAL; return -1; }
     if (steward_signal_pipe_open() < 0) return -1;
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = steward_signal_handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    return sigaction(signo, &action, NULL);
+    pthread_mutex_lock(&pipe_lock);
+    int rc = sigaction(signo, &action, caught[signo] ? NULL : &previous[signo]);
+    if (rc == 0) caught[signo] = 1;
+    pthread_mutex_unlock(&pipe_lock);
+    return rc;
 }
 
 int steward_signal_default(int signo) {
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = SIG_DFL;
-    sigemptyset(&action.sa_mask);
-    return sigaction(signo, &action, NULL);
+    if (signo <= 0 || signo >= NSIG) { errno = EINVAL; return -1; }
+    pthread_mutex_lock(&pipe_lock);
+    int rc = 0;
+    if (caught[signo]) {
+        rc = sigaction(signo, &previous[signo], NULL);
+        if (rc == 0) caught[signo] = 0;
+    }
+    pthread_mutex_unlock(&pipe_lock);
+    return rc;
 }
 
 int steward_signal_unblock(int signo) {

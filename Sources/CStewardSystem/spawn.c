@@ -87,9 +87,12 @@ static void child_main(const struct steward_spawn_request *r, int report_fd) {
 
     if (r->cwd != NULL && chdir(r->cwd) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_CWD);
     if (r->set_ids) {
-        if (setgroups(1, &r->gid) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_GROUPS);
-        if (setgid(r->gid) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_GID);
-        if (setuid(r->uid) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_UID);
+        // Raw system calls: glibc's wrappers broadcast id changes to every thread of the process
+        // (they would lock and edit the parent's thread list from this vfork child).
+        gid_t groups[1] = { r->gid };
+        if (syscall(SYS_setgroups, 1, groups) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_GROUPS);
+        if (syscall(SYS_setresgid, r->gid, r->gid, r->gid) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_GID);
+        if (syscall(SYS_setresuid, r->uid, r->uid, r->uid) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_UID);
     }
 
     sigset_t empty;

@@ -18,6 +18,13 @@ struct ChildProcessLifecycleTests {
 
     static let shell = ["PATH": "/usr/bin:/bin"]
 
+    /// `run` has begun at "ready"; the spawn follows a moment later.
+    static func pidAppears(_ process: ChildProcess) async -> Int32? {
+        let deadline = ChildProgram.monotonicMilliseconds() + 10_000
+        while process.pid == nil, ChildProgram.monotonicMilliseconds() < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+        return process.pid
+    }
+
     @Test("a oneshot runs to exit 0 before the next group starts")
     func oneshotGatesTheNextGroup() async throws {
         let marker = "/tmp/steward-oneshot-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -31,7 +38,7 @@ struct ChildProcessLifecycleTests {
         let recorder = EventRecorder(lifecycle)
         let run = start(lifecycle)
         await recorder.trace.waitFor("ready")
-        #expect(web.pid != nil)
+        #expect(await Self.pidAppears(web) != nil)
         lifecycle.requestShutdown()
         let report = await run.value
         #expect(report.isClean, "\(report)")
@@ -70,7 +77,7 @@ struct ChildProcessLifecycleTests {
         let recorder = EventRecorder(lifecycle)
         let run = start(lifecycle)
         await recorder.trace.waitFor("ready")
-        let pid = try #require(child.pid)
+        let pid = try #require(await Self.pidAppears(child))
         lifecycle.requestShutdown()
         let report = await run.value
         #expect(report.errors.map(\.description) == ["stubborn: did not shut down within 300ms (returned after cancellation)"])
@@ -92,7 +99,7 @@ struct ChildProcessLifecycleTests {
         #expect(child.starts == 3)
         #expect(report.errors.count == 1)
         #expect(report.errors.first?.kind == .restartLimit)
-        #expect(report.errors.first?.description.hasSuffix("exited 7): more than 2 restarts within 1m") == true)
+        #expect(report.errors.first?.description.hasSuffix("exited 7; more than 2 restarts within 1m)") == true)
         #expect(report.exitCode == 1)
     }
 }

@@ -16,8 +16,13 @@ int steward_signal_pipe_open(void);
 /// Returns 0, or -1 with errno set.
 int steward_signal_catch(int signo);
 
-/// Restores the default disposition of `signo`. Returns 0, or -1 with errno set.
+/// Restores the disposition `signo` had before `steward_signal_catch` (an inherited SIG_IGN stays
+/// ignored). A no-op for a signal not caught. Returns 0, or -1 with errno set.
 int steward_signal_default(int signo);
+
+/// How many times `signo` arrived since the last call (and resets the count). The self-pipe byte is
+/// only a wake-up; these counters never lose an arrival.
+int steward_signal_take(int signo);
 
 /// Unblocks `signo` in the calling thread (signals must be deliverable to reach the handler).
 int steward_signal_unblock(int signo);

@@ -14,14 +14,17 @@ enum BoundedOutcome<Value: Sendable>: Sendable {
 private final class FirstOutcome<Value: Sendable>: Sendable {
     private let state = Mutex<(outcome: BoundedOutcome<Value>?, waiter: CheckedContinuation<BoundedOutcome<Value>, Never>?)>((nil, nil))
 
-    func resolve(_ outcome: BoundedOutcome<Value>) {
-        let waiter = state.withLock { s -> CheckedContinuation<BoundedOutcome<Value>, Never>? in
-            guard s.outcome == nil else { return nil }
+    /// Returns whether this outcome won.
+    @discardableResult
+    func resolve(_ outcome: BoundedOutcome<Value>) -> Bool {
+        let (won, waiter) = state.withLock { s -> (Bool, CheckedContinuation<BoundedOutcome<Value>, Never>?) in
+            guard s.outcome == nil else { return (false, nil) }
             s.outcome = outcome
             defer { s.waiter = nil }
-            return s.waiter
+            return (true, s.waiter)
         }
         waiter?.resume(returning: outcome)
+        return won
     }
 
     func value() async -> BoundedOutcome<Value> {
@@ -40,19 +43,24 @@ private final class FirstOutcome<Value: Sendable>: Sendable {
 ///
 /// Unlike a task group, this returns as soon as the first limit is reached even if `work` ignores
 /// cancellation: the work is cancelled and abandoned, never awaited. That is what lets the runner
-/// report a component that "did not stop" instead of hanging with it.
+/// report a component that "did not stop" instead of hanging with it. If abandoned work finishes
+/// anyway, `late` receives its result.
 @discardableResult
 func bounded<Value: Sendable>(
     deadline: Duration?,
     scheduler: DeadlineScheduler,
     abortOn latches: [Latch] = [],
-    _ work: @escaping @Sendable () async throws -> Value
+    _ work: @escaping @Sendable () async throws -> Value,
+    late: (@Sendable (Result<Value, any Error>) -> Void)? = nil
 ) async -> BoundedOutcome<Value> {
     // An already-fired abort latch means the work must not even begin.
     if latches.contains(where: \.isFired) { return .aborted }
     let first = FirstOutcome<Value>()
     let task = Task {
-        do { first.resolve(.completed(.success(try await work()))) } catch { first.resolve(.completed(.failure(error))) }
+        let result: Result<Value, any Error>
+        do { result = .success(try await work()) } catch { result = .failure(error) }
+        // Lost the race (timed out or aborted) but finished after all: tell whoever cares.
+        if !first.resolve(.completed(result)) { late?(result) }
     }
     let timer = deadline.map { scheduler.schedule(at: $0) { first.resolve(.timedOut) } }
     let tokens = latches.map { latch in latch.observe { first.resolve(.aborted) } }

@@ -54,6 +54,13 @@ package final class Latch: Sendable {
         _ = state.withLock { $0.observers.removeValue(forKey: token) }
     }
 
+    /// Returns when the latch fires, whatever happens to the calling task.
+    package func waitIgnoringCancellation() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            observe { continuation.resume() }
+        }
+    }
+
     /// Returns when the latch fires or the calling task is cancelled, whichever comes first.
     package func wait() async {
         let id: UInt64? = state.withLock { s in

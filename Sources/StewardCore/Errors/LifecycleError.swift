@@ -2,7 +2,8 @@
 ///
 /// Its text follows one pattern: `<name>: <phase> <failed|timeout> (<cause>)`, or
 /// `<name>: unexpected return`, `<name>: did not become healthy within <d>`,
-/// `<name>: did not shut down within <d>`.
+/// `<name>: did not shut down within <d>` (the runner's deadline reads
+/// `lifecycle: did not shut down within 30s (still running: a, b)`).
 public struct LifecycleError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure. A struct wrapping a private enum so kinds can be added later.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
@@ -66,24 +67,28 @@ public struct LifecycleError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let cause = underlying.map { " (\($0))" } ?? ""
+        let cause = underlying.map { "\($0)" }
         switch kind {
         case .unexpectedReturn:
             return "\(component): unexpected return"
         case .notHealthy:
             return "\(component): did not become healthy within \(limit?.compactDescription ?? "its startup timeout")"
         case .notShutDown:
-            return "\(component): did not shut down within \(limit?.compactDescription ?? "its shutdown timeout")\(detail.map { " (\($0))" } ?? "")"
-        case .restartLimit:
-            return "\(component): run failed for good\(cause)\(detail.map { ": \($0)" } ?? "")"
+            let within = limit.map { " within \($0.compactDescription)" } ?? ""
+            return "\(component): did not shut down\(within)\(detail.map { " (\($0))" } ?? "")"
         case .deadline:
-            return "\(component): shutdown deadline of \(limit?.compactDescription ?? "?") exceeded\(detail.map { " (\($0))" } ?? "")"
+            return "\(component): did not shut down within \(limit?.compactDescription ?? "the shutdown deadline")"
+                + (detail.map { " (\($0))" } ?? "")
         case .timeout:
             return "\(component): \(phase) timeout (\(limit?.compactDescription ?? "?"))"
         case .cancelled:
-            return "\(component): \(phase) cancelled"
+            return "\(component): \(phase) failed (cancelled by a forced shutdown)"
+        case .restartLimit:
+            // One cause in parentheses, as every other error: the last failure, then the limit.
+            let parts = [cause, detail].compactMap { $0 }
+            return "\(component): \(phase) failed (\(parts.joined(separator: "; ")))"
         default:
-            return "\(component): \(phase) failed\(cause)"
+            return "\(component): \(phase) failed\(cause.map { " (\($0))" } ?? "")"
         }
     }
 }

@@ -30,9 +30,9 @@ public struct ShutdownCause: Sendable, Hashable, CustomStringConvertible {
 /// Exit codes:
 /// | situation | code |
 /// |---|---|
-/// | clean run and clean unwind (whatever triggered shutdown, including SIGTERM) | 0 |
-/// | any error, shutdown not caused by a signal | 1 |
-/// | any error, shutdown caused by signal n (e.g. SIGTERM, stop timed out) | 128 + n (143) |
+/// | no error, nothing abandoned (whatever triggered shutdown, including SIGTERM) | 0 |
+/// | shutdown caused by signal n and the unwind itself was not clean (e.g. a stop timed out) | 128 + n (143) |
+/// | any other error (config, startup, a failure before the signal) | 1 |
 public struct LifecycleReport: Sendable, CustomStringConvertible {
     /// Every error collected, in the order they happened.
     public var errors: [LifecycleError]
@@ -41,20 +41,24 @@ public struct LifecycleReport: Sendable, CustomStringConvertible {
     /// Components still running when the runner returned (abandoned after timeouts or the deadline).
     public var abandoned: [String]
 
+    /// How many of `errors` happened during the unwind (after shutdown began).
+    public var unwindErrorCount: Int
+
     /// Creates a report.
-    public init(errors: [LifecycleError], cause: ShutdownCause?, abandoned: [String]) {
+    public init(errors: [LifecycleError], cause: ShutdownCause?, abandoned: [String], unwindErrorCount: Int? = nil) {
         self.errors = errors
         self.cause = cause
         self.abandoned = abandoned
+        self.unwindErrorCount = unwindErrorCount ?? errors.count
     }
 
-    /// Whether the run and the unwind produced no error.
-    public var isClean: Bool { errors.isEmpty }
+    /// Whether the run and the unwind produced no error and left nothing running.
+    public var isClean: Bool { errors.isEmpty && abandoned.isEmpty }
 
     /// The process exit code, per the table above.
     public var exitCode: Int32 {
         if isClean { return 0 }
-        if let signal = cause?.signal { return 128 + signal }
+        if let signal = cause?.signal, errors.count == unwindErrorCount { return 128 + signal }
         return 1
     }
 

@@ -11,6 +11,7 @@ import Synchronization
 ///   the last of them healthy.
 public final class HealthRegistry: Sendable {
     private struct Waiter {
+        let keys: Set<HealthKey>
         var pending: Set<HealthKey>
         var continuation: CheckedContinuation<Void, Never>?
     }
@@ -55,13 +56,13 @@ public final class HealthRegistry: Sendable {
             status.reason = reason
             s.statuses[key] = status
             var resumed: [CheckedContinuation<Void, Never>] = []
-            if healthy, let ids = s.waitersByKey[key] {
-                for id in ids {
-                    s.waiters[id]?.pending.remove(key)
-                    if s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) {
-                        s.waitersByKey[key]?.remove(id)
-                        if let continuation = waiter.continuation { resumed.append(continuation) }
-                    }
+            for id in s.waitersByKey[key] ?? [] {
+                // A key that turns unhealthy again goes back into the waiter's pending set: the
+                // wait ends only when every key is healthy at the same time.
+                if healthy { s.waiters[id]?.pending.remove(key) } else { s.waiters[id]?.pending.insert(key) }
+                if s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) {
+                    for watched in waiter.keys { s.waitersByKey[watched]?.remove(id) }
+                    if let continuation = waiter.continuation { resumed.append(continuation) }
                 }
             }
             return (status, resumed, Array(s.observers.values))
@@ -70,6 +71,9 @@ public final class HealthRegistry: Sendable {
         for continuation in effect.1 { continuation.resume() }
         if let status = effect.0 { for observer in effect.2 { observer(status) } }
     }
+
+    /// How many waits are pending (for tests).
+    var waiterCount: Int { state.withLock { $0.waiters.count } }
 
     /// Whether every registered key is healthy.
     public var isReady: Bool { state.withLock { $0.unhealthyCount == 0 } }
@@ -94,8 +98,8 @@ public final class HealthRegistry: Sendable {
             let pending = keys.filter { s.statuses[$0]?.isHealthy != true }
             guard !pending.isEmpty else { return nil }
             s.nextID += 1
-            s.waiters[s.nextID] = Waiter(pending: pending, continuation: nil)
-            for key in pending { s.waitersByKey[key, default: []].insert(s.nextID) }
+            s.waiters[s.nextID] = Waiter(keys: keys, pending: pending, continuation: nil)
+            for key in keys { s.waitersByKey[key, default: []].insert(s.nextID) }
             return s.nextID
         }
         guard let id else { return }
@@ -111,7 +115,7 @@ public final class HealthRegistry: Sendable {
         } onCancel: {
             let continuation = state.withLock { s -> CheckedContinuation<Void, Never>? in
                 guard let waiter = s.waiters.removeValue(forKey: id) else { return nil }
-                for key in waiter.pending { s.waitersByKey[key]?.remove(id) }
+                for key in waiter.keys { s.waitersByKey[key]?.remove(id) }
                 return waiter.continuation
             }
             continuation?.resume()

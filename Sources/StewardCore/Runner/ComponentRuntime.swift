@@ -94,6 +94,8 @@ final class ComponentRuntime: Sendable {
     let sharedServices: ServiceContainer
     let logger: Logger
     let stopLatch = Latch()
+    /// Fires when `run` ended for good on its own (early exit, or failed without restart).
+    let endedForGood = Latch()
     let state = Mutex(State())
 
     init(name: String, options: ComponentOptions, component: any Initializer, services: ServiceContainer,

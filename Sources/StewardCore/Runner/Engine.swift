@@ -35,10 +35,16 @@ final class Engine: Sendable {
         var startupComplete = false
         var activeRunnables = 0
         var deadlineTask: Task<Void, Never>?
-        var signalTask: Task<Void, Never>?
+        var signalToken: SignalListener.Token?
         var signalCount = 0
         var forcing = false
+        /// Errors recorded after shutdown began (the unwind's own), for the exit code.
+        var unwindErrors = 0
     }
+
+    /// Whether shutdown has been requested: the cause is claimed before anything is announced or
+    /// fired, so every decision taken after that point sees it.
+    var isShuttingDown: Bool { state.withLock { $0.cause != nil } }
 
     let state = Mutex(State())
 
@@ -76,26 +82,32 @@ final class Engine: Sendable {
             await self.unwind()
             finished.fire()
         }
-        await Self.first(finished, gaveUp)
+        // Cancelling the caller asks for a graceful shutdown; the report still waits for the unwind
+        // (bounded by the deadline), so it never claims a clean end while components still run.
+        await withTaskCancellationHandler {
+            await Self.first(finished, gaveUp)
+        } onCancel: {
+            self.requestShutdown(.request)
+        }
         if !finished.isFired {
             main.cancel()
         }
         return finish()
     }
 
-    /// Waits until either latch fires.
+    /// Waits until either latch fires (cancellation does not end the wait).
     static func first(_ a: Latch, _ b: Latch) async {
         let either = Latch()
         let ta = a.observe { either.fire() }
         let tb = b.observe { either.fire() }
-        await either.wait()
+        await either.waitIgnoringCancellation()
         a.removeObserver(ta)
         b.removeObserver(tb)
     }
 
     private func finish() -> LifecycleReport {
-        let (signalTask, deadlineTask) = state.withLock { ($0.signalTask, $0.deadlineTask) }
-        signalTask?.cancel()
+        let (signalToken, deadlineTask) = state.withLock { ($0.signalToken, $0.deadlineTask) }
+        if let signalToken { SignalListener.shared.removeObserver(signalToken) }
         deadlineTask?.cancel()
         scheduler.shutdown()
         var abandoned: [String] = []
@@ -113,7 +125,9 @@ final class Engine: Sendable {
                 runtime.state.withLock { s in s.runEnded.map { !$0.isFired } ?? false }
             }.map(\.name)
         }
-        let report = state.withLock { LifecycleReport(errors: $0.errors, cause: $0.cause, abandoned: abandoned) }
+        let report = state.withLock {
+            LifecycleReport(errors: $0.errors, cause: $0.cause, abandoned: abandoned, unwindErrorCount: $0.unwindErrors)
+        }
         milestone(.finished)
         if report.isClean {
             logger.info("lifecycle finished cleanly", metadata: ["exit_code": "\(report.exitCode)"])
@@ -176,7 +190,10 @@ final class Engine: Sendable {
     // MARK: Recording
 
     func record(_ error: LifecycleError) {
-        state.withLock { $0.errors.append(error) }
+        state.withLock { s in
+            s.errors.append(error)
+            if s.cause != nil { s.unwindErrors += 1 }
+        }
     }
 
     func emit(_ runtime: ComponentRuntime, _ phase: LifecyclePhase, _ outcome: LifecycleEvent.Outcome,

@@ -6,26 +6,24 @@ import Darwin
 
 /// First shutdown signal: graceful. Second: forced. Third: exit at once with 128 + n.
 extension Engine {
+    /// Signals are counted and acted on directly on the signal listener's queue, not in a task:
+    /// escalation must work even when every thread of the cooperative pool is blocked.
     func startSignalHandling() {
         let policy = options.signals
         guard !policy.shutdownSignals.isEmpty else { return }
-        let stream: AsyncStream<Int32>
         do {
-            stream = try SignalListener.shared.signals(policy.shutdownSignals)
-        } catch {
-            logger.error("signal handling unavailable", metadata: ["error": "\(error)"])
-            return
-        }
-        let task = Task {
-            for await number in stream {
+            let token = try SignalListener.shared.observe(policy.shutdownSignals) { [weak self] number in
+                guard let self else { return }
                 let count = self.state.withLock { s in
                     s.signalCount += 1
                     return s.signalCount
                 }
                 self.handleSignal(number, count: count, escalates: policy.escalates)
             }
+            state.withLock { $0.signalToken = token }
+        } catch {
+            logger.error("signal handling unavailable", metadata: ["error": "\(error)"])
         }
-        state.withLock { $0.signalTask = task }
     }
 
     func handleSignal(_ number: Int32, count: Int, escalates: Bool) {
@@ -40,7 +38,7 @@ extension Engine {
             force()
         case 3... where escalates:
             logger.critical("received \(name) a third time: exiting now", metadata: ["exit_code": "\(128 + number)"])
-            exit(128 + number)
+            _exit(128 + number)  // at once: no atexit handlers racing the threads still running
         default:
             logger.info("received \(name): shutdown already in progress")
         }

@@ -8,10 +8,10 @@ extension Engine {
         guard loadConfigs() else { requestShutdown(.failure); return }
 
         for (priority, members) in groups {
-            if shutdown.isFired { return }
+            if isShuttingDown { return }
             milestone(.groupStarting(priority))
-            guard await injectGroup(members), !shutdown.isFired else { return }
-            guard await initializeGroup(members), !shutdown.isFired else { return }
+            guard await injectGroup(members), !isShuttingDown else { return }
+            guard await initializeGroup(members), !isShuttingDown else { return }
             let runnables = members.filter { runtimes[$0].runnable != nil }
             let begun = Countdown(runnables.count)
             for index in runnables { launchRun(runtimes[index], onBegin: begun.tick) }
@@ -19,7 +19,7 @@ extension Engine {
             guard await awaitGroupHealthy(members) else { return }
             milestone(.groupReady(priority))
         }
-        guard !shutdown.isFired else { return }
+        guard !isShuttingDown else { return }
         if let key = options.readinessKey { try? health.update(key, healthy: true) }
         state.withLock { $0.startupComplete = true }
         milestone(.ready)
@@ -69,6 +69,12 @@ extension Engine {
             let context = runtime.context(health: self.health, clock: self.clock)
             let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown]) {
                 try await runtime.component.initialize(context)
+            } late: { result in
+                // Aborted or timed out, but it finished anyway: if it succeeded it holds resources,
+                // so it is finalized like any initialized component (if its group's turn is still ahead).
+                guard case .success = result else { return }
+                runtime.state.withLock { $0.initialized = true }
+                runtime.logger.warning("init completed after it was abandoned; it will be finalized")
             }
             switch outcome {
             case .completed(.success):
@@ -99,18 +105,23 @@ extension Engine {
     /// startup timeout measured from its first `run` start. Returns `false` if startup must stop.
     private func awaitGroupHealthy(_ members: [Int]) async -> Bool {
         let waiting = members.filter { runtimes[$0].runnable != nil && !runtimes[$0].options.healthKeys.isEmpty }
-        guard !waiting.isEmpty else { return !shutdown.isFired }
+        guard !waiting.isEmpty else { return !isShuttingDown }
         let ok = await forEachConcurrently(waiting) { runtime in
             let startedAt = runtime.state.withLock { $0.runStartedAt } ?? self.clock.now
             let deadline = runtime.options.startupTimeout.map { startedAt + $0 }
             self.emit(runtime, .ready, .started)
             let keys = runtime.options.healthKeys
-            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown]) {
+            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown, runtime.endedForGood]) {
                 await self.health.waitUntilHealthy(keys)
             }
             switch outcome {
             case .completed:
                 self.emit(runtime, .ready, .succeeded)
+                return true
+            case .aborted where runtime.endedForGood.isFired && !self.isShuttingDown:
+                // It ended for good without taking the application down (non-critical, or an
+                // allowed early exit): nothing left to wait for in this group.
+                self.emit(runtime, .ready, .skipped)
                 return true
             case .timedOut:
                 self.emit(runtime, .ready, .timedOut,
@@ -123,7 +134,7 @@ extension Engine {
         } onFailure: {
             self.requestShutdown(.failure)
         }
-        return ok && !shutdown.isFired
+        return ok && !isShuttingDown
     }
 
     /// Runs `body` for every member concurrently; calls `onFailure` as soon as one returns `false`

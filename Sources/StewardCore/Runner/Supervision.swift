@@ -12,8 +12,10 @@ extension Engine {
     func launchRun(_ runtime: ComponentRuntime, onBegin: (@Sendable () -> Void)? = nil) {
         guard let runnable = runtime.runnable else { onBegin?(); return }
         let now = clock.now
+        let shuttingDown = isShuttingDown
         let launch: (attempt: Int, ended: Latch, first: Bool)? = runtime.state.withLock { s in
-            guard !s.stopRequested else {
+            // A restart never begins once shutdown was requested, even before this group's stop.
+            guard !s.stopRequested, !(shuttingDown && s.attempt > 0) else {
                 if s.status == .backingOff { s.status = .stopped }
                 return nil
             }
@@ -52,7 +54,7 @@ extension Engine {
             if s.stopRequested { s.status = .stopped }
             return s.stopRequested
         }
-        if stopping || shutdown.isFired {
+        if stopping || isShuttingDown {
             // Asked to stop, or the application is already unwinding: a return is expected; an
             // error (other than the cancellation we caused) is still reported.
             if case .failure(let error) = result, !(error is CancellationError) {
@@ -100,8 +102,9 @@ extension Engine {
                 return
             }
             let limit = LifecycleError(component: runtime.name, phase: .run, kind: .restartLimit,
-                                       underlying: failure?.underlying ?? failure,
-                                       detail: "more than \(policy.maxRestarts) restarts within \(policy.window.compactDescription)")
+                                       underlying: failure?.underlying,
+                                       detail: (failure?.kind == .unexpectedReturn ? "unexpected return; " : "")
+                                           + "more than \(policy.maxRestarts) restarts within \(policy.window.compactDescription)")
             failForGood(runtime, limit, attempt: attempt)
             return
         }
@@ -111,6 +114,7 @@ extension Engine {
         } else {
             runtime.state.withLock { $0.status = .exited }
             emit(runtime, .run, .exited, attempt: attempt)
+            runtime.endedForGood.fire()
             finishRunnable()
         }
     }
@@ -118,6 +122,7 @@ extension Engine {
     private func failForGood(_ runtime: ComponentRuntime, _ error: LifecycleError, attempt: Int) {
         runtime.state.withLock { $0.status = .failed }
         emit(runtime, .run, .failed, error: error, attempt: attempt)
+        runtime.endedForGood.fire()
         if runtime.options.isCritical {
             requestShutdown(.failure)
         } else {

@@ -67,13 +67,17 @@ extension Engine {
         let graceOutcome = await boundedWait(for: ended, deadline: clock.deadline(after: options.cancellationGrace),
                                              scheduler: scheduler, abortOn: [gaveUp])
         let returned: Bool = if case .completed = graceOutcome { true } else { false }
-        if case .aborted = waitOutcome, returned {
+        let forcedNow: Bool = if case .aborted = waitOutcome { true } else { false }
+        if forcedNow, returned {
             // Forced by the user: cancelled as asked, and it returned.
             emit(runtime, .shutdown, .cancelled)
             return
         }
-        let error = LifecycleError(component: runtime.name, phase: .shutdown, kind: .notShutDown, limit: runtime.options.shutdownTimeout,
-                                   detail: returned ? "returned after cancellation" : "abandoned: still running after cancellation")
+        // After a forced shutdown no shutdown timeout ran: say so instead of naming one.
+        let error = LifecycleError(component: runtime.name, phase: .shutdown, kind: .notShutDown,
+                                   limit: forcedNow ? nil : runtime.options.shutdownTimeout,
+                                   detail: returned ? "returned after cancellation"
+                                       : forcedNow ? "abandoned after a forced shutdown" : "abandoned: still running after cancellation")
         emit(runtime, .shutdown, .timedOut, error: error)
     }
 

@@ -29,8 +29,8 @@ public final class SignalListener: Sendable {
     private init() {}
 
     /// A stream of the given signals as they arrive. Catching starts before this returns; when the
-    /// stream is cancelled or dropped and no other subscriber wants a signal, its default
-    /// disposition is restored.
+    /// stream is cancelled or dropped and no other subscriber wants a signal, the disposition it
+    /// had before is restored.
     /// - Throws: ``SystemError`` if the pipe or a handler cannot be installed.
     public func signals(_ numbers: Set<Int32>) throws(SystemError) -> AsyncStream<Int32> {
         let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(64))
@@ -49,10 +49,19 @@ public final class SignalListener: Sendable {
     public func observe(_ numbers: Set<Int32>, handler: @escaping @Sendable (Int32) -> Void) throws(SystemError) -> Token {
         let fd = steward_signal_pipe_open()
         guard fd >= 0 else { throw SystemError.last("creating the signal pipe") }
-        for number in numbers where steward_signal_catch(number) != 0 {
-            throw SystemError.last("catching \(SignalName.name(of: number))")
-        }
-        let id = state.withLock { s -> UInt64 in
+        // Subscriber and handlers change together under the lock, so a concurrent unsubscribe can
+        // never restore the disposition of a signal that is being subscribed to.
+        let result: Result<UInt64, SystemError> = state.withLock { s in
+            let alreadyWanted = s.subscribers.values.reduce(into: Set<Int32>()) { $0.formUnion($1.signals) }
+            var installed: [Int32] = []
+            for number in numbers.subtracting(alreadyWanted) {
+                guard steward_signal_catch(number) == 0 else {
+                    let error = SystemError.last("catching \(SignalName.name(of: number))")
+                    for done in installed { _ = steward_signal_default(done) }
+                    return .failure(error)
+                }
+                installed.append(number)
+            }
             s.nextID += 1
             s.subscribers[s.nextID] = (numbers, handler)
             if s.source == nil {
@@ -61,23 +70,25 @@ public final class SignalListener: Sendable {
                 source.resume()
                 s.source = source
             }
-            return s.nextID
+            return .success(s.nextID)
         }
-        return Token(id: id)
+        return Token(id: try result.get())
     }
 
     /// Stops calling an observer; signals nobody observes any more get their default disposition
     /// back. A no-op for an unknown token.
     public func removeObserver(_ token: Token) { unsubscribe(token.id) }
 
+    /// Empties the wake-up pipe, then delivers every arrival counted by the C handler, in signal
+    /// number order (a burst of one signal is delivered as many times as it arrived).
     private func drain(_ fd: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard count > 0 else { return }
-            let subscribers = state.withLock { Array($0.subscribers.values) }
-            for byte in buffer[0..<count] {
-                let number = Int32(byte)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while buffer.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        let wanted = subscribers.reduce(into: Set<Int32>()) { $0.formUnion($1.signals) }
+        for number in wanted.sorted() {
+            let arrivals = steward_signal_take(number)
+            for _ in 0..<max(0, arrivals) {
                 for subscriber in subscribers where subscriber.signals.contains(number) {
                     subscriber.deliver(number)
                 }

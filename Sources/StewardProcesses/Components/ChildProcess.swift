@@ -44,19 +44,22 @@ public final class ChildProcess: Runnable {
     }
 
     public func run(_ context: LifecycleContext) async throws {
+        if context.isStopRequested { return }  // asked to stop before anything started
         history.withLock { $0.starts += 1 }
-        let status = try await Self.runToExit(spec, reaper: reaper, current: current, logger: context.logger)
-        history.withLock { $0.lastExit = status.status }
-        if status.status.isSuccess { return }
-        // Cancelled (shutdown timeout or forced): we killed it; the runner reports that itself.
+        let exit = try await Self.runToExit(spec, reaper: reaper, current: current, context: context)
+        history.withLock { $0.lastExit = exit.status }
+        try Self.judge(exit, stopSignal: spec.stopSignal, context: context)
+    }
+
+    /// Turns a child's exit into `run`'s outcome: return for success, and for dying from the stop
+    /// signal (or exiting 128 + it, as shells do) after a stop request — the graceful end that was
+    /// asked for; `CancellationError` when `run` was cancelled (we killed it, and the runner
+    /// reports that itself); otherwise throw the exit.
+    public static func judge(_ exit: ChildProcessExit, stopSignal: Int32, context: LifecycleContext) throws {
+        if exit.status.isSuccess { return }
         if Task.isCancelled { throw CancellationError() }
-        // After a stop request, dying from the stop signal (or exiting with 128 + it, as shells
-        // do) is the graceful end that was asked for, not a failure.
-        if context.isStopRequested,
-           status.status.signal == spec.stopSignal || status.status.code == 128 + spec.stopSignal {
-            return
-        }
-        throw status
+        if context.isStopRequested, exit.status.signal == stopSignal || exit.status.code == 128 + stopSignal { return }
+        throw exit
     }
 
     public func stop(_ context: LifecycleContext) async throws {
@@ -66,12 +69,21 @@ public final class ChildProcess: Runnable {
 
     /// Spawns the child and waits for its exit; on cancellation kills its group and still waits
     /// for the reaper, so no child outlives its `run`.
-    static func runToExit(_ spec: ChildProcessSpec, reaper: Reaper, current: ChildSlot,
-                          logger: Logger) async throws -> ChildProcessExit {
+    /// Spawns `spec` and waits for the reaper to collect it. `onStart` runs once the child exists
+    /// (to start probes, close notification ends). Cancellation kills the child's group and still
+    /// waits for the reap, so no child outlives this call.
+    ///
+    /// `context.isStopRequested` is checked again once the child exists: a stop that arrived
+    /// between `run` starting and the spawn found no child to signal, so it is delivered here.
+    public static func runToExit(_ spec: ChildProcessSpec, reaper: Reaper, current: ChildSlot, context: LifecycleContext,
+                                 onStart: (ChildProcessHandle) -> Void = { _ in }) async throws -> ChildProcessExit {
         let handle = try reaper.spawn(spec.spawnRequest)
         current.handle = handle
         defer { current.clear(handle) }
+        let logger = context.logger
         logger.info("started", metadata: ["pid": "\(handle.pid)"])
+        onStart(handle)
+        if context.isStopRequested { signal(handle, spec.stopSignal, grouping: spec.grouping) }
         let status = await withTaskCancellationHandler {
             await handle.waitForExit()
         } onCancel: {
@@ -89,7 +101,7 @@ public final class ChildProcess: Runnable {
     }
 
     /// Sends `number` to the child's process group (or to the child alone when it shares ours).
-    static func signal(_ handle: ChildProcessHandle, _ number: Int32, grouping: SpawnRequest.Grouping) {
+    public static func signal(_ handle: ChildProcessHandle, _ number: Int32, grouping: SpawnRequest.Grouping) {
         guard handle.exitStatus == nil else { return }
         if grouping == .inherit {
             kill(handle.pid, number)
@@ -116,22 +128,26 @@ public final class OneShotProcess: Initializer {
     }
 
     public func initialize(_ context: LifecycleContext) async throws {
-        let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, logger: context.logger)
+        let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, context: context)
         if !exit.status.isSuccess { throw exit }
     }
 }
 
 /// The handle of the child currently running for a component, if any.
-final class ChildSlot: Sendable {
+public final class ChildSlot: Sendable {
     private let storage = Mutex<ChildProcessHandle?>(nil)
 
-    var handle: ChildProcessHandle? {
+    /// Creates an empty slot.
+    public init() {}
+
+    /// The current child.
+    public var handle: ChildProcessHandle? {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }
     }
 
     /// Forgets `handle` if it is still the current one.
-    func clear(_ handle: ChildProcessHandle) {
+    public func clear(_ handle: ChildProcessHandle) {
         storage.withLock { if $0 === handle { $0 = nil } }
     }
 }

@@ -42,7 +42,9 @@ default:
     }
 }
 let sink = MemoryLogSink(capacity: 10)
-let lifecycle = try builder.build(options: LifecycleOptions(shutdownDeadline: .seconds(60), logger: Logger(label: "fixture", sink: sink)))
+// A long cancellation grace: in "wedged" mode the third signal must find the unwind still waiting.
+let lifecycle = try builder.build(options: LifecycleOptions(shutdownDeadline: .seconds(60), cancellationGrace: .seconds(60),
+                                                            logger: Logger(label: "fixture", sink: sink)))
 let events = lifecycle.events()
 let printer = Task {
     for await event in events {

@@ -57,18 +57,18 @@ struct FailureTests {
         #expect(!trace.contains("slow finalize started"))
     }
 
-    @Test("all init errors of a group are collected")
-    func allInitErrorsCollected() async throws {
-        let gate = Gate()
-        let arrived = Countdown2(2, gate)
+    @Test("the first init failure aborts in-flight siblings: they are cancelled, not finalized, not reported")
+    func firstInitFailureAbortsSiblings() async throws {
         var builder = LifecycleBuilder()
-        builder.addInitializer("x") { _ in arrived.tick(); await gate.wait(); throw TestFailure("x broke") }
-        builder.addInitializer("y") { _ in arrived.tick(); await gate.wait(); throw TestFailure("y broke") }
+        builder.add(ScriptedInitializer(initialize: .fail("x broke")), name: "x")
+        builder.add(ScriptedInitializer(initialize: .hang), name: "y")
         let lifecycle = try builder.build(options: testOptions(ManualClock()))
+        let recorder = EventRecorder(lifecycle)
         let report = await lifecycle.run()
-        // Both failed at the same moment; whichever is reported first, the other was either reported
-        // too or cancelled by the shutdown the first one triggered.
-        #expect(report.errors.contains { $0.description == "x: init failed (x broke)" || $0.description == "y: init failed (y broke)" })
+        let trace = await recorder.finished()
+        #expect(report.errors.map(\.description) == ["x: init failed (x broke)"])
+        #expect(trace.contains("y init cancelled"))
+        #expect(!trace.contains("y finalize started"))
         #expect(report.exitCode == 1)
     }
 

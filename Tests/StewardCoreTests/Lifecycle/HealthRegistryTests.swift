@@ -1,4 +1,4 @@
-import StewardCore
+@testable import StewardCore
 import TestSupport
 import Testing
 
@@ -33,17 +33,26 @@ struct HealthRegistryTests {
         #expect(throws: HealthError(code: .unknown, key: "ghost")) { try registry.update("ghost", healthy: true) }
     }
 
-    @Test("waiting resumes on the update that makes the last key healthy, and not before")
+    @Test("waiting resumes only when every key is healthy at the same time; a flapping key counts again")
     func waiting() async throws {
         let registry = HealthRegistry()
         try registry.register("a")
         try registry.register("b")
-        let waiter = Task { await registry.waitUntilHealthy(["a", "b"]); return registry.isReady }
+        let resumed = SeenValues()
+        let waiter = Task {
+            await registry.waitUntilHealthy(["a", "b"])
+            resumed.add("resumed")
+        }
+        while registry.waiterCount == 0 { await Task.yield() }
         try registry.update("a", healthy: true)
         try registry.update("a", healthy: false)
         try registry.update("b", healthy: true)
+        #expect(registry.waiterCount == 1)  // a is down again: still waiting
+        #expect(resumed.values.isEmpty)
         try registry.update("a", healthy: true)
-        #expect(await waiter.value)
+        await waiter.value
+        #expect(resumed.values == ["resumed"])
+        #expect(registry.waiterCount == 0)
     }
 
     @Test("a cancelled wait returns")

@@ -49,7 +49,7 @@ struct RestartTests {
         clock.advance(by: .seconds(1))
         let report = await run.value
         let trace = await recorder.finished()
-        #expect(report.errors.map(\.description) == ["crashy: run failed for good (boom): more than 2 restarts within 1m"])
+        #expect(report.errors.map(\.description) == ["crashy: run failed (boom; more than 2 restarts within 1m)"])
         #expect(report.errors.first?.kind == .restartLimit)
         #expect(trace.mismatch([.ordered("crashy run restarting", "crashy run restarting", "crashy run failed", "shutdown")]) == nil)
         #expect(trace.contains("bystander stop succeeded"))

@@ -44,7 +44,7 @@ struct SignalTests {
         #expect(child.lines.contains("event forced shutdown"))
         #expect(child.lines.contains("event svc run succeeded"))
         #expect(child.lines.contains("db finalized"))
-        #expect(child.lines.last == "report exit=143 errors=svc: stop cancelled")
+        #expect(child.lines.last == "report exit=143 errors=svc: stop failed (cancelled by a forced shutdown)")
     }
 
     @Test("third SIGTERM exits at once with 143")

@@ -6,35 +6,6 @@ import Testing
 import Glibc
 #endif
 
-/// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
-final class Listener {
-    let fd: Int32
-    let port: UInt16
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        self.fd = fd
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            close(fd)
-            throw TestSupportError("cannot listen: \(errno)")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        self.port = UInt16(bigEndian: address.sin_port)
-    }
-
-    deinit { close(fd) }
-}
-
 @Suite("Probe checks", .timeLimit(.minutes(1)))
 struct ProbeCheckTests {
     static let environment = ["PATH": "/usr/bin:/bin"]
@@ -65,7 +36,7 @@ struct ProbeCheckTests {
             result = await ok.perform(timeout: .seconds(1))
         }
         #expect(result == .pass("HTTP 200"))
-        #expect(await ProbeCheck.http(host: "127.0.0.1", port: probePort, path: "/missing").perform(timeout: .seconds(2)) == .fail("HTTP 404"))
+        #expect(await ProbeCheck.http(host: "127.0.0.1", port: probePort, path: "/missing").perform(timeout: .seconds(10)) == .fail("HTTP 404"))
 
         let silent = try Listener()  // accepts (backlog) but never answers
         let timedOut = await ProbeCheck.http(host: "127.0.0.1", port: silent.port, path: "/").perform(timeout: .milliseconds(200))
