@@ -1,0 +1,149 @@
+import StewardCore
+import StewardProcesses
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child OS process as the supervisor runs it: a ``ChildProcess`` plus a readiness source that
+/// turns its health key healthy, a liveness probe that fails its `run` when it stops answering,
+/// and an output pump. Register it with `healthKeys: [process.healthKey]` when it has readiness,
+/// so its priority group waits for it.
+public final class SupervisedProcess: Runnable {
+    /// The process's name (also its health key and output prefix).
+    public let name: String
+    /// What to run.
+    public let spec: ChildProcessSpec
+    /// How readiness is established; `nil` = ready once started.
+    public let readiness: ReadinessSpec?
+    /// Liveness checking; `nil` = none.
+    public let liveness: LivenessSpec?
+    /// Where its output goes; `nil` = inherit steward's stdout/stderr.
+    public let output: OutputPump?
+    private let reaper: Reaper
+    private let current = ChildSlot()
+    private let record = Mutex<(starts: Int, lastExit: ExitStatus?, probeFailure: ProbeFailure?)>((0, nil, nil))
+
+    /// Creates the component; nothing starts until the runner calls `run`.
+    public init(name: String, spec: ChildProcessSpec, readiness: ReadinessSpec? = nil, liveness: LivenessSpec? = nil,
+                output: OutputPump? = nil, reaper: Reaper = .shared) {
+        self.name = name
+        self.spec = spec
+        self.readiness = readiness
+        self.liveness = liveness
+        self.output = output
+        self.reaper = reaper
+    }
+
+    /// The health key the runner should register and wait for, when readiness is configured.
+    public var healthKey: HealthKey? { readiness == nil ? nil : HealthKey(name) }
+    /// The running child's pid.
+    public var pid: Int32? { current.handle?.pid }
+    /// How many times the child was started.
+    public var starts: Int { record.withLock { $0.starts } }
+    /// How the child last ended.
+    public var lastExit: ExitStatus? { record.withLock { $0.lastExit } }
+
+    public func initialize(_ context: LifecycleContext) async throws {
+        try await ChildProcess(spec, reaper: reaper).initialize(context)
+    }
+
+    public func run(_ context: LifecycleContext) async throws {
+        if context.isStopRequested { return }  // asked to stop before anything started
+        var spec = self.spec
+        let channel: ReadinessNotification? = switch readiness?.source {
+        case .systemd?: try ReadinessNotification.systemd(name: name)
+        case .descriptor(let fd)?: try ReadinessNotification.descriptor(fd)
+        default: nil
+        }
+        if let channel {
+            spec.environment.merge(channel.environment) { _, notify in notify }
+            spec.descriptors.merge(channel.descriptors) { _, notify in notify }
+        }
+        if let output {
+            spec.descriptors[1] = output.childDescriptor
+            spec.descriptors[2] = output.childDescriptor
+        }
+        record.withLock { $0.starts += 1; $0.probeFailure = nil }
+        let probes = Mutex<Task<Void, Never>?>(nil)
+        let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, context: context) { handle in
+            channel?.childStarted()
+            let task = Task { await self.watch(handle, channel: channel, context: context) }
+            probes.withLock { $0 = task }
+        }
+        let task = probes.withLock { $0 }
+        task?.cancel()
+        await task?.value
+        if let key = healthKey { try? context.setHealth(key, healthy: false, reason: "process \(exit.status)") }
+        let probeFailure = record.withLock { s -> ProbeFailure? in
+            s.lastExit = exit.status
+            return s.probeFailure
+        }
+        if let probeFailure, !context.isStopRequested, !Task.isCancelled { throw probeFailure }
+        try ChildProcess.judge(exit, stopSignal: spec.stopSignal, context: context)
+    }
+
+    public func stop(_ context: LifecycleContext) async throws {
+        guard let handle = current.handle else { return }
+        ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping)
+    }
+
+    /// Readiness until it passes, then liveness until the child exits or a probe gives up (which
+    /// stops the child: its `run` then fails with the ``ProbeFailure``).
+    private func watch(_ handle: ChildProcessHandle, channel: ReadinessNotification?, context: LifecycleContext) async {
+        if let readiness, let key = healthKey {
+            let failure = await establishReadiness(readiness, channel: channel, context: context)
+            guard !Task.isCancelled else { return }
+            if let failure {
+                giveUp(handle, failure, context: context)
+                return
+            }
+            try? context.setHealth(key, healthy: true)
+            context.logger.info("ready")
+        }
+        guard let liveness else { return }
+        if liveness.startPeriod > .zero, !(await context.sleep(for: liveness.startPeriod)) { return }
+        var failures = 0
+        while await context.sleep(for: liveness.interval) {
+            let result = await liveness.check.perform(timeout: liveness.timeout, reaper: reaper)
+            if Task.isCancelled { return }
+            if result.passed {
+                failures = 0
+                continue
+            }
+            failures += 1
+            context.logger.warning("liveness check failed", metadata: ["failures": "\(failures)", "detail": result.detail])
+            if failures >= liveness.failureThreshold {
+                giveUp(handle, ProbeFailure(probe: "liveness", failures: failures, detail: result.detail), context: context)
+                return
+            }
+        }
+    }
+
+    /// `nil` once ready; the failure when retries ran out.
+    private func establishReadiness(_ readiness: ReadinessSpec, channel: ReadinessNotification?, context: LifecycleContext) async -> ProbeFailure? {
+        if let channel {
+            if await channel.waitUntilReady() { return nil }
+            return Task.isCancelled ? nil : ProbeFailure(probe: "readiness", failures: 1, detail: "the process closed its notification channel")
+        }
+        guard case .check(let check) = readiness.source else { return nil }
+        let started = ContinuousClock.now
+        var failures = 0
+        while !Task.isCancelled {
+            let result = await check.perform(timeout: readiness.timeout, reaper: reaper)
+            if result.passed { return nil }
+            if ContinuousClock.now - started >= readiness.startPeriod { failures += 1 }
+            if let retries = readiness.retries, failures >= retries {
+                return ProbeFailure(probe: "readiness", failures: failures, detail: result.detail)
+            }
+            guard await context.sleep(for: readiness.interval) else { return nil }
+        }
+        return nil
+    }
+
+    private func giveUp(_ handle: ChildProcessHandle, _ failure: ProbeFailure, context: LifecycleContext) {
+        record.withLock { $0.probeFailure = failure }
+        context.logger.error("\(failure); stopping the process")
+        ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping)
+    }
+}

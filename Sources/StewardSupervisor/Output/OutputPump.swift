@@ -1,0 +1,169 @@
+import CStewardSystem
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One child's output: a pipe kept open across restarts (the child gets its write end as stdout
+/// and stderr), read without blocking on a Dispatch source. Each line goes to steward's stdout,
+/// prefixed `name | ` (foreman/Compose style) unless prefixing is off, optionally to a file with
+/// size rotation, and into an in-memory ring buffer for `steward logs`.
+public final class OutputPump: Sendable {
+    /// The descriptor to give the child as stdout and stderr.
+    public let childDescriptor: Int32
+    private let readEnd: Int32
+    private let name: String
+    private let prefix: Bool
+    private let destination: Int32
+    private let file: RotatingFile?
+    private let maxLineLength = 16 * 1024
+    private let state: Mutex<(partial: [UInt8], ring: [String], ringStart: Int)>
+    // Dispatch sources are thread-safe; the protocol is just not annotated Sendable.
+    private nonisolated(unsafe) let source: any DispatchSourceRead
+    private let capacity: Int
+
+    /// Creates the pipe and starts reading.
+    /// - Parameters:
+    ///   - name: the process name used as prefix.
+    ///   - prefix: whether lines are prefixed `name | ` on steward's output.
+    ///   - destination: where lines go (steward's stdout by default; -1 for nowhere).
+    ///   - file: optional per-process log file with size rotation.
+    ///   - ringCapacity: how many recent lines are kept in memory.
+    /// - Throws: ``ProbeSetupError`` if the pipe cannot be created.
+    public init(name: String, prefix: Bool = true, destination: Int32 = 1, file: RotatingFile? = nil,
+                ringCapacity: Int = 1000) throws(ProbeSetupError) {
+        var fds: [Int32] = [0, 0]
+        guard steward_pipe_cloexec(&fds) == 0 else { throw ProbeSetupError("pipe: errno \(errno)") }
+        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+        readEnd = fds[0]
+        childDescriptor = fds[1]
+        self.name = name
+        self.prefix = prefix
+        self.destination = destination
+        self.file = file
+        capacity = max(1, ringCapacity)
+        state = Mutex(([], [], 0))
+        source = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: DescriptorReadiness.queue)
+        source.setEventHandler { [weak self] in self?.drain() }
+        // The read end is closed only once the source is cancelled and no handler can still run.
+        let readEnd = fds[0]
+        source.setCancelHandler { close(readEnd) }
+        source.resume()
+    }
+
+    deinit {
+        source.cancel()
+        close(childDescriptor)
+    }
+
+    /// The most recent lines, oldest first (at most `count`).
+    public func recentLines(_ count: Int = .max) -> [String] {
+        state.withLock { s in
+            let ordered = Array(s.ring[s.ringStart...]) + Array(s.ring[..<s.ringStart])
+            return Array(ordered.suffix(count))
+        }
+    }
+
+    /// Reads whatever is available and emits complete lines (long lines are split).
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let count = read(readEnd, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return }
+            let lines = state.withLock { s -> [[UInt8]] in
+                s.partial += buffer[0..<count]
+                var lines: [[UInt8]] = []
+                while let newline = s.partial.firstIndex(of: 10) {
+                    lines.append(Array(s.partial[..<newline]))
+                    s.partial.removeSubrange(...newline)
+                }
+                while s.partial.count >= maxLineLength {
+                    lines.append(Array(s.partial.prefix(maxLineLength)))
+                    s.partial.removeFirst(maxLineLength)
+                }
+                return lines
+            }
+            for line in lines { emit(line) }
+        }
+    }
+
+    private func emit(_ line: [UInt8]) {
+        let text = String(decoding: line, as: UTF8.self)
+        state.withLock { s in
+            if s.ring.count < capacity {
+                s.ring.append(text)
+            } else {
+                s.ring[s.ringStart] = text
+                s.ringStart = (s.ringStart + 1) % capacity
+            }
+        }
+        file?.append(line)
+        guard destination >= 0 else { return }
+        var output: [UInt8] = prefix ? Array("\(name) | ".utf8) : []
+        output += line
+        output.append(10)
+        OutputPump.writeAll(destination, output)
+    }
+
+    /// One write(2) per line (retrying partial writes), so lines of different children never
+    /// interleave mid-line on steward's stdout.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // EPIPE, EBADF: steward's output is gone; never crash over it
+                }
+                offset += written
+            }
+        }
+    }
+}
+
+/// A log file rotated by size: `file`, `file.1` … `file.<keep>`.
+public final class RotatingFile: Sendable {
+    private let path: String
+    private let maxSize: Int
+    private let keep: Int
+    private let state: Mutex<(fd: Int32, size: Int)>
+
+    /// Opens (appending to) `path`.
+    /// - Throws: ``ProbeSetupError`` if the file cannot be opened.
+    public init(path: String, maxSize: Int, keep: Int) throws(ProbeSetupError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ProbeSetupError("cannot open log file \(path): errno \(errno)") }
+        var info = stat()
+        fstat(fd, &info)
+        self.path = path
+        self.maxSize = max(1, maxSize)
+        self.keep = max(0, keep)
+        state = Mutex((fd, Int(info.st_size)))
+    }
+
+    deinit { close(state.withLock { $0.fd }) }
+
+    /// Appends one line; rotates first if it would pass the size limit.
+    func append(_ line: [UInt8]) {
+        state.withLock { s in
+            if s.size + line.count + 1 > maxSize, s.size > 0 { rotate(&s) }
+            OutputPump.writeAll(s.fd, line + [10])
+            s.size += line.count + 1
+        }
+    }
+
+    private func rotate(_ s: inout (fd: Int32, size: Int)) {
+        close(s.fd)
+        if keep > 0 {
+            for index in stride(from: keep - 1, through: 1, by: -1) { rename("\(path).\(index)", "\(path).\(index + 1)") }
+            rename(path, "\(path).1")
+        } else {
+            unlink(path)
+        }
+        s.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        s.size = 0
+    }
+}
