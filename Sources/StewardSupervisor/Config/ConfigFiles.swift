@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few file-system facts the config loader needs, with plain POSIX calls: read a file, check
+/// that a file exists, resolve relative paths.
+enum ConfigFiles {
+    /// What kind of entry a path names.
+    enum EntryKind: Equatable {
+        case missing
+        case directory
+        case other
+    }
+
+    /// Reads the whole file at `path`.
+    /// - Throws: a ``ConfigValueProblem`` carrying the OS reason (`No such file or directory`).
+    static func read(_ path: String) throws(ConfigValueProblem) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ConfigValueProblem(reason(errno)) }
+        defer { _ = close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { raw in
+                #if canImport(Glibc)
+                Glibc.read(descriptor, raw.baseAddress, raw.count)
+                #else
+                Darwin.read(descriptor, raw.baseAddress, raw.count)
+                #endif
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ConfigValueProblem(reason(errno))
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    /// Whether `path` exists and is a directory (symbolic links followed).
+    static func kind(of path: String) -> EntryKind {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return .missing }
+        return (status.st_mode & S_IFMT) == S_IFDIR ? .directory : .other
+    }
+
+    /// The process's working directory, or `"."` if it cannot be determined.
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        let length = buffer.firstIndex(of: 0) ?? buffer.count
+        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The directory part of `path` (`"."` when there is none, `"/"` for top-level files).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
+    }
+
+    /// `path` itself when absolute; otherwise `base/path`. `.` components and repeated slashes are
+    /// removed; `..` is kept (it cannot be resolved lexically when symbolic links are involved).
+    static func resolve(_ path: String, against base: String) -> String {
+        normalize(path.hasPrefix("/") ? path : base + "/" + path)
+    }
+
+    /// Removes `.` components, empty components and a trailing slash.
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    private static func reason(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}

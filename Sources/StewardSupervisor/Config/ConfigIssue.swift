@@ -1,0 +1,59 @@
+/// One problem in a config file: where it is (a key path and, when known, a line and column) and
+/// what is wrong.
+///
+/// ```
+/// processes.web.ready.http: not a URL ("htp:/x") (line 12, column 16)
+/// ```
+public struct ConfigIssue: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The key path of the offending value, such as `"processes.web.ready.http"`; array elements
+    /// appear as `command[1]`. Empty for problems with the whole file (syntax errors, unreadable
+    /// file).
+    public var path: String
+    /// What is wrong, such as `not a URL ("htp:/x")`.
+    public var message: String
+    /// 1-based line in the config file, when known.
+    public var line: Int?
+    /// 1-based column (in Unicode scalars) in the config file, when known.
+    public var column: Int?
+
+    /// Creates an issue.
+    public init(path: String, message: String, line: Int? = nil, column: Int? = nil) {
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
+    /// `path: message`, followed by ` (line L, column C)` when the position is known; just the
+    /// message when the path is empty.
+    public var description: String {
+        var text = path.isEmpty ? message : "\(path): \(message)"
+        if let line, let column {
+            text += " (line \(line), column \(column))"
+        } else if let line {
+            text += " (line \(line))"
+        }
+        return text
+    }
+}
+
+/// Every problem found in a config file, reported together.
+///
+/// Loading never stops at the first problem: `steward check` prints all of them at once.
+public struct ConfigIssues: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The problems, sorted by ``ConfigIssue/path`` (problems at the same path keep the order in
+    /// which they were found). Never empty when thrown by ``SupervisorConfigLoader``.
+    public var issues: [ConfigIssue]
+
+    /// Creates the list, sorting `issues` by path (stable for equal paths).
+    public init(_ issues: [ConfigIssue]) {
+        self.issues = issues.enumerated()
+            .sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }
+            .map(\.element)
+    }
+
+    /// One issue per line, in order.
+    public var description: String {
+        issues.map(\.description).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,72 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Reads and validates a `steward` config file (see ``SupervisorConfig`` for the format).
+///
+/// Every problem in the file is reported at once, each with its key path and, when known, its
+/// line and column: syntax errors, unknown keys, wrong types, invalid values, and checks against
+/// the system (the `envFile` exists and parses, the `user` and `group` exist).
+public enum SupervisorConfigLoader {
+    /// Parses config text.
+    ///
+    /// - Parameters:
+    ///   - data: the JSON5 text, UTF-8.
+    ///   - source: names the text in messages about the whole file (usually its path).
+    ///   - baseDirectory: the directory relative `envFile`, `cwd`, `log.file` and `control.socket`
+    ///     paths are resolved against (the config file's directory).
+    /// - Throws: ``ConfigIssues`` listing every problem, sorted by path.
+    public static func parse(_ data: Data, source: String, baseDirectory: String) throws(ConfigIssues) -> SupervisorConfig {
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw ConfigIssues([ConfigIssue(path: "", message: "\(source) is not valid UTF-8 text")])
+        }
+        let sourceMap = JSON5SourceMap(text: text)
+        let value: JSONValue
+        do {
+            let decoder = JSONDecoder()
+            decoder.allowsJSON5 = true
+            if let tree = sourceMap.root { decoder.userInfo[JSON5SourceNode.userInfoKey] = tree }
+            value = try decoder.decode(JSONValue.self, from: data)
+        } catch {
+            throw ConfigIssues([syntaxIssue(error, sourceMap: sourceMap, source: source)])
+        }
+
+        let session = ConfigDecodingSession(sourceMap: sourceMap, baseDirectory: baseDirectory)
+        for duplicate in sourceMap.duplicateKeys {
+            let first = duplicate.firstPosition
+            session.report("duplicate key (first defined at line \(first.line), column \(first.column))",
+                           at: duplicate.path, position: duplicate.position)
+        }
+        let config = SupervisorConfig.decode(ConfigNode(value: value, path: .root, session: session))
+        guard session.issues.isEmpty else { throw ConfigIssues(session.issues) }
+        return config
+    }
+
+    /// Reads and parses the config file at `path`; relative paths inside it are resolved against
+    /// the file's directory (made absolute).
+    /// - Throws: ``ConfigIssues``; an unreadable file is one issue with an empty path.
+    public static func load(path: String) throws(ConfigIssues) -> SupervisorConfig {
+        let bytes: [UInt8]
+        do {
+            bytes = try ConfigFiles.read(path)
+        } catch {
+            throw ConfigIssues([ConfigIssue(path: "", message: "cannot read \(path): \(error.message)")])
+        }
+        let absolute = ConfigFiles.resolve(path, against: ConfigFiles.currentDirectory())
+        return try parse(Data(bytes), source: path, baseDirectory: ConfigFiles.directory(of: absolute))
+    }
+
+    /// The issue for text `JSONDecoder` refused: the position and reason come from the source
+    /// scanner, because Foundation on Linux reports neither.
+    private static func syntaxIssue(_ error: any Error, sourceMap: JSON5SourceMap, source: String) -> ConfigIssue {
+        if let syntaxError = sourceMap.syntaxError {
+            return ConfigIssue(path: "", message: "syntax error: \(syntaxError.reason)",
+                               line: syntaxError.position.line, column: syntaxError.position.column)
+        }
+        var reason = "\(error)"
+        if case DecodingError.dataCorrupted(let context) = error { reason = context.debugDescription }
+        return ConfigIssue(path: "", message: "\(source) is not valid JSON5: \(reason)")
+    }
+}
