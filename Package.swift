@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "StewardProcesses", targets: ["StewardProcesses"]),
         // The supervisor: config file, readiness and liveness probes, the steward engine.
         .library(name: "StewardSupervisor", targets: ["StewardSupervisor"]),
+        .executable(name: "steward", targets: ["steward"]),
         .executable(name: "lifecycle-demo", targets: ["LifecycleDemo"]),
     ],
     targets: [
@@ -31,6 +32,15 @@ let package = Package(
         .target(
             name: "StewardSupervisor",
             dependencies: ["StewardProcesses", "StewardCore", "CStewardSystem"]
+        ),
+        // The command line: argument parsing and the commands (run, check, exec, …).
+        .target(
+            name: "StewardCLI",
+            dependencies: ["StewardSupervisor", "StewardProcesses", "StewardCore"]
+        ),
+        .executableTarget(
+            name: "steward",
+            dependencies: ["StewardCLI"]
         ),
         .target(
             name: "StewardTesting",
@@ -63,7 +73,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardSupervisorTests",
-            dependencies: ["StewardSupervisor", "StewardProcesses", "StewardCore", "StewardTesting", "TestSupport"]
+            dependencies: ["StewardSupervisor", "StewardCLI", "StewardProcesses", "StewardCore", "StewardTesting", "TestSupport", "steward"]
         ),
     ],
     swiftLanguageModes: [.v6]

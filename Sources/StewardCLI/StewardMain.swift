@@ -1,0 +1,64 @@
+import StewardCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `steward` program: dispatches a command line to its command and returns the exit code.
+public enum StewardMain {
+    /// The usage text.
+    public static let usage = """
+    usage: steward <command> [arguments]
+
+    commands:
+      run CONFIG                     supervise the processes of a config file (JSON5)
+      check CONFIG                   validate a config file; exit 0, or list every error and exit 78
+      exec [--group] [--grace D] [--] CMD ARGS…
+                                     run one command as PID 1 would (tini/dumb-init drop-in)
+      version                        print the version
+      help                           print this text
+
+    exit codes: 0 clean; the failing critical process's code; 128+n after signal n when the
+    shutdown was not clean; 64 usage; 78 config errors; 127 a command could not be started
+    """
+
+    /// The version string.
+    public static let version = "steward 0.1.0"
+
+    /// Runs `arguments` (without the program name) and returns the exit code.
+    public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
+        let logger = Logger.fromEnvironment(label: "steward", prefix: "STEWARD", environment: environment).logger
+        guard let command = arguments.first else {
+            writeError(usage)
+            return ExitCodes.usage
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "exec":
+                return await ExecCommand.run(try ExecCommand.parse(rest), environment: environment, logger: logger)
+            case "version", "--version":
+                print(version)
+                return ExitCodes.success
+            case "help", "--help", "-h":
+                print(usage)
+                return ExitCodes.success
+            default:
+                throw CommandLineError("unknown command \"\(command)\"")
+            }
+        } catch {
+            writeError("steward: \(error)\n\n\(usage)")
+            return ExitCodes.usage
+        }
+    }
+
+    /// Writes `text` and a newline to standard error.
+    public static func writeError(_ text: String) {
+        let line = text + "\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+}

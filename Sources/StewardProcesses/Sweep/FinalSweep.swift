@@ -1,0 +1,62 @@
+import StewardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The last thing steward does before it exits: every remaining descendant gets SIGTERM, a grace
+/// period to clean up, then SIGKILL, and is reaped. tini, dumb-init and supervisord leave this to
+/// the kernel's SIGKILL when PID 1 exits, so a grandchild never gets its chance to flush.
+public enum FinalSweep {
+    /// What the sweep did.
+    public struct Report: Sendable, Hashable, CustomStringConvertible {
+        /// Processes that got SIGTERM.
+        public var terminated: [Int32]
+        /// Processes still alive after the grace period, which got SIGKILL.
+        public var killed: [Int32]
+
+        public var description: String {
+            terminated.isEmpty ? "no process left" : "\(terminated.count) left: SIGTERM, then SIGKILL to \(killed.count)"
+        }
+    }
+
+    /// Sweeps every descendant of this process (which must be PID 1 or a subreaper for orphans to
+    /// count as descendants). Waits at most `grace` after SIGTERM, then at most `grace` again for
+    /// the reaper after SIGKILL. Polls `/proc` every 10 ms meanwhile: the sweep runs once, at exit.
+    public static func run(grace: Duration, reaper: Reaper = .shared, logger: Logger? = nil) async -> Report {
+        let me = getpid()
+        let alive = { ProcessTable.read().descendants(of: me).filter { $0.state != "Z" }.map(\.pid) }
+        let first = alive()
+        guard !first.isEmpty else {
+            reaper.reapAll()
+            return Report(terminated: [], killed: [])
+        }
+        logger?.notice("final sweep: sending SIGTERM to \(first.count) leftover process(es)", metadata: ["pids": first.map(String.init).joined(separator: ",")])
+        // SIGTERM goes to the processes present now only: what they fork while cleaning up during
+        // the grace period (a `sleep` in a trap) must not be interrupted. Anything still alive
+        // after the grace period, newcomers included, gets SIGKILL.
+        for pid in first { kill(pid, SIGTERM) }
+        var remaining = await waitUntilGone(deadline: ContinuousClock.now + grace, reaper: reaper, alive: alive) { _ in }
+        var killed: [Int32] = []
+        if !remaining.isEmpty {
+            killed = remaining
+            logger?.warning("final sweep: SIGKILL to \(remaining.count) process(es) still running after \(grace.compactDescription)")
+            remaining = await waitUntilGone(deadline: ContinuousClock.now + grace, reaper: reaper, alive: alive) { pid in
+                kill(pid, SIGKILL)
+            }
+        }
+        reaper.reapAll()
+        return Report(terminated: first, killed: killed)
+    }
+
+    private static func waitUntilGone(deadline: ContinuousClock.Instant, reaper: Reaper, alive: () -> [Int32],
+                                      signal: (Int32) -> Void) async -> [Int32] {
+        var remaining = alive()
+        while !remaining.isEmpty, ContinuousClock.now < deadline {
+            for pid in remaining { signal(pid) }
+            reaper.reapAll()
+            try? await Task.sleep(for: .milliseconds(10))
+            remaining = alive()
+        }
+        return remaining
+    }
+}
