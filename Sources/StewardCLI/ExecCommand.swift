@@ -1,5 +1,6 @@
 import StewardCore
 import StewardProcesses
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,22 +64,38 @@ public enum ExecCommand {
                 logger.warning("cannot become a child subreaper; orphans will not be reaped here", metadata: ["error": "\(error)"])
             }
         }
+        // Catch the signals before the child exists: one sent the moment it starts must be
+        // forwarded, not kill steward with its default disposition. Early ones wait in `early`.
+        let target = Mutex<(pid: Int32?, early: [Int32])>((nil, []))
+        let token: SignalListener.Token?
+        do {
+            token = try SignalListener.shared.observe(forwarded) { number in
+                let pid = target.withLock { t -> Int32? in
+                    if t.pid == nil { t.early.append(number) }
+                    return t.pid
+                }
+                if let pid { kill(pid, number) }
+            }
+        } catch {
+            logger.error("cannot forward signals: \(error)")
+            token = nil
+        }
         let handle: ChildProcessHandle
         do {
             try reaper.start()
             handle = try reaper.spawn(SpawnRequest(arguments: options.command, environment: environment, grouping: .processGroup))
         } catch {
+            if let token { SignalListener.shared.removeObserver(token) }
             logger.error("cannot start \(options.command[0]): \(error)")
             return ExitCodes.cannotStart
         }
-        let target = options.group ? -handle.pid : handle.pid
-        let token: SignalListener.Token?
-        do {
-            token = try SignalListener.shared.observe(forwarded) { number in kill(target, number) }
-        } catch {
-            logger.error("cannot forward signals: \(error)")
-            token = nil
+        let pid = options.group ? -handle.pid : handle.pid
+        let early = target.withLock { t -> [Int32] in
+            t.pid = pid
+            defer { t.early = [] }
+            return t.early
         }
+        for number in early { kill(pid, number) }
         let status = await handle.waitForExit() ?? .exited(ExitCodes.failure)
         if let token { SignalListener.shared.removeObserver(token) }
         let sweep = await FinalSweep.run(grace: options.grace, reaper: reaper, logger: logger)

@@ -33,7 +33,7 @@ struct ExecCommandTests {
     @Test("--group signals the whole process group")
     func groupForwarding() async throws {
         let child = try ChildProgram([steward, "exec", "--group", "--", "sh", "-c",
-                                      "sh -c 'trap \"echo grandchild got TERM; exit 0\" TERM; while :; do sleep 0.05; done' & echo ready; wait"])
+                                      "sh -c 'trap \"echo grandchild got TERM; exit 0\" TERM; echo ready; while :; do sleep 0.05; done' & wait"])
         #expect(child.waitForLine("ready"))
         child.signal(SIGTERM)
         #expect(child.waitForLine("grandchild got TERM"))

@@ -30,7 +30,9 @@ extension Engine {
         }
         runtime.stopLatch.fire()
         backoff?.cancel()
-        guard status == .stopping, let ended, !ended.isFired else { return }
+        // Running when asked to stop: it gets its stop() call even if the request itself (the
+        // latch above) already made run return, so every stopped component has the same trace.
+        guard status == .stopping, let ended else { return }
 
         // 1. stop(), bounded by the stop timeout; a forced shutdown skips the wait.
         emit(runtime, .stop, .started, attempt: attempt)
