@@ -39,6 +39,10 @@ public enum StewardMain {
         let rest = Array(arguments.dropFirst())
         do {
             switch command {
+            case "run":
+                return try await RunCommand.run(rest, environment: environment, logger: logger)
+            case "check":
+                return try CheckCommand.run(rest)
             case "exec":
                 return await ExecCommand.run(try ExecCommand.parse(rest), environment: environment, logger: logger)
             case "version", "--version":

@@ -1,0 +1,19 @@
+import StewardSupervisor
+
+/// `steward check CONFIG`: validate only; exit 0, or print every problem and exit 78.
+public enum CheckCommand {
+    /// Runs the check; problems go to stderr, one per line.
+    public static func run(_ arguments: [String]) throws(CommandLineError) -> Int32 {
+        guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else {
+            throw CommandLineError("check: expected exactly one config file (usage: steward check CONFIG)")
+        }
+        do {
+            let config = try SupervisorConfigLoader.load(path: path)
+            print("\(path): ok (\(config.processes.count) process(es))")
+            return ExitCodes.success
+        } catch {
+            StewardMain.writeError("\(path): \(error.issues.count) problem(s)\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            return ExitCodes.config
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import StewardCore
+import StewardProcesses
+import StewardSupervisor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `steward run CONFIG`: supervise the configured processes until a signal, or until a critical
+/// process fails for good; then unwind, sweep leftover descendants, and exit with the code of the
+/// README's table.
+public enum RunCommand {
+    /// Runs steward; returns its exit code.
+    public static func run(_ arguments: [String], environment: [String: String], logger: Logger) async throws(CommandLineError) -> Int32 {
+        guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else {
+            throw CommandLineError("run: expected exactly one config file (usage: steward run CONFIG)")
+        }
+        let config: SupervisorConfig
+        do {
+            config = try SupervisorConfigLoader.load(path: path)
+        } catch {
+            StewardMain.writeError("\(path): \(error.issues.count) problem(s)\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            return ExitCodes.config
+        }
+        let reaper = Reaper.shared
+        if getpid() != 1 {
+            do { try reaper.becomeSubreaper() } catch {
+                logger.warning("cannot become a child subreaper; orphans will not be reaped", metadata: ["error": "\(error)"])
+            }
+        }
+        let plan: SupervisorPlan
+        let lifecycle: Lifecycle
+        do {
+            try reaper.start()
+            plan = try SupervisorPlan(config: config, environment: environment, reaper: reaper)
+            lifecycle = try plan.builder.build(options: LifecycleOptions(shutdownDeadline: config.shutdownTimeout, logger: logger))
+        } catch let issues as ConfigIssues {
+            StewardMain.writeError("\(path): \(issues.issues.count) problem(s)\n" + issues.issues.map { "  \($0)" }.joined(separator: "\n"))
+            return ExitCodes.config
+        } catch {
+            StewardMain.writeError("steward: \(error)")
+            return ExitCodes.config
+        }
+        logger.info("supervising \(config.processes.count) process(es) from \(path)", metadata: ["pid": "\(getpid())"])
+        let report = await lifecycle.run()
+        let sweep = await FinalSweep.run(grace: .seconds(5), reaper: reaper, logger: logger)
+        if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
+        if !report.isClean { StewardMain.writeError("\(report)") }
+        return exitCode(for: report)
+    }
+
+    /// 0 clean; the failing critical process's exit code when one brought steward down; else
+    /// the report's code (128 + n after an unclean unwind following signal n, 1 otherwise).
+    public static func exitCode(for report: LifecycleReport) -> Int32 {
+        if report.isClean { return ExitCodes.success }
+        if report.cause == .failure,
+           let exit = report.errors.lazy.compactMap({ $0.underlying as? ChildProcessExit }).first {
+            return exit.status.exitCode == 0 ? ExitCodes.failure : exit.status.exitCode
+        }
+        return report.exitCode
+    }
+}

@@ -1,0 +1,107 @@
+import StewardCore
+import StewardProcesses
+
+/// Turns a ``SupervisorConfig`` into lifecycle registrations: one engine, where each configured
+/// process is a component of the core runner.
+///
+/// | config | runner |
+/// |---|---|
+/// | `priority` | component priority (groups start in ascending order) |
+/// | `oneshot: true` | a ``OneShotProcess`` initializer: must exit 0 before the next group |
+/// | `ready` | the process's health key, which its group waits for |
+/// | `health` | liveness: failures stop the process, its restart policy applies |
+/// | `restart` | the component's ``RestartPolicy`` |
+/// | `stopSignal` / `stopTimeout` | the signal `stop` sends / the runner's shutdown timeout, then SIGKILL |
+/// | `critical` | whether failing for good shuts steward down |
+/// | `env`, `envFile`, `cwd`, `user`, `group` | the child's spawn request (inherited env < envFile < env) |
+/// | `log` | its output pump: `name | ` prefix, rotated file, ring buffer |
+public struct SupervisorPlan: Sendable {
+    /// The supervised (non-oneshot) processes by name, for status and logs.
+    public let processes: [String: SupervisedProcess]
+    /// Every process's output pump (oneshots included), for `steward logs`.
+    public let outputs: [String: OutputPump]
+    /// The registrations, ready to build.
+    public let builder: LifecycleBuilder
+
+    /// Builds the plan.
+    /// - Parameter environment: steward's environment, inherited by every child.
+    /// - Throws: ``ConfigIssues`` for what can only fail now (an output pipe or log file).
+    public init(config: SupervisorConfig, environment: [String: String], reaper: Reaper = .shared) throws(ConfigIssues) {
+        var builder = LifecycleBuilder()
+        var processes: [String: SupervisedProcess] = [:]
+        var outputs: [String: OutputPump] = [:]
+        var issues: [ConfigIssue] = []
+        for process in config.processes {
+            var childEnvironment = environment
+            if let envFile = process.envFile, let file = try? DotEnvFile.load(path: envFile) {
+                childEnvironment.merge(file.values) { _, fromFile in fromFile }
+            }
+            childEnvironment.merge(process.environment) { _, own in own }
+            var spec = ChildProcessSpec(command: process.command, environment: childEnvironment,
+                                        workingDirectory: process.workingDirectory,
+                                        credentials: CredentialResolution.resolve(user: process.user, group: process.group),
+                                        stopSignal: process.stopSignal)
+            let output: OutputPump
+            do {
+                let file = try process.log.file.map { path throws(ProbeSetupError) in
+                    try RotatingFile(path: path, maxSize: process.log.maxSize, keep: process.log.keep)
+                }
+                output = try OutputPump(name: process.name, prefix: process.log.prefix, file: file)
+            } catch {
+                issues.append(ConfigIssue(path: "processes.\(process.name).log", message: "\(error)"))
+                continue
+            }
+            outputs[process.name] = output
+            if process.oneshot {
+                spec.descriptors[1] = output.childDescriptor
+                spec.descriptors[2] = output.childDescriptor
+                builder.add(OneShotProcess(spec, reaper: reaper), name: process.name,
+                            options: ComponentOptions(priority: process.priority, metadata: ["process": process.name]))
+                continue
+            }
+            let supervised = SupervisedProcess(
+                name: process.name, spec: spec,
+                readiness: process.ready.map { Self.readiness($0, environment: childEnvironment) },
+                liveness: process.health.flatMap { Self.liveness($0, environment: childEnvironment) },
+                output: output, reaper: reaper)
+            processes[process.name] = supervised
+            builder.add(supervised, name: process.name, options: ComponentOptions(
+                priority: process.priority, metadata: ["process": process.name],
+                healthKeys: supervised.healthKey.map { [$0] } ?? [],
+                shutdownTimeout: process.stopTimeout, restart: process.restart.policy, isCritical: process.critical))
+        }
+        guard issues.isEmpty else { throw ConfigIssues(issues) }
+        self.processes = processes
+        self.outputs = outputs
+        self.builder = builder
+    }
+
+    static func check(_ check: Probe.Check, environment: [String: String]) -> ProbeCheck? {
+        switch check {
+        case .tcp(let host, let port): return .tcp(host: host, port: port)
+        case .http(let url):
+            guard let parsed = HTTPProbeURL(url) else { return nil }
+            return .http(host: parsed.host, port: parsed.port, path: parsed.path)
+        case .exec(let command): return .exec(command, environment: environment)
+        case .delay(let duration): return .delay(duration)
+        case .notifySystemd, .notifyFD: return nil
+        }
+    }
+
+    static func readiness(_ probe: Probe, environment: [String: String]) -> ReadinessSpec {
+        let source: ReadinessSpec.Source = switch probe.check {
+        case .notifySystemd: .systemd
+        case .notifyFD(let fd): .descriptor(fd)
+        default: check(probe.check, environment: environment).map { .check($0) } ?? .check(.delay(.zero))
+        }
+        return ReadinessSpec(source: source, interval: probe.interval, timeout: probe.timeout,
+                             startPeriod: probe.startPeriod, retries: probe.retries)
+    }
+
+    static func liveness(_ probe: Probe, environment: [String: String]) -> LivenessSpec? {
+        check(probe.check, environment: environment).map {
+            LivenessSpec(check: $0, interval: probe.interval, timeout: probe.timeout, startPeriod: probe.startPeriod,
+                         failureThreshold: probe.failureThreshold)
+        }
+    }
+}
