@@ -44,6 +44,26 @@ public final class HealthRegistry: Sendable {
         guard added else { throw HealthError(code: .duplicate, key: key) }
     }
 
+    /// Removes a key (a component removed at run time). Pending waits no longer count it.
+    /// A no-op for an unknown key.
+    public func unregister(_ key: HealthKey) {
+        let resumed = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            guard let status = s.statuses.removeValue(forKey: key) else { return [] }
+            s.order.removeAll { $0 == key }
+            if !status.isHealthy { s.unhealthyCount -= 1 }
+            var resumed: [CheckedContinuation<Void, Never>] = []
+            for id in s.waitersByKey.removeValue(forKey: key) ?? [] {
+                s.waiters[id]?.pending.remove(key)
+                if s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) {
+                    for watched in waiter.keys { s.waitersByKey[watched]?.remove(id) }
+                    if let continuation = waiter.continuation { resumed.append(continuation) }
+                }
+            }
+            return resumed
+        }
+        for continuation in resumed { continuation.resume() }
+    }
+
     /// Sets the health of a registered key. A no-op (no notification) if nothing changed.
     /// - Throws: ``HealthError/Code/unknown`` if the key was never registered.
     public func update(_ key: HealthKey, healthy: Bool, reason: String? = nil) throws(HealthError) {

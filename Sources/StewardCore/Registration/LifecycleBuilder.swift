@@ -99,13 +99,8 @@ public struct LifecycleBuilder: Sendable {
                 }
                 do { try health.register(key, owner: name) } catch { problems.append("\(name): \(error)") }
             }
-            var metadata = registration.options.metadata
-            metadata["component"] = name
-            let logger = options.logger.with(metadata)
-            let overlay = services.overlay()
-            overlay.set(.logger, logger)
-            runtimes.append(ComponentRuntime(name: name, options: registration.options, component: registration.component,
-                                             services: overlay, sharedServices: services, logger: logger))
+            runtimes.append(ComponentRuntime.make(name: name, component: registration.component, options: registration.options,
+                                                  logger: options.logger, services: services))
         }
         guard problems.isEmpty else { throw LifecycleBuildError(problems: problems) }
         let engine = Engine(runtimes: runtimes, configs: configs, options: options, health: health, services: services)

@@ -84,6 +84,8 @@ final class ComponentRuntime: Sendable {
         var runEnded: Latch?
         var backoffTask: Task<Void, Never>?
         var lastError: String?
+        /// Counted in the engine's active runnables (from its first run until it ends for good).
+        var countedActive = false
     }
 
     let name: String
@@ -107,6 +109,19 @@ final class ComponentRuntime: Sendable {
         self.runnable = component as? any Runnable
         self.services = services
         self.logger = logger
+    }
+
+    /// A runtime as the builder and the engine create it: a logger carrying the component's name
+    /// and metadata, and an overlay of the shared container holding that logger.
+    static func make(name: String, component: any Initializer, options: ComponentOptions, logger: Logger,
+                     services: ServiceContainer) -> ComponentRuntime {
+        var metadata = options.metadata
+        metadata["component"] = name
+        let logger = logger.with(metadata)
+        let overlay = services.overlay()
+        overlay.set(.logger, logger)
+        return ComponentRuntime(name: name, options: options, component: component, services: overlay,
+                                sharedServices: services, logger: logger)
     }
 
     func context(health: HealthRegistry, clock: RunnerClock, attempt: Int = 0) -> LifecycleContext {

@@ -8,9 +8,11 @@ final class Engine: Sendable {
         let load: @Sendable (ServiceContainer) -> [LifecycleError]
     }
 
-    let runtimes: [ComponentRuntime]
-    /// Indices into `runtimes`, grouped by priority, ascending.
-    let groups: [(priority: Int, members: [Int])]
+    /// The components registered at build time, grouped by priority, ascending: what startup runs.
+    let groups: [(priority: Int, members: [ComponentRuntime])]
+    /// The current components: the registered ones, plus those added and minus those removed
+    /// while running. The unwind stops and finalizes these.
+    let membership: Mutex<[ComponentRuntime]>
     let configs: [ConfigLoad]
     let options: LifecycleOptions
     let clock: RunnerClock
@@ -50,7 +52,7 @@ final class Engine: Sendable {
 
     init(runtimes: [ComponentRuntime], configs: [ConfigLoad], options: LifecycleOptions, health: HealthRegistry,
          services: ServiceContainer) {
-        self.runtimes = runtimes
+        self.membership = Mutex(runtimes)
         self.configs = configs
         self.options = options
         self.clock = Self.makeClock(options.clock)
@@ -58,12 +60,20 @@ final class Engine: Sendable {
         self.health = health
         self.services = services
         self.logger = options.logger
-        var byPriority: [Int: [Int]] = [:]
-        for (index, runtime) in runtimes.enumerated() { byPriority[runtime.options.priority, default: []].append(index) }
-        groups = byPriority.keys.sorted().map { ($0, byPriority[$0]!) }
+        groups = Self.grouped(runtimes)
     }
 
     private static func makeClock<C: Clock<Duration>>(_ clock: C) -> RunnerClock { RunnerClock(clock) }
+
+    /// Components grouped by priority, ascending, registration order kept within a group.
+    static func grouped(_ runtimes: [ComponentRuntime]) -> [(priority: Int, members: [ComponentRuntime])] {
+        var byPriority: [Int: [ComponentRuntime]] = [:]
+        for runtime in runtimes { byPriority[runtime.options.priority, default: []].append(runtime) }
+        return byPriority.keys.sorted().map { ($0, byPriority[$0]!) }
+    }
+
+    /// The current components.
+    var runtimes: [ComponentRuntime] { membership.withLock { $0 } }
 
     // MARK: Entry point
 

@@ -48,8 +48,24 @@ public final class Lifecycle: Sendable {
     /// waits end at once (finalizers still run within their timeouts).
     public func forceShutdown() { engine.force() }
 
+    /// Adds a component while the application runs: inject, init, run and wait for its health
+    /// keys, bounded by its own timeouts. On failure it is stopped and finalized again, the error
+    /// is reported, and the application keeps running.
+    /// - Throws: ``LifecycleChangeError`` (not running yet or any more, duplicate name or health
+    ///   key, or the component failed to start).
+    public func add(_ component: some Initializer, name: String, options: ComponentOptions = .init()) async throws(LifecycleChangeError) {
+        try await engine.add(name: name, component: component, options: options)
+    }
+
+    /// Removes a component while the application runs: stop, wait for `run`, finalize, as its
+    /// group would in the unwind. Its health keys leave the registry.
+    /// - Throws: ``LifecycleChangeError`` if shutting down or if no component has that name.
+    public func remove(_ name: String) async throws(LifecycleChangeError) {
+        try await engine.remove(name: name)
+    }
+
     /// Whether shutdown has begun.
-    public var isShuttingDown: Bool { engine.shutdown.isFired }
+    public var isShuttingDown: Bool { engine.isShuttingDown }
 
     /// A snapshot of every component, in registration order.
     public var components: [ComponentSnapshot] { engine.runtimes.map { $0.snapshot() } }

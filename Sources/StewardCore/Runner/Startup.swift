@@ -12,9 +12,9 @@ extension Engine {
             milestone(.groupStarting(priority))
             guard await injectGroup(members), !isShuttingDown else { return }
             guard await initializeGroup(members), !isShuttingDown else { return }
-            let runnables = members.filter { runtimes[$0].runnable != nil }
+            let runnables = members.filter { $0.runnable != nil }
             let begun = Countdown(runnables.count)
-            for index in runnables { launchRun(runtimes[index], onBegin: begun.tick) }
+            for runtime in runnables { launchRun(runtime, onBegin: begun.tick) }
             await begun.wait()
             guard await awaitGroupHealthy(members) else { return }
             milestone(.groupReady(priority))
@@ -42,7 +42,7 @@ extension Engine {
 
     /// Injects every member concurrently. `inject` only resolves services, so it is called directly
     /// (no timeout, not abandoned): an `inject` must not block.
-    private func injectGroup(_ members: [Int]) async -> Bool {
+    func injectGroup(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
         await forEachConcurrently(members) { runtime in
             self.emit(runtime, .inject, .started)
             do {
@@ -57,11 +57,11 @@ extension Engine {
                 return false
             }
         } onFailure: {
-            self.requestShutdown(.failure)
+            if let onFailure { onFailure() } else { self.requestShutdown(.failure) }
         }
     }
 
-    private func initializeGroup(_ members: [Int]) async -> Bool {
+    func initializeGroup(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
         await forEachConcurrently(members) { runtime in
             runtime.state.withLock { $0.status = .initializing }
             self.emit(runtime, .initialize, .started)
@@ -97,14 +97,14 @@ extension Engine {
                 return false
             }
         } onFailure: {
-            self.requestShutdown(.failure)
+            if let onFailure { onFailure() } else { self.requestShutdown(.failure) }
         }
     }
 
     /// Waits until every runnable of the group has all its health keys healthy, each bounded by its
     /// startup timeout measured from its first `run` start. Returns `false` if startup must stop.
-    private func awaitGroupHealthy(_ members: [Int]) async -> Bool {
-        let waiting = members.filter { runtimes[$0].runnable != nil && !runtimes[$0].options.healthKeys.isEmpty }
+    func awaitGroupHealthy(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
+        let waiting = members.filter { $0.runnable != nil && !$0.options.healthKeys.isEmpty }
         guard !waiting.isEmpty else { return !isShuttingDown }
         let ok = await forEachConcurrently(waiting) { runtime in
             let startedAt = runtime.state.withLock { $0.runStartedAt } ?? self.clock.now
@@ -132,18 +132,17 @@ extension Engine {
                 return false
             }
         } onFailure: {
-            self.requestShutdown(.failure)
+            if let onFailure { onFailure() } else { self.requestShutdown(.failure) }
         }
         return ok && !isShuttingDown
     }
 
     /// Runs `body` for every member concurrently; calls `onFailure` as soon as one returns `false`
     /// (so siblings are aborted without waiting for the slowest), and returns whether all succeeded.
-    func forEachConcurrently(_ members: [Int], _ body: @escaping @Sendable (ComponentRuntime) async -> Bool,
+    func forEachConcurrently(_ members: [ComponentRuntime], _ body: @escaping @Sendable (ComponentRuntime) async -> Bool,
                              onFailure: @escaping @Sendable () -> Void) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            for index in members {
-                let runtime = runtimes[index]
+            for runtime in members {
                 group.addTask { await body(runtime) }
             }
             var allSucceeded = true

@@ -28,7 +28,10 @@ extension Engine {
             return (s.attempt, ended, s.attempt == 1)
         }
         guard let launch else { onBegin?(); return }
-        if launch.first { state.withLock { $0.activeRunnables += 1 } }
+        if launch.first {
+            runtime.state.withLock { $0.countedActive = true }
+            state.withLock { $0.activeRunnables += 1 }
+        }
         let context = runtime.context(health: health, clock: clock, attempt: launch.attempt)
         let task = Task {
             self.emit(runtime, .run, .started, attempt: launch.attempt)
@@ -115,7 +118,7 @@ extension Engine {
             runtime.state.withLock { $0.status = .exited }
             emit(runtime, .run, .exited, attempt: attempt)
             runtime.endedForGood.fire()
-            finishRunnable()
+            finishRunnable(runtime)
         }
     }
 
@@ -126,7 +129,7 @@ extension Engine {
         if runtime.options.isCritical {
             requestShutdown(.failure)
         } else {
-            finishRunnable()
+            finishRunnable(runtime)
         }
     }
 
@@ -146,9 +149,10 @@ extension Engine {
         if !stillWanted || forced.isFired { task.cancel() }
     }
 
-    /// One runnable ended for good without taking the application down.
-    private func finishRunnable() {
-        state.withLock { $0.activeRunnables -= 1 }
+    /// One runnable ended for good (or was removed) without taking the application down.
+    func finishRunnable(_ runtime: ComponentRuntime) {
+        let counted = runtime.state.withLock { s in defer { s.countedActive = false }; return s.countedActive }
+        if counted { state.withLock { $0.activeRunnables -= 1 } }
         checkAllRunnablesDone()
     }
 

@@ -3,16 +3,17 @@
 /// Errors never abort it; they are collected.
 extension Engine {
     func unwind() async {
-        for (_, members) in groups.reversed() {
-            let stoppable = members.filter { runtimes[$0].runnable != nil }
+        let current = Self.grouped(runtimes)
+        for (_, members) in current.reversed() {
+            let stoppable = members.filter { $0.runnable != nil }
             guard !stoppable.isEmpty else { continue }
             _ = await forEachConcurrently(stoppable) { runtime in
                 await self.stopRunnable(runtime)
                 return true
             } onFailure: {}
         }
-        for (_, members) in groups.reversed() {
-            let initialized = members.filter { runtimes[$0].state.withLock { $0.initialized } }
+        for (_, members) in current.reversed() {
+            let initialized = members.filter { $0.state.withLock { $0.initialized } }
             guard !initialized.isEmpty else { continue }
             _ = await forEachConcurrently(initialized) { runtime in
                 await self.finalizeComponent(runtime)
@@ -21,7 +22,7 @@ extension Engine {
         }
     }
 
-    private func stopRunnable(_ runtime: ComponentRuntime) async {
+    func stopRunnable(_ runtime: ComponentRuntime) async {
         let (status, ended, backoff, attempt) = runtime.state.withLock { s in
             s.stopRequested = true
             if s.status == .running { s.status = .stopping }
@@ -83,7 +84,7 @@ extension Engine {
         emit(runtime, .shutdown, .timedOut, error: error)
     }
 
-    private func finalizeComponent(_ runtime: ComponentRuntime) async {
+    func finalizeComponent(_ runtime: ComponentRuntime) async {
         emit(runtime, .finalize, .started)
         let context = runtime.context(health: health, clock: clock)
         let component = runtime.component

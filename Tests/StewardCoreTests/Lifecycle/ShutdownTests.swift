@@ -49,7 +49,9 @@ struct ShutdownTests {
         let trace = await recorder.finished()
         #expect(trace.mismatch([.ordered("shutdown", "slow stop started", "forced shutdown"),
                                 .unordered("slow stop cancelled", "slow run succeeded"),
-                                .ordered("slow shutdown cancelled", "slow finalize succeeded", "finished")]) == nil)
+                                .ordered("slow finalize succeeded", "finished")]) == nil)
+        // The cancelled run may return before or during the shutdown wait: either name is right.
+        #expect(trace.contains("slow shutdown cancelled") || trace.contains("slow shutdown succeeded"))
         #expect(report.errors.map(\.description) == ["slow: stop failed (cancelled by a forced shutdown)"])
         #expect(report.exitCode == 1)  // requested through the API, not a signal
         never.open()
