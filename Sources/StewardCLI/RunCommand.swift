@@ -41,11 +41,42 @@ public enum RunCommand {
             return ExitCodes.config
         }
         logger.info("supervising \(config.processes.count) process(es) from \(path)", metadata: ["pid": "\(getpid())"])
+        let reloads = reloadOnHangup(path: path, initial: config, lifecycle: lifecycle, environment: environment, logger: logger)
         let report = await lifecycle.run()
+        reloads?.cancel()
         let sweep = await FinalSweep.run(grace: .seconds(5), reaper: reaper, logger: logger)
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
         if !report.isClean { StewardMain.writeError("\(report)") }
         return exitCode(for: report)
+    }
+
+    /// SIGHUP re-reads `path` and applies the difference, one reload at a time. A config with
+    /// errors changes nothing: its problems are logged and the processes go on.
+    static func reloadOnHangup(path: String, initial: SupervisorConfig, lifecycle: Lifecycle,
+                               environment: [String: String], logger: Logger) -> Task<Void, Never>? {
+        let hangups: AsyncStream<Int32>
+        do { hangups = try SignalListener.shared.signals([SIGHUP]) } catch {
+            logger.warning("reload on SIGHUP unavailable", metadata: ["error": "\(error)"])
+            return nil
+        }
+        return Task {
+            var current = initial
+            for await _ in hangups {
+                guard !lifecycle.isShuttingDown else { break }
+                logger.notice("SIGHUP: reloading \(path)")
+                let next: SupervisorConfig
+                do throws(ConfigIssues) {
+                    next = try SupervisorConfigLoader.load(path: path)
+                } catch {
+                    logger.error("reload: \(path) has \(error.issues.count) problem(s); nothing changed")
+                    for issue in error.issues { logger.error("  \(issue)") }
+                    continue
+                }
+                let outcome = await Reload.apply(from: current, to: next, lifecycle: lifecycle, environment: environment)
+                logger.notice("\(outcome)")
+                current = next
+            }
+        }
     }
 
     /// 0 clean; the failing critical process's exit code when one brought steward down; else

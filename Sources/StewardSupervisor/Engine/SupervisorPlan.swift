@@ -23,6 +23,18 @@ public struct SupervisorPlan: Sendable {
     /// The registrations, ready to build.
     public let builder: LifecycleBuilder
 
+    /// One configured process as a runner component.
+    public struct Entry: Sendable {
+        /// The component: a ``SupervisedProcess``, or a ``OneShotProcess`` for `oneshot: true`.
+        public let component: any Initializer
+        /// Its registration options.
+        public let options: ComponentOptions
+        /// Its output pump.
+        public let output: OutputPump
+        /// The supervised process, unless it is a oneshot.
+        public let supervised: SupervisedProcess?
+    }
+
     /// Builds the plan.
     /// - Parameter environment: steward's environment, inherited by every child.
     /// - Throws: ``ConfigIssues`` for what can only fail now (an output pipe or log file).
@@ -32,48 +44,59 @@ public struct SupervisorPlan: Sendable {
         var outputs: [String: OutputPump] = [:]
         var issues: [ConfigIssue] = []
         for process in config.processes {
-            var childEnvironment = environment
-            if let envFile = process.envFile, let file = try? DotEnvFile.load(path: envFile) {
-                childEnvironment.merge(file.values) { _, fromFile in fromFile }
-            }
-            childEnvironment.merge(process.environment) { _, own in own }
-            var spec = ChildProcessSpec(command: process.command, environment: childEnvironment,
-                                        workingDirectory: process.workingDirectory,
-                                        credentials: CredentialResolution.resolve(user: process.user, group: process.group),
-                                        stopSignal: process.stopSignal)
-            let output: OutputPump
             do {
-                let file = try process.log.file.map { path throws(ProbeSetupError) in
-                    try RotatingFile(path: path, maxSize: process.log.maxSize, keep: process.log.keep)
-                }
-                output = try OutputPump(name: process.name, prefix: process.log.prefix, file: file)
+                let entry = try Self.entry(for: process, environment: environment, reaper: reaper)
+                outputs[process.name] = entry.output
+                if let supervised = entry.supervised { processes[process.name] = supervised }
+                builder.add(entry.component, name: process.name, options: entry.options)
             } catch {
-                issues.append(ConfigIssue(path: "processes.\(process.name).log", message: "\(error)"))
-                continue
+                issues += error.issues
             }
-            outputs[process.name] = output
-            if process.oneshot {
-                spec.descriptors[1] = output.childDescriptor
-                spec.descriptors[2] = output.childDescriptor
-                builder.add(OneShotProcess(spec, reaper: reaper), name: process.name,
-                            options: ComponentOptions(priority: process.priority, metadata: ["process": process.name]))
-                continue
-            }
-            let supervised = SupervisedProcess(
-                name: process.name, spec: spec,
-                readiness: process.ready.map { Self.readiness($0, environment: childEnvironment) },
-                liveness: process.health.flatMap { Self.liveness($0, environment: childEnvironment) },
-                output: output, reaper: reaper)
-            processes[process.name] = supervised
-            builder.add(supervised, name: process.name, options: ComponentOptions(
-                priority: process.priority, metadata: ["process": process.name],
-                healthKeys: supervised.healthKey.map { [$0] } ?? [],
-                shutdownTimeout: process.stopTimeout, restart: process.restart.policy, isCritical: process.critical))
         }
         guard issues.isEmpty else { throw ConfigIssues(issues) }
         self.processes = processes
         self.outputs = outputs
         self.builder = builder
+    }
+
+    /// The component and options for one configured process (used at startup and on reload).
+    /// - Throws: ``ConfigIssues`` if its output pipe or log file cannot be opened.
+    public static func entry(for process: ProcessConfig, environment: [String: String], reaper: Reaper = .shared) throws(ConfigIssues) -> Entry {
+        var childEnvironment = environment
+        if let envFile = process.envFile, let file = try? DotEnvFile.load(path: envFile) {
+            childEnvironment.merge(file.values) { _, fromFile in fromFile }
+        }
+        childEnvironment.merge(process.environment) { _, own in own }
+        var spec = ChildProcessSpec(command: process.command, environment: childEnvironment,
+                                    workingDirectory: process.workingDirectory,
+                                    credentials: CredentialResolution.resolve(user: process.user, group: process.group),
+                                    stopSignal: process.stopSignal)
+        let output: OutputPump
+        do {
+            let file = try process.log.file.map { path throws(ProbeSetupError) in
+                try RotatingFile(path: path, maxSize: process.log.maxSize, keep: process.log.keep)
+            }
+            output = try OutputPump(name: process.name, prefix: process.log.prefix, file: file)
+        } catch {
+            throw ConfigIssues([ConfigIssue(path: "processes.\(process.name).log", message: "\(error)")])
+        }
+        if process.oneshot {
+            spec.descriptors[1] = output.childDescriptor
+            spec.descriptors[2] = output.childDescriptor
+            return Entry(component: OneShotProcess(spec, reaper: reaper),
+                         options: ComponentOptions(priority: process.priority, metadata: ["process": process.name]),
+                         output: output, supervised: nil)
+        }
+        let supervised = SupervisedProcess(
+            name: process.name, spec: spec,
+            readiness: process.ready.map { readiness($0, environment: childEnvironment) },
+            liveness: process.health.flatMap { liveness($0, environment: childEnvironment) },
+            output: output, reaper: reaper)
+        let options = ComponentOptions(
+            priority: process.priority, metadata: ["process": process.name],
+            healthKeys: supervised.healthKey.map { [$0] } ?? [],
+            shutdownTimeout: process.stopTimeout, restart: process.restart.policy, isCritical: process.critical)
+        return Entry(component: supervised, options: options, output: output, supervised: supervised)
     }
 
     static func check(_ check: Probe.Check, environment: [String: String]) -> ProbeCheck? {
