@@ -6,13 +6,23 @@ import Darwin
 
 /// A file named by a `NAME_FILE` variable could not be read; `description` is the OS reason
 /// (e.g. `"No such file or directory"`) and never contains file contents.
-struct ConfigFileReadError: Error, CustomStringConvertible {
-    var description: String
+package struct ConfigFileReadError: Error, CustomStringConvertible {
+    package var description: String
 }
 
-/// Reads whole files as UTF-8 text with plain POSIX calls (no Foundation file APIs).
-enum ConfigFileReading {
-    static func read(atPath path: String) throws -> String {
+/// Reads whole files with plain POSIX calls (no Foundation file APIs). Shared by every config
+/// reader of the package (environment `_FILE` values, `.env` files, the supervisor's config).
+package enum ConfigFileReading {
+    /// The file's contents as UTF-8 text.
+    package static func read(atPath path: String) throws(ConfigFileReadError) -> String {
+        guard let text = String(validating: try readBytes(atPath: path), as: UTF8.self) else {
+            throw ConfigFileReadError(description: "the file is not valid UTF-8 text")
+        }
+        return text
+    }
+
+    /// The file's bytes. Errors carry the OS reason (`No such file or directory`).
+    package static func readBytes(atPath path: String) throws(ConfigFileReadError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw systemError(errno) }
         defer { _ = close(descriptor) }
@@ -30,13 +40,9 @@ enum ConfigFileReading {
                 if errno == EINTR { continue }
                 throw systemError(errno)
             }
-            if count == 0 { break }
+            if count == 0 { return bytes }
             bytes.append(contentsOf: buffer[0..<count])
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ConfigFileReadError(description: "the file is not valid UTF-8 text")
-        }
-        return text
     }
 
     private static func systemError(_ code: Int32) -> ConfigFileReadError {

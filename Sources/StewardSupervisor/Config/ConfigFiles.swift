@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StewardCore
 
 /// The few file-system facts the config loader needs, with plain POSIX calls: read a file, check
 /// that a file exists, resolve relative paths.
@@ -17,26 +18,7 @@ enum ConfigFiles {
     /// Reads the whole file at `path`.
     /// - Throws: a ``ConfigValueProblem`` carrying the OS reason (`No such file or directory`).
     static func read(_ path: String) throws(ConfigValueProblem) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ConfigValueProblem(reason(errno)) }
-        defer { _ = close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { raw in
-                #if canImport(Glibc)
-                Glibc.read(descriptor, raw.baseAddress, raw.count)
-                #else
-                Darwin.read(descriptor, raw.baseAddress, raw.count)
-                #endif
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ConfigValueProblem(reason(errno))
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
+        do { return try ConfigFileReading.readBytes(atPath: path) } catch { throw ConfigValueProblem(error.description) }
     }
 
     /// Whether `path` exists and is a directory (symbolic links followed).
@@ -74,9 +56,5 @@ enum ConfigFiles {
         let joined = parts.joined(separator: "/")
         if absolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
-    }
-
-    private static func reason(_ code: Int32) -> String {
-        String(cString: strerror(code))
     }
 }
