@@ -2,11 +2,16 @@ import StewardSupervisor
 
 /// `steward check CONFIG`: validate only; exit 0, or print every problem and exit 78.
 public enum CheckCommand {
-    /// Runs the check; problems go to stderr, one per line.
-    public static func run(_ arguments: [String]) throws(CommandLineError) -> Int32 {
+    /// Parses `CONFIG`: the config file's path.
+    public static func parse(_ arguments: [String]) throws(CommandLineError) -> String {
         guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else {
             throw CommandLineError("check: expected exactly one config file (usage: steward check CONFIG)")
         }
+        return path
+    }
+
+    /// Runs the check; problems go to stderr, one per line.
+    public static func run(path: String) -> Int32 {
         do {
             let config = try SupervisorConfigLoader.load(path: path)
             print("\(path): ok (\(config.processes.count) process(es))")

@@ -9,11 +9,16 @@ import Glibc
 /// process fails for good; then unwind, sweep leftover descendants, and exit with the code of the
 /// README's table.
 public enum RunCommand {
-    /// Runs steward; returns its exit code.
-    public static func run(_ arguments: [String], environment: [String: String], logger: Logger) async throws(CommandLineError) -> Int32 {
+    /// Parses `CONFIG`: the config file's path.
+    public static func parse(_ arguments: [String]) throws(CommandLineError) -> String {
         guard arguments.count == 1, let path = arguments.first, !path.hasPrefix("-") else {
             throw CommandLineError("run: expected exactly one config file (usage: steward run CONFIG)")
         }
+        return path
+    }
+
+    /// Runs steward on the config at `path`; returns its exit code.
+    public static func run(path: String, environment: [String: String], logger: Logger) async -> Int32 {
         let config: SupervisorConfig
         do {
             config = try SupervisorConfigLoader.load(path: path)

@@ -36,27 +36,41 @@ public enum StewardMain {
             writeError(usage)
             return ExitCodes.usage
         }
-        let rest = Array(arguments.dropFirst())
+        // Parse synchronously (typed throws), then run without throwing: an async function with
+        // typed-throws calls inside do/switch crashes Swift 6.3.1's optimizer (coroutine split).
+        let invocation: Invocation
         do {
-            switch command {
-            case "run":
-                return try await RunCommand.run(rest, environment: environment, logger: logger)
-            case "check":
-                return try CheckCommand.run(rest)
-            case "exec":
-                return await ExecCommand.run(try ExecCommand.parse(rest), environment: environment, logger: logger)
-            case "version", "--version":
-                print(version)
-                return ExitCodes.success
-            case "help", "--help", "-h":
-                print(usage)
-                return ExitCodes.success
-            default:
-                throw CommandLineError("unknown command \"\(command)\"")
-            }
+            invocation = try parse(command, Array(arguments.dropFirst()))
         } catch {
             writeError("steward: \(error)\n\n\(usage)")
             return ExitCodes.usage
+        }
+        switch invocation {
+        case .run(let path): return await RunCommand.run(path: path, environment: environment, logger: logger)
+        case .check(let path): return CheckCommand.run(path: path)
+        case .exec(let options): return await ExecCommand.run(options, environment: environment, logger: logger)
+        case .print(let text):
+            print(text)
+            return ExitCodes.success
+        }
+    }
+
+    /// A parsed command line.
+    enum Invocation {
+        case run(String)
+        case check(String)
+        case exec(ExecCommand.Options)
+        case print(String)
+    }
+
+    static func parse(_ command: String, _ rest: [String]) throws(CommandLineError) -> Invocation {
+        switch command {
+        case "run": return .run(try RunCommand.parse(rest))
+        case "check": return .check(try CheckCommand.parse(rest))
+        case "exec": return .exec(try ExecCommand.parse(rest))
+        case "version", "--version": return .print(version)
+        case "help", "--help", "-h": return .print(usage)
+        default: throw CommandLineError("unknown command \"\(command)\"")
         }
     }
 
