@@ -17,7 +17,7 @@ public enum CheckCommand {
             print("\(path): ok (\(config.processes.count) process(es))")
             return ExitCodes.success
         } catch {
-            StewardMain.writeError("\(path): \(error.issues.count) problem(s)\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            StewardMain.writeIssues(error, in: path)
             return ExitCodes.config
         }
     }

@@ -59,11 +59,7 @@ public enum ExecCommand {
     /// Runs the child to completion and returns the exit code steward should exit with.
     public static func run(_ options: Options, environment: [String: String], logger: Logger) async -> Int32 {
         let reaper = Reaper.shared
-        if getpid() != 1 {
-            do { try reaper.becomeSubreaper() } catch {
-                logger.warning("cannot become a child subreaper; orphans will not be reaped here", metadata: ["error": "\(error)"])
-            }
-        }
+        StewardMain.adoptOrphans(reaper, logger: logger)
         // Catch the signals before the child exists: one sent the moment it starts must be
         // forwarded, not kill steward with its default disposition. Early ones wait in `early`.
         let target = Mutex<(pid: Int32?, early: [Int32])>((nil, []))

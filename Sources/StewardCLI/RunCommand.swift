@@ -23,15 +23,11 @@ public enum RunCommand {
         do {
             config = try SupervisorConfigLoader.load(path: path)
         } catch {
-            StewardMain.writeError("\(path): \(error.issues.count) problem(s)\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            StewardMain.writeIssues(error, in: path)
             return ExitCodes.config
         }
         let reaper = Reaper.shared
-        if getpid() != 1 {
-            do { try reaper.becomeSubreaper() } catch {
-                logger.warning("cannot become a child subreaper; orphans will not be reaped", metadata: ["error": "\(error)"])
-            }
-        }
+        StewardMain.adoptOrphans(reaper, logger: logger)
         let plan: SupervisorPlan
         let lifecycle: Lifecycle
         do {
@@ -39,7 +35,7 @@ public enum RunCommand {
             plan = try SupervisorPlan(config: config, environment: environment, reaper: reaper)
             lifecycle = try plan.builder.build(options: LifecycleOptions(shutdownDeadline: config.shutdownTimeout, logger: logger))
         } catch let issues as ConfigIssues {
-            StewardMain.writeError("\(path): \(issues.issues.count) problem(s)\n" + issues.issues.map { "  \($0)" }.joined(separator: "\n"))
+            StewardMain.writeIssues(issues, in: path)
             return ExitCodes.config
         } catch {
             StewardMain.writeError("steward: \(error)")

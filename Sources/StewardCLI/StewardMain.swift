@@ -1,4 +1,6 @@
 import StewardCore
+import StewardProcesses
+import StewardSupervisor
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -72,6 +74,19 @@ public enum StewardMain {
         case "help", "--help", "-h": return .print(usage)
         default: throw CommandLineError("unknown command \"\(command)\"")
         }
+    }
+
+    /// Prepares the reaper for a command that supervises children: orphans come to this process
+    /// (as PID 1 or as a subreaper). Failing that is worth a warning, not an abort.
+    static func adoptOrphans(_ reaper: Reaper, logger: Logger) {
+        do { try reaper.becomeSubreaper() } catch {
+            logger.warning("cannot become a child subreaper; orphans will not be reaped here", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes every problem of a config file to standard error, one per line.
+    static func writeIssues(_ issues: ConfigIssues, in path: String) {
+        writeError("\(path): \(issues.issues.count) problem(s)\n" + issues.issues.map { "  \($0)" }.joined(separator: "\n"))
     }
 
     /// Writes `text` and a newline to standard error.

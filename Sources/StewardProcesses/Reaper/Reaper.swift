@@ -38,8 +38,10 @@ public final class Reaper: Sendable {
     }
 
     /// Makes this process a child subreaper (`PR_SET_CHILD_SUBREAPER`), so orphaned descendants are
-    /// re-parented to it instead of to PID 1. Unneeded (and harmless) when steward is PID 1.
+    /// re-parented to it instead of to PID 1. A no-op when this process is PID 1, which adopts
+    /// orphans anyway.
     public func becomeSubreaper() throws(SystemError) {
+        guard getpid() != 1 else { return }
         guard steward_set_child_subreaper(1) == 0 else { throw SystemError.last("prctl(PR_SET_CHILD_SUBREAPER)") }
     }
 
