@@ -54,10 +54,7 @@ public final class HealthRegistry: Sendable {
             var resumed: [CheckedContinuation<Void, Never>] = []
             for id in s.waitersByKey.removeValue(forKey: key) ?? [] {
                 s.waiters[id]?.pending.remove(key)
-                if s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) {
-                    for watched in waiter.keys { s.waitersByKey[watched]?.remove(id) }
-                    if let continuation = waiter.continuation { resumed.append(continuation) }
-                }
+                if let continuation = Self.completeIfSatisfied(id, &s) { resumed.append(continuation) }
             }
             return resumed
         }
@@ -80,16 +77,21 @@ public final class HealthRegistry: Sendable {
                 // A key that turns unhealthy again goes back into the waiter's pending set: the
                 // wait ends only when every key is healthy at the same time.
                 if healthy { s.waiters[id]?.pending.remove(key) } else { s.waiters[id]?.pending.insert(key) }
-                if s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) {
-                    for watched in waiter.keys { s.waitersByKey[watched]?.remove(id) }
-                    if let continuation = waiter.continuation { resumed.append(continuation) }
-                }
+                if let continuation = Self.completeIfSatisfied(id, &s) { resumed.append(continuation) }
             }
             return (status, resumed, Array(s.observers.values))
         }
         guard let effect else { throw HealthError(code: .unknown, key: key) }
         for continuation in effect.1 { continuation.resume() }
         if let status = effect.0 { for observer in effect.2 { observer(status) } }
+    }
+
+    /// Ends waiter `id` if nothing is pending for it any more: forgets it under every key it
+    /// watched and returns its continuation (to resume outside the lock), if it has one yet.
+    private static func completeIfSatisfied(_ id: UInt64, _ s: inout State) -> CheckedContinuation<Void, Never>? {
+        guard s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) else { return nil }
+        for watched in waiter.keys { s.waitersByKey[watched]?.remove(id) }
+        return waiter.continuation
     }
 
     /// How many waits are pending (for tests).
