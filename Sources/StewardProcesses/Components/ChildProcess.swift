@@ -37,10 +37,7 @@ public final class ChildProcess: Runnable {
     public var lastExit: ExitStatus? { history.withLock { $0.lastExit } }
 
     public func initialize(_ context: LifecycleContext) async throws {
-        guard let program = spec.command.first else {
-            throw SpawnError(step: .arguments, code: EINVAL, program: context.name, detail: "empty command")
-        }
-        _ = try ExecutableLookup.resolve(program, environment: spec.environment, workingDirectory: spec.workingDirectory)
+        _ = try spec.resolveExecutable()
     }
 
     public func run(_ context: LifecycleContext) async throws {

@@ -46,6 +46,16 @@ public struct ChildProcessSpec: Sendable, Hashable {
         self.descriptors = descriptors
     }
 
+    /// The file `execve` will run, resolved now so that a missing program is an init error rather
+    /// than a restart loop.
+    /// - Throws: ``SpawnError`` (empty command, not found, not executable).
+    public func resolveExecutable() throws(SpawnError) -> String {
+        guard let program = command.first else {
+            throw SpawnError(step: .arguments, code: EINVAL, program: "", detail: "empty command")
+        }
+        return try ExecutableLookup.resolve(program, environment: environment, workingDirectory: workingDirectory)
+    }
+
     /// The spawn request for one start of this child.
     var spawnRequest: SpawnRequest {
         SpawnRequest(arguments: command, environment: environment, workingDirectory: workingDirectory,

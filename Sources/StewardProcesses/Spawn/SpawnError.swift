@@ -64,7 +64,7 @@ public struct SpawnError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        if let detail { return "\(program): \(detail)" }
+        if let detail { return program.isEmpty ? detail : "\(program): \(detail)" }
         return "\(program): \(step) failed: \(String(cString: strerror(code)))"
     }
 }

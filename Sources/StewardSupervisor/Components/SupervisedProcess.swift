@@ -45,7 +45,7 @@ public final class SupervisedProcess: Runnable {
     public var lastExit: ExitStatus? { record.withLock { $0.lastExit } }
 
     public func initialize(_ context: LifecycleContext) async throws {
-        try await ChildProcess(spec, reaper: reaper).initialize(context)
+        _ = try spec.resolveExecutable()
     }
 
     public func run(_ context: LifecycleContext) async throws {
