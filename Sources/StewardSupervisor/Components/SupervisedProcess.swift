@@ -20,36 +20,66 @@ public final class SupervisedProcess: Runnable {
     public let liveness: LivenessSpec?
     /// Where its output goes; `nil` = inherit steward's stdout/stderr.
     public let output: OutputPump?
-    private let reaper: Reaper
-    private let current = ChildSlot()
-    private let record = Mutex<(starts: Int, lastExit: ExitStatus?, probeFailure: ProbeFailure?)>((0, nil, nil))
+    /// How long an operator's stop or restart waits after the stop signal before SIGKILL (the
+    /// config's `stopTimeout`).
+    public let stopTimeout: Duration
+    let reaper: Reaper
+    let current = ChildSlot()
+    let record = Mutex(ProcessRecord())
 
     /// Creates the component; nothing starts until the runner calls `run`.
     public init(name: String, spec: ChildProcessSpec, readiness: ReadinessSpec? = nil, liveness: LivenessSpec? = nil,
-                output: OutputPump? = nil, reaper: Reaper = .shared) {
+                output: OutputPump? = nil, stopTimeout: Duration = .seconds(10), reaper: Reaper = .shared) {
         self.name = name
         self.spec = spec
         self.readiness = readiness
         self.liveness = liveness
         self.output = output
+        self.stopTimeout = stopTimeout
         self.reaper = reaper
     }
 
     /// The health key the runner should register and wait for, when readiness is configured.
     public var healthKey: HealthKey? { readiness == nil ? nil : HealthKey(name) }
-    /// The running child's pid.
-    public var pid: Int32? { current.handle?.pid }
+    /// The running child's pid (`nil` from the moment the reaper collected it).
+    public var pid: Int32? { current.handle.flatMap { $0.exitStatus == nil ? $0.pid : nil } }
     /// How many times the child was started.
     public var starts: Int { record.withLock { $0.starts } }
     /// How the child last ended.
     public var lastExit: ExitStatus? { record.withLock { $0.lastExit } }
+    /// What the process's own record says now: pid, start time, last exit, probe failures, and
+    /// whether an operator stopped it.
+    public var snapshot: ProcessSnapshot {
+        let pid = self.pid
+        return record.withLock { $0.snapshot(pid: pid) }
+    }
 
     public func initialize(_ context: LifecycleContext) async throws {
         _ = try spec.resolveExecutable()
     }
 
+    /// Runs the child until it exits for a reason of its own (returning or throwing as
+    /// ``ChildProcess/judge(_:stopSignal:context:)`` decides), or until the runner asks to stop.
+    /// An exit an operator caused (``stopByOperator()``, ``restartByOperator()``) is not an
+    /// outcome: the loop holds or starts the child again.
     public func run(_ context: LifecycleContext) async throws {
-        if context.isStopRequested { return }  // asked to stop before anything started
+        while !context.isStopRequested {  // asked to stop before anything started: nothing to do
+            if let released = record.withLock({ $0.held }) {
+                if let key = healthKey { try? context.setHealth(key, healthy: false, reason: "stopped by operator") }
+                await Self.firstOf(released, context)
+                continue
+            }
+            let exit = try await runChild(context)
+            if record.withLock({ $0.takeOperatorExit() }) { continue }
+            let probeFailure = record.withLock { $0.probeFailure }
+            if let probeFailure, !context.isStopRequested, !Task.isCancelled { throw probeFailure }
+            try ChildProcess.judge(exit, stopSignal: spec.stopSignal, context: context)
+            return
+        }
+    }
+
+    /// One start of the child: spawn, probes, exit.
+    private func runChild(_ context: LifecycleContext) async throws -> ChildProcessExit {
         var spec = self.spec
         let channel: ReadinessNotification? = switch readiness?.source {
         case .systemd?: try ReadinessNotification.systemd(name: name)
@@ -64,9 +94,16 @@ public final class SupervisedProcess: Runnable {
             spec.descriptors[1] = output.childDescriptor
             spec.descriptors[2] = output.childDescriptor
         }
-        record.withLock { $0.starts += 1; $0.probeFailure = nil }
         let probes = Mutex<Task<Void, Never>?>(nil)
         let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, context: context) { handle in
+            // An operator's stop that came while no child existed applies to this one.
+            let heldAlready = record.withLock { r -> Bool in
+                r.started()
+                guard r.held != nil, !r.operatorExitPending else { return false }
+                r.operatorExitPending = true
+                return true
+            }
+            if heldAlready { ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping) }
             channel?.childStarted()
             let task = Task { await self.watch(handle, channel: channel, context: context) }
             probes.withLock { $0 = task }
@@ -75,17 +112,23 @@ public final class SupervisedProcess: Runnable {
         task?.cancel()
         await task?.value
         if let key = healthKey { try? context.setHealth(key, healthy: false, reason: "process \(exit.status)") }
-        let probeFailure = record.withLock { s -> ProbeFailure? in
-            s.lastExit = exit.status
-            return s.probeFailure
-        }
-        if let probeFailure, !context.isStopRequested, !Task.isCancelled { throw probeFailure }
-        try ChildProcess.judge(exit, stopSignal: spec.stopSignal, context: context)
+        record.withLock { $0.exited(exit.status) }
+        return exit
     }
 
     public func stop(_ context: LifecycleContext) async throws {
         guard let handle = current.handle else { return }
         ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping)
+    }
+
+    /// Returns when `latch` fires or the runner asks the component to stop.
+    private static func firstOf(_ latch: Latch, _ context: LifecycleContext) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await latch.wait() }
+            group.addTask { await context.untilStopRequested() }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Readiness until it passes, then liveness until the child exits or a probe gives up (which
@@ -99,6 +142,7 @@ public final class SupervisedProcess: Runnable {
                 return
             }
             try? context.setHealth(key, healthy: true)
+            record.withLock { $0.readyAt = .now }
             context.logger.info("ready")
         }
         guard let liveness else { return }
@@ -112,6 +156,7 @@ public final class SupervisedProcess: Runnable {
                 continue
             }
             failures += 1
+            record.withLock { $0.probeFailures += 1 }
             context.logger.warning("liveness check failed", metadata: ["failures": "\(failures)", "detail": result.detail])
             if failures >= liveness.failureThreshold {
                 giveUp(handle, ProbeFailure(probe: "liveness", failures: failures, detail: result.detail), context: context)
@@ -132,7 +177,10 @@ public final class SupervisedProcess: Runnable {
         while !Task.isCancelled {
             let result = await check.perform(timeout: readiness.timeout, reaper: reaper)
             if result.passed { return nil }
-            if ContinuousClock.now - started >= readiness.startPeriod { failures += 1 }
+            if ContinuousClock.now - started >= readiness.startPeriod {
+                failures += 1
+                record.withLock { $0.probeFailures += 1 }
+            }
             if let retries = readiness.retries, failures >= retries {
                 return ProbeFailure(probe: "readiness", failures: failures, detail: result.detail)
             }

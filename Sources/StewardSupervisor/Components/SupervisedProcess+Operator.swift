@@ -1,0 +1,99 @@
+import StewardCore
+import StewardProcesses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why an operator's action on a process could not be done.
+public struct ProcessControlError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    /// `steward stop` on a process an operator already stopped.
+    public static func alreadyStopped(_ name: String) -> ProcessControlError {
+        ProcessControlError(description: "\(name) is already stopped")
+    }
+    /// `steward start` on a process that is not held stopped.
+    public static func notStopped(_ name: String) -> ProcessControlError {
+        ProcessControlError(description: "\(name) is not stopped (use restart to restart it)")
+    }
+    /// No process has that name.
+    public static func unknown(_ name: String, known: [String]) -> ProcessControlError {
+        ProcessControlError(description: "no process named \"\(name)\"" + (known.isEmpty ? "" : " (processes: \(known.joined(separator: ", ")))"))
+    }
+    /// A oneshot cannot be stopped, started or signalled once its group is up.
+    public static func oneshot(_ name: String) -> ProcessControlError {
+        ProcessControlError(description: "\(name) is a oneshot; it runs once at startup")
+    }
+    /// `steward signal` while no child runs.
+    public static func notRunning(_ name: String) -> ProcessControlError {
+        ProcessControlError(description: "\(name) has no running child")
+    }
+}
+
+/// What an operator can do to one process (`steward stop|start|restart|signal NAME`). These act
+/// on the child, not on the runner's component: the component's `run` keeps going, so an
+/// operator's stop is never a failure, a restart never counts toward the restart limit, and
+/// stopping every process does not end steward.
+extension SupervisedProcess {
+    /// Stops the child (stop signal to its group, SIGKILL after ``stopTimeout``) and keeps it
+    /// down until ``startByOperator()``; its readiness turns unhealthy ("stopped by operator").
+    /// Returns once the child is gone.
+    /// - Throws: ``ProcessControlError/alreadyStopped(_:)`` if it is held already.
+    public func stopByOperator() async throws(ProcessControlError) {
+        let handle = try record.withLock { r throws(ProcessControlError) -> ChildProcessHandle? in
+            guard r.held == nil else { throw .alreadyStopped(name) }
+            r.held = Latch()
+            let handle = current.handle
+            if handle != nil { r.operatorExitPending = true }
+            return handle
+        }
+        if let handle { await terminate(handle) }
+    }
+
+    /// Starts a child an operator stopped. Returns at once; the child starts as on a restart.
+    /// - Throws: ``ProcessControlError/notStopped(_:)`` if no operator stopped it.
+    public func startByOperator() throws(ProcessControlError) {
+        let held = record.withLock { r -> Latch? in
+            defer { r.held = nil }
+            return r.held
+        }
+        guard let held else { throw .notStopped(name) }
+        held.fire()
+    }
+
+    /// Stops the running child and starts a new one at once, whatever the restart policy (the
+    /// runner's restart count and backoff are untouched). A held process is started instead.
+    /// Returns once the old child is gone.
+    public func restartByOperator() async {
+        if (try? startByOperator()) != nil { return }
+        let handle = record.withLock { r -> ChildProcessHandle? in
+            let handle = current.handle
+            if handle != nil { r.operatorExitPending = true }
+            return handle
+        }
+        if let handle { await terminate(handle) }
+    }
+
+    /// Sends `signal` to the child itself (not its group: `HUP` for a master process should not
+    /// reach its workers).
+    /// - Throws: ``ProcessControlError/notRunning(_:)`` when no child runs.
+    public func signalByOperator(_ signal: Int32) throws(ProcessControlError) {
+        guard let handle = current.handle, handle.exitStatus == nil else { throw .notRunning(name) }
+        kill(handle.pid, signal)
+    }
+
+    /// The stop signal to the child's group, SIGKILL if it is still there after ``stopTimeout``;
+    /// returns once the reaper collected it.
+    private func terminate(_ handle: ChildProcessHandle) async {
+        ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping)
+        let grouping = spec.grouping
+        let escalation = Task { [stopTimeout] in
+            guard (try? await Task.sleep(for: stopTimeout)) != nil else { return }
+            ChildProcess.signal(handle, SIGKILL, grouping: grouping)
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            handle.onExit { _ in continuation.resume() }
+        }
+        escalation.cancel()
+    }
+}
