@@ -28,12 +28,10 @@ public enum RunCommand {
         }
         let reaper = Reaper.shared
         StewardMain.adoptOrphans(reaper, logger: logger)
-        let plan: SupervisorPlan
-        let lifecycle: Lifecycle
+        let supervisor: Supervisor
         do {
             try reaper.start()
-            plan = try SupervisorPlan(config: config, environment: environment, reaper: reaper)
-            lifecycle = try plan.builder.build(options: LifecycleOptions(shutdownDeadline: config.shutdownTimeout, logger: logger))
+            supervisor = try Supervisor(config: config, path: path, environment: environment, logger: logger, reaper: reaper)
         } catch let issues as ConfigIssues {
             StewardMain.writeIssues(issues, in: path)
             return ExitCodes.config
@@ -42,8 +40,8 @@ public enum RunCommand {
             return ExitCodes.config
         }
         logger.info("supervising \(config.processes.count) process(es) from \(path)", metadata: ["pid": "\(getpid())"])
-        let reloads = reloadOnHangup(path: path, initial: config, lifecycle: lifecycle, environment: environment, logger: logger)
-        let report = await lifecycle.run()
+        let reloads = reloadOnHangup(supervisor, logger: logger)
+        let report = await supervisor.lifecycle.run()
         reloads?.cancel()
         let sweep = await FinalSweep.run(grace: .seconds(5), reaper: reaper, logger: logger)
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
@@ -51,32 +49,29 @@ public enum RunCommand {
         return exitCode(for: report)
     }
 
-    /// SIGHUP re-reads `path` and applies the difference, one reload at a time. A config with
-    /// errors changes nothing: its problems are logged and the processes go on.
-    static func reloadOnHangup(path: String, initial: SupervisorConfig, lifecycle: Lifecycle,
-                               environment: [String: String], logger: Logger) -> Task<Void, Never>? {
+    /// SIGHUP re-reads the config and applies the difference, one reload at a time. A config
+    /// with errors changes nothing: its problems are logged and the processes go on.
+    static func reloadOnHangup(_ supervisor: Supervisor, logger: Logger) -> Task<Void, Never>? {
         let hangups: AsyncStream<Int32>
         do { hangups = try SignalListener.shared.signals([SIGHUP]) } catch {
             logger.warning("reload on SIGHUP unavailable", metadata: ["error": "\(error)"])
             return nil
         }
         return Task {
-            var current = initial
             for await _ in hangups {
-                guard !lifecycle.isShuttingDown else { break }
-                logger.notice("SIGHUP: reloading \(path)")
-                let next: SupervisorConfig
-                do throws(ConfigIssues) {
-                    next = try SupervisorConfigLoader.load(path: path)
-                } catch {
-                    logger.error("reload: \(path) has \(error.issues.count) problem(s); nothing changed")
-                    for issue in error.issues { logger.error("  \(issue)") }
-                    continue
-                }
-                let outcome = await Reload.apply(from: current, to: next, lifecycle: lifecycle, environment: environment)
-                logger.notice("\(outcome)")
-                current = next
+                guard !supervisor.lifecycle.isShuttingDown else { break }
+                logger.notice("SIGHUP: reloading \(supervisor.configPath)")
+                log(await supervisor.reload(), logger: logger)
             }
+        }
+    }
+
+    /// Logs a reload's outcome: a notice, or an error per problem.
+    static func log(_ outcome: Reload.Outcome, logger: Logger) {
+        if outcome.problems.isEmpty {
+            logger.notice("\(outcome)")
+        } else {
+            logger.error("\(outcome)")
         }
     }
 

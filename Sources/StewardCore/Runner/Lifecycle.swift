@@ -67,6 +67,10 @@ public final class Lifecycle: Sendable {
     /// Whether shutdown has begun.
     public var isShuttingDown: Bool { engine.isShuttingDown }
 
+    /// Whether startup completed: every group initialized, running and healthy (stays `true`
+    /// during the shutdown; see ``isShuttingDown``).
+    public var isStarted: Bool { engine.state.withLock { $0.startupComplete } }
+
     /// A snapshot of every component, in registration order.
     public var components: [ComponentSnapshot] { engine.runtimes.map { $0.snapshot() } }
 

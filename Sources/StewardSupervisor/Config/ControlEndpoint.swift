@@ -1,5 +1,7 @@
 /// The admin channel the `steward` CLI talks to: `control: { socket: "/run/steward.sock" }`.
 ///
+/// Without a `control` section steward still listens, at ``defaultSocketPath(environment:uid:)``.
+///
 /// A relative socket path is resolved against the config file's directory. The path must fit in a
 /// Unix socket address (at most 107 bytes).
 public struct ControlEndpoint: Sendable, Equatable {
@@ -12,5 +14,15 @@ public struct ControlEndpoint: Sendable, Equatable {
     /// Creates an endpoint.
     public init(socketPath: String) {
         self.socketPath = socketPath
+    }
+
+    /// Where the control socket is when the config names none: `$STEWARD_SOCKET` if set; else
+    /// `/run/steward.sock` for root; else `$XDG_RUNTIME_DIR/steward.sock`, or
+    /// `/tmp/steward-UID.sock` without a runtime directory.
+    public static func defaultSocketPath(environment: [String: String], uid: UInt32) -> String {
+        if let path = environment["STEWARD_SOCKET"], !path.isEmpty { return path }
+        if uid == 0 { return "/run/steward.sock" }
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty { return runtime + "/steward.sock" }
+        return "/tmp/steward-\(uid).sock"
     }
 }

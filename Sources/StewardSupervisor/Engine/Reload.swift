@@ -41,13 +41,16 @@ public enum Reload {
 
     /// Applies the difference between `old` and `new` to `lifecycle`. Removals go in descending
     /// priority, additions in ascending priority, as the unwind and startup would.
+    /// `directory`, when given, is updated to match.
     public static func apply(from old: SupervisorConfig, to new: SupervisorConfig, lifecycle: Lifecycle,
-                             environment: [String: String], reaper: Reaper = .shared) async -> Outcome {
+                             environment: [String: String], directory: ProcessDirectory? = nil,
+                             reaper: Reaper = .shared) async -> Outcome {
         let (removed, added, changed) = difference(from: old, to: new)
         var outcome = Outcome()
         for process in (removed + changed).sorted(by: { ($0.priority, $0.name) > ($1.priority, $1.name) }) {
             do {
                 try await lifecycle.remove(process.name)
+                directory?.remove(process.name)
             } catch {
                 outcome.problems.append("\(process.name): \(error)")
             }
@@ -55,8 +58,10 @@ public enum Reload {
         for process in (added + changed).sorted(by: { ($0.priority, $0.name) < ($1.priority, $1.name) }) {
             do {
                 let entry = try SupervisorPlan.entry(for: process, environment: environment, reaper: reaper)
+                directory?.set(ProcessDirectory.Entry(config: process, output: entry.output, supervised: entry.supervised))
                 try await lifecycle.add(entry.component, name: process.name, options: entry.options)
             } catch {
+                directory?.remove(process.name)
                 outcome.problems.append("\(process.name): \(error)")
                 continue
             }

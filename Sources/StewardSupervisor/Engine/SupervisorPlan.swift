@@ -22,6 +22,8 @@ public struct SupervisorPlan: Sendable {
     public let outputs: [String: OutputPump]
     /// The registrations, ready to build.
     public let builder: LifecycleBuilder
+    /// Every configured process, for the control plane (kept current by ``Reload``).
+    public let directory: ProcessDirectory
 
     /// One configured process as a runner component.
     public struct Entry: Sendable {
@@ -43,9 +45,11 @@ public struct SupervisorPlan: Sendable {
         var processes: [String: SupervisedProcess] = [:]
         var outputs: [String: OutputPump] = [:]
         var issues: [ConfigIssue] = []
+        let directory = ProcessDirectory()
         for process in config.processes {
             do {
                 let entry = try Self.entry(for: process, environment: environment, reaper: reaper)
+                directory.set(ProcessDirectory.Entry(config: process, output: entry.output, supervised: entry.supervised))
                 outputs[process.name] = entry.output
                 if let supervised = entry.supervised { processes[process.name] = supervised }
                 builder.add(entry.component, name: process.name, options: entry.options)
@@ -57,6 +61,7 @@ public struct SupervisorPlan: Sendable {
         self.processes = processes
         self.outputs = outputs
         self.builder = builder
+        self.directory = directory
     }
 
     /// The component and options for one configured process (used at startup and on reload).
@@ -91,7 +96,7 @@ public struct SupervisorPlan: Sendable {
             name: process.name, spec: spec,
             readiness: process.ready.map { readiness($0, environment: childEnvironment) },
             liveness: process.health.flatMap { liveness($0, environment: childEnvironment) },
-            output: output, reaper: reaper)
+            output: output, stopTimeout: process.stopTimeout, reaper: reaper)
         let options = ComponentOptions(
             priority: process.priority, metadata: ["process": process.name],
             healthKeys: supervised.healthKey.map { [$0] } ?? [],
