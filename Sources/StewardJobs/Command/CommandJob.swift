@@ -1,0 +1,137 @@
+import CStewardSystem
+import StewardCore
+import StewardProcesses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A job that runs an OS command per run, through the process's single ``Reaper``.
+///
+/// - stdin is `/dev/null`; each line of stdout and stderr goes to the run's log (sources
+///   `stdout`/`stderr`, byte-exact text);
+/// - the environment is ``environment`` plus `STEWARD_RUN_ID`, `STEWARD_JOB_ID`,
+///   `STEWARD_JOB_ATTEMPT` and `STEWARD_JOB_INPUT` (the input as JSON text);
+/// - the process leads a new process group; a stop sends ``stopSignal`` to the group, and after the
+///   definition's grace period SIGKILL; the run always waits for the reap;
+/// - the exit code or signal is recorded; exit 0 succeeds with output `{"exitCode": 0}`, anything
+///   else throws ``CommandJobError`` carrying the tail of stderr (a signal nobody sent is a crash).
+public struct CommandJob: Job {
+    /// `argv`; `command[0]` is looked up in the environment's `PATH` when it has no `/`.
+    public var command: [String]
+    /// The environment (nothing is inherited implicitly).
+    public var environment: [String: String]
+    /// The working directory; `nil` inherits steward's.
+    public var workingDirectory: String?
+    /// The signal a stop sends first. Default SIGTERM.
+    public var stopSignal: Int32
+    /// How many stderr lines the failure keeps. Default 20.
+    public var stderrTailLines: Int
+
+    /// Creates a command job.
+    public init(_ command: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
+                stopSignal: Int32 = SIGTERM, stderrTailLines: Int = 20) {
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.stopSignal = stopSignal
+        self.stderrTailLines = stderrTailLines
+    }
+
+    /// Runs the command to its end.
+    public func execute(_ context: JobContext) async throws -> JobValue {
+        let run = context.handle
+        try context.checkCancellation()  // a stop that came first: start nothing
+        let pipes = try CommandPipes(command: command)
+        var childEnvironment = environment
+        childEnvironment["STEWARD_RUN_ID"] = context.runId.rawValue
+        childEnvironment["STEWARD_JOB_ID"] = context.jobId.rawValue
+        childEnvironment["STEWARD_JOB_ATTEMPT"] = String(context.attempt)
+        childEnvironment["STEWARD_JOB_INPUT"] = context.input.jsonText
+        let request = SpawnRequest(arguments: command, environment: childEnvironment, workingDirectory: workingDirectory,
+                                   grouping: .processGroup,
+                                   descriptors: [0: pipes.devNull, 1: pipes.stdout.write, 2: pipes.stderr.write])
+        let child: ChildProcessHandle
+        do {
+            child = try Reaper.shared.spawn(request)
+        } catch {
+            pipes.closeAll()
+            throw CommandJobError(command: command, status: nil, spawnError: error)
+        }
+        pipes.closeChildEnds()
+        run.processStarted()
+        defer { run.processEnded() }
+        run.journal.append(RunLogEntry(time: context.clock.now, level: .debug, source: .system, text: "started pid \(child.pid)"))
+        let out = OutputLineReader(fd: pipes.stdout.read, source: .stdout, journal: run.journal, clock: context.clock, keepTail: 0)
+        let err = OutputLineReader(fd: pipes.stderr.read, source: .stderr, journal: run.journal, clock: context.clock,
+                                   keepTail: stderrTailLines)
+        let stopSignal = self.stopSignal
+        let stopToken = run.stopLatch.observe { ChildProcess.signal(child, stopSignal, grouping: .processGroup) }
+        let killToken = run.killLatch.observe { ChildProcess.signal(child, SIGKILL, grouping: .processGroup) }
+        let waited = await withTaskCancellationHandler {
+            await child.waitForExit()
+        } onCancel: {
+            ChildProcess.signal(child, stopSignal, grouping: .processGroup)
+        }
+        // Cancelled before the reap: the stop signal (then SIGKILL via the kill latch) ends it; wait.
+        let status: ExitStatus
+        if let waited {
+            status = waited
+        } else {
+            status = await withCheckedContinuation { continuation in child.onExit { continuation.resume(returning: $0) } }
+        }
+        run.stopLatch.removeObserver(stopToken)
+        run.killLatch.removeObserver(killToken)
+        _ = await out.finish()
+        let tail = await err.finish()
+        let record = run.update { record in
+            record.exitCode = status.code
+            record.signal = status.signal
+        }
+        run.journal.update(record)
+        if status.isSuccess { return ["exitCode": 0] }
+        throw CommandJobError(command: command, status: status, stderrTail: tail)
+    }
+}
+
+/// The descriptors of one command start: stdout and stderr pipes and `/dev/null` for stdin.
+private struct CommandPipes {
+    var stdout: (read: Int32, write: Int32)
+    var stderr: (read: Int32, write: Int32)
+    var devNull: Int32
+
+    init(command: [String]) throws(CommandJobError) {
+        var out: [Int32] = [-1, -1]
+        var err: [Int32] = [-1, -1]
+        guard steward_pipe_cloexec(&out) == 0 else {
+            throw CommandJobError(command: command, status: nil, spawnError: SpawnError(step: .fork, code: errno, program: command.first ?? "", detail: "pipe failed"))
+        }
+        guard steward_pipe_cloexec(&err) == 0 else {
+            let code = errno
+            close(out[0]); close(out[1])
+            throw CommandJobError(command: command, status: nil, spawnError: SpawnError(step: .fork, code: code, program: command.first ?? "", detail: "pipe failed"))
+        }
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard null >= 0 else {
+            let code = errno
+            for fd in out + err { close(fd) }
+            throw CommandJobError(command: command, status: nil, spawnError: SpawnError(step: .fork, code: code, program: command.first ?? "", detail: "cannot open /dev/null"))
+        }
+        stdout = (out[0], out[1])
+        stderr = (err[0], err[1])
+        devNull = null
+    }
+
+    /// Closes the ends only the child uses (after the spawn).
+    func closeChildEnds() {
+        close(stdout.write)
+        close(stderr.write)
+        close(devNull)
+    }
+
+    /// Closes everything (the spawn failed).
+    func closeAll() {
+        closeChildEnds()
+        close(stdout.read)
+        close(stderr.read)
+    }
+}

@@ -1,0 +1,38 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Which runs to read: every filter given must match. Results come newest first (by creation).
+public struct RunQuery: Sendable, Hashable {
+    /// Only runs of this job.
+    public var jobId: JobID?
+    /// Only runs in one of these states.
+    public var states: Set<RunState>?
+    /// Only runs created at or after this instant.
+    public var since: Date?
+    /// Only children of this run.
+    public var parentRunId: RunID?
+    /// At most this many runs (the newest).
+    public var limit: Int?
+
+    /// Creates a query; with no arguments it matches every run.
+    public init(jobId: JobID? = nil, states: Set<RunState>? = nil, since: Date? = nil, parentRunId: RunID? = nil,
+                limit: Int? = nil) {
+        self.jobId = jobId
+        self.states = states
+        self.since = since
+        self.parentRunId = parentRunId
+        self.limit = limit
+    }
+
+    /// Whether `record` passes the filters (``limit`` aside).
+    public func matches(_ record: RunRecord) -> Bool {
+        if let jobId, record.jobId != jobId { return false }
+        if let states, !states.contains(record.state) { return false }
+        if let since, record.createdAt < since { return false }
+        if let parentRunId, record.parentRunId != parentRunId { return false }
+        return true
+    }
+}

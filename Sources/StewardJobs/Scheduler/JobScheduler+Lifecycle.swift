@@ -1,0 +1,103 @@
+import StewardCore
+
+extension JobScheduler {
+    /// Marks runs a previous instance left active as `crashed` (reason `supervisor restart`).
+    /// Called once, before the timer starts.
+    public func initialize(_ context: LifecycleContext) async throws {
+        await prepare()
+    }
+
+    /// Starts the timer, waits for the stop request, then stops every active run (grace, then
+    /// kill) and returns once each is recorded. If the task is cancelled meanwhile (a forced
+    /// shutdown), runs are killed without waiting for their grace.
+    public func run(_ context: LifecycleContext) async throws {
+        await start()
+        await context.untilStopRequested()
+        await shutdown()
+    }
+
+    /// Starts the scheduler without a lifecycle runner: recovers abandoned runs, then starts the
+    /// timer. Fires missed while steward was down follow each definition's misfire policy.
+    /// Idempotent; a stopped scheduler does not start again.
+    public func start() async {
+        await prepare()
+        let now = clock.now
+        let started = state.withLock { s -> Bool in
+            guard s.phase == .idle else { return false }
+            s.phase = .running
+            for jobId in s.jobs.keys {
+                if s.jobs[jobId]!.anchor == nil { s.jobs[jobId]!.anchor = now }
+                s.jobs[jobId]!.rearm()
+            }
+            return true
+        }
+        guard started else { return }
+        let task = Task { [doorbellStream] in await self.timerLoop(doorbellStream) }
+        lifecycle.withLock { $0.loop = task }
+        doorbell.yield()
+        logger.info("job scheduler started", metadata: ["jobs": "\(state.withLock { $0.jobs.count })"])
+    }
+
+    /// Whether the scheduler accepts runs (started and not shutting down).
+    public var isRunning: Bool { state.withLock { $0.phase == .running } }
+
+    /// Stops the scheduler: no more fires or new runs; runs waiting to start end `stopped`; running
+    /// runs are stopped (grace, then kill) and recorded. Returns when every run has its final
+    /// record. Cancelling the calling task kills the remaining runs at once.
+    public func shutdown() async {
+        let collected = state.withLock { s -> (started: [RunHandle], withdrawn: [RunHandle])? in
+            guard s.phase == .running || s.phase == .idle else { return nil }
+            s.phase = .stopping
+            var started: [RunHandle] = []
+            var withdrawn: [RunHandle] = []
+            for (runId, handle) in s.handles {
+                if case .started = s.placements[runId] { started.append(handle) } else { withdrawn.append(handle) }
+            }
+            for handle in withdrawn { _ = s.release(handle.runId) }
+            return (started, withdrawn)
+        }
+        guard let collected else { return }
+        logger.info("job scheduler stopping", metadata: ["running": "\(collected.started.count)",
+                                                         "waiting": "\(collected.withdrawn.count)"])
+        doorbell.finish()
+        for handle in collected.withdrawn {
+            handle.requestStop(.shutdown)
+            handle.cancelBackoffTimer()
+            handle.gate.resolve(.stop)
+        }
+        for handle in collected.started { handle.requestStop(.shutdown) }
+        let loop = lifecycle.withLock { $0.loop }
+        loop?.cancel()
+        await withTaskCancellationHandler {
+            while let handle = lifecycle.withLock({ $0.live.values.first }) {
+                await handle.waitUntilFinished()
+                _ = lifecycle.withLock { $0.live.removeValue(forKey: handle.runId) }
+            }
+        } onCancel: {
+            for handle in lifecycle.withLock({ Array($0.live.values) }) { handle.killLatch.fire() }
+        }
+        await loop?.value
+        await stateWriter.flush()
+        state.withLock { $0.phase = .stopped }
+        logger.info("job scheduler stopped")
+    }
+
+    /// Recovers runs left active by a previous instance; once per scheduler.
+    func prepare() async {
+        let first = lifecycle.withLock { l -> Bool in
+            defer { l.prepared = true }
+            return !l.prepared
+        }
+        guard first else { return }
+        do throws(RunStoreError) {
+            let crashed = try await store.crashActiveRuns(reason: "supervisor restart", at: clock.now)
+            if !crashed.isEmpty {
+                logger.warning("runs left active by a previous instance were marked crashed",
+                               metadata: ["count": "\(crashed.count)",
+                                          "runs": crashed.prefix(10).map(\.runId.rawValue).joined(separator: ",")])
+            }
+        } catch {
+            logger.warning("cannot recover abandoned runs from the journal", metadata: ["error": "\(error)"])
+        }
+    }
+}

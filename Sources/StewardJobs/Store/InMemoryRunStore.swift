@@ -1,0 +1,271 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import StewardCore
+import Synchronization
+
+/// A ``RunStore`` in memory: for tests, for embedding without a journal, and as the reference
+/// behaviour of the protocol. Thread-safe; log following is event-driven.
+///
+/// Each run's log is capped by bytes (UTF-8 of the texts) and by lines: the entry that would
+/// cross a limit is replaced by one truncation marker (source `system`, level `warning`) and
+/// every later entry is dropped and counted (``droppedLogLines(_:)``).
+public final class InMemoryRunStore: RunStore {
+    /// The largest total of text bytes kept per run's log. Default 1 MiB.
+    public let maximumLogBytes: Int
+    /// The most lines kept per run's log (the marker aside). Default 100,000.
+    public let maximumLogLines: Int
+
+    private struct Log {
+        var lines: [RunLogLine] = []
+        var bytes = 0
+        var truncated = false
+        var dropped = 0
+    }
+
+    private struct Waiter {
+        let runId: RunID
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private struct State {
+        var records: [RunID: RunRecord] = [:]
+        var order: [RunID] = []
+        var logs: [RunID: Log] = [:]
+        var definitions: [JobID: JobDefinitionState] = [:]
+        var waiters: [UInt64: Waiter] = [:]
+        var nextWaiter: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty store.
+    public init(maximumLogBytes: Int = 1 << 20, maximumLogLines: Int = 100_000) {
+        self.maximumLogBytes = max(0, maximumLogBytes)
+        self.maximumLogLines = max(0, maximumLogLines)
+    }
+
+    /// See ``RunStore/createRun(_:)``.
+    public func createRun(_ record: RunRecord) async throws(RunStoreError) {
+        try state.withLock { s throws(RunStoreError) in
+            guard s.records[record.runId] == nil else {
+                throw RunStoreError(.duplicateRun, runId: record.runId, message: "a run with this id exists")
+            }
+            s.records[record.runId] = record
+            s.order.append(record.runId)
+            s.logs[record.runId] = Log()
+        }
+    }
+
+    /// See ``RunStore/claimRun(_:startedAt:)``.
+    public func claimRun(_ runId: RunID, startedAt: Date) async throws(RunStoreError) -> RunRecord {
+        try state.withLock { s throws(RunStoreError) in
+            guard var record = s.records[runId] else { throw Self.unknown(runId) }
+            guard record.state == .queued else {
+                throw RunStoreError(.conflict, runId: runId, message: "cannot claim a run that is \(record.state)")
+            }
+            record.state = .running
+            record.startedAt = startedAt
+            s.records[runId] = record
+            return record
+        }
+    }
+
+    /// See ``RunStore/updateRun(_:)``.
+    public func updateRun(_ record: RunRecord) async throws(RunStoreError) {
+        try state.withLock { s throws(RunStoreError) in
+            guard let stored = s.records[record.runId] else { throw Self.unknown(record.runId) }
+            guard stored.state.isActive else {
+                throw RunStoreError(.conflict, runId: record.runId, message: "the run is already \(stored.state)")
+            }
+            s.records[record.runId] = record
+        }
+    }
+
+    /// See ``RunStore/updateProgress(_:_:)``.
+    public func updateProgress(_ runId: RunID, _ progress: RunProgress) async throws(RunStoreError) {
+        try state.withLock { s throws(RunStoreError) in
+            guard let stored = s.records[runId] else { throw Self.unknown(runId) }
+            guard stored.state.isActive else { return }
+            s.records[runId]?.progress = progress
+        }
+    }
+
+    /// See ``RunStore/finishRun(_:)``.
+    public func finishRun(_ record: RunRecord) async throws(RunStoreError) {
+        let woken = try state.withLock { s throws(RunStoreError) -> [CheckedContinuation<Void, Never>] in
+            guard record.state.isFinal else {
+                throw RunStoreError(.conflict, runId: record.runId, message: "finishing with the active state \(record.state)")
+            }
+            guard let stored = s.records[record.runId] else { throw Self.unknown(record.runId) }
+            guard stored.state.isActive else {
+                throw RunStoreError(.conflict, runId: record.runId, message: "the run is already \(stored.state)")
+            }
+            s.records[record.runId] = record
+            return Self.takeWaiters(for: record.runId, in: &s)
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
+    /// See ``RunStore/markProceeded(_:by:)``.
+    public func markProceeded(_ runId: RunID, by newRunId: RunID) async throws(RunStoreError) -> RunRecord {
+        try state.withLock { s throws(RunStoreError) in
+            guard var record = s.records[runId] else { throw Self.unknown(runId) }
+            guard record.state == .interrupted else {
+                throw RunStoreError(.conflict, runId: runId, message: "only an interrupted run can proceed; this one is \(record.state)")
+            }
+            if let other = record.proceededBy {
+                throw RunStoreError(.conflict, runId: runId, message: "already proceeded by run \(other)")
+            }
+            record.proceededBy = newRunId
+            s.records[runId] = record
+            return record
+        }
+    }
+
+    /// See ``RunStore/appendLog(_:_:)``; lines past the caps are dropped after one marker.
+    public func appendLog(_ runId: RunID, _ entries: [RunLogEntry]) async throws(RunStoreError) {
+        let (maximumBytes, maximumLines) = (maximumLogBytes, maximumLogLines)
+        let woken = try state.withLock { s throws(RunStoreError) -> [CheckedContinuation<Void, Never>] in
+            guard var log = s.logs[runId] else { throw Self.unknown(runId) }
+            for entry in entries {
+                if log.truncated {
+                    log.dropped += 1
+                    continue
+                }
+                let size = entry.text.utf8.count
+                if log.bytes + size > maximumBytes || log.lines.count + 1 > maximumLines {
+                    log.truncated = true
+                    log.dropped += 1
+                    let marker = RunLogEntry(
+                        time: entry.time, level: .warning, source: .system,
+                        text: "[log truncated: the limit of \(maximumBytes) bytes or \(maximumLines) lines was reached; later lines are dropped]")
+                    log.lines.append(RunLogLine(offset: log.lines.count, entry: marker))
+                    continue
+                }
+                log.bytes += size
+                log.lines.append(RunLogLine(offset: log.lines.count, entry: entry))
+            }
+            s.logs[runId] = log
+            return Self.takeWaiters(for: runId, in: &s)
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
+    /// See ``RunStore/run(_:)``.
+    public func run(_ runId: RunID) async throws(RunStoreError) -> RunRecord? {
+        state.withLock { $0.records[runId] }
+    }
+
+    /// See ``RunStore/runs(_:)``.
+    public func runs(_ query: RunQuery) async throws(RunStoreError) -> [RunRecord] {
+        state.withLock { s in
+            var result: [RunRecord] = []
+            for runId in s.order.reversed() {
+                if let limit = query.limit, result.count >= limit { break }
+                if let record = s.records[runId], query.matches(record) { result.append(record) }
+            }
+            return result
+        }
+    }
+
+    /// See ``RunStore/readLog(_:from:limit:)``.
+    public func readLog(_ runId: RunID, from offset: Int, limit: Int?) async throws(RunStoreError) -> RunLogPage {
+        try readPage(runId, from: offset, limit: limit)
+    }
+
+    private func readPage(_ runId: RunID, from offset: Int, limit: Int?) throws(RunStoreError) -> RunLogPage {
+        try state.withLock { s throws(RunStoreError) in
+            guard let log = s.logs[runId], let record = s.records[runId] else { throw Self.unknown(runId) }
+            let start = min(max(0, offset), log.lines.count)
+            let end = limit.map { min(log.lines.count, start + max(0, $0)) } ?? log.lines.count
+            let lines = Array(log.lines[start..<end])
+            return RunLogPage(lines: lines, nextOffset: end, isComplete: record.state.isFinal && end >= log.lines.count)
+        }
+    }
+
+    /// See ``RunStore/followLog(_:from:)``; wakes on each append and on the run's end.
+    public func followLog(_ runId: RunID, from offset: Int) -> RunLogFollow {
+        RunLogFollow(from: offset,
+                     read: { [self] (cursor: Int) throws(RunStoreError) -> RunLogPage in
+                         try readPage(runId, from: cursor, limit: 1000)
+                     },
+                     waitForMore: { [self] cursor in await waitForLog(runId, beyond: cursor) })
+    }
+
+    /// Returns once the run's log has a line at `offset` or the run is final (at once if so
+    /// already), or when the task is cancelled.
+    private func waitForLog(_ runId: RunID, beyond offset: Int) async {
+        let id = state.withLock { s -> UInt64 in
+            s.nextWaiter += 1
+            return s.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { s -> Bool in
+                    if Task.isCancelled { return true }
+                    if (s.logs[runId]?.lines.count ?? 0) > offset { return true }
+                    if s.records[runId]?.state.isFinal ?? true { return true }
+                    s.waiters[id] = Waiter(runId: runId, continuation: continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.continuation.resume()
+        }
+    }
+
+    /// See ``RunStore/crashActiveRuns(reason:at:)``.
+    public func crashActiveRuns(reason: String, at instant: Date) async throws(RunStoreError) -> [RunRecord] {
+        let (crashed, woken) = state.withLock { s -> ([RunRecord], [CheckedContinuation<Void, Never>]) in
+            var crashed: [RunRecord] = []
+            var woken: [CheckedContinuation<Void, Never>] = []
+            for runId in s.order {
+                guard var record = s.records[runId], record.state.isActive else { continue }
+                record.state = .crashed
+                record.error = reason
+                record.finishedAt = instant
+                s.records[runId] = record
+                crashed.append(record)
+                woken += Self.takeWaiters(for: runId, in: &s)
+            }
+            return (crashed, woken)
+        }
+        for waiter in woken { waiter.resume() }
+        return crashed
+    }
+
+    /// See ``RunStore/definitionState(_:)``.
+    public func definitionState(_ jobId: JobID) async throws(RunStoreError) -> JobDefinitionState? {
+        state.withLock { $0.definitions[jobId] }
+    }
+
+    /// See ``RunStore/saveDefinitionState(_:)``.
+    public func saveDefinitionState(_ definitionState: JobDefinitionState) async throws(RunStoreError) {
+        state.withLock { $0.definitions[definitionState.jobId] = definitionState }
+    }
+
+    /// How many lines of a run's log were dropped past the cap (0 for an unknown run).
+    public func droppedLogLines(_ runId: RunID) -> Int {
+        state.withLock { $0.logs[runId]?.dropped ?? 0 }
+    }
+
+    /// Every record, oldest first (a snapshot, for tests and diagnostics).
+    public var allRuns: [RunRecord] {
+        state.withLock { s in s.order.compactMap { s.records[$0] } }
+    }
+
+    private static func unknown(_ runId: RunID) -> RunStoreError {
+        RunStoreError(.unknownRun, runId: runId, message: "no such run")
+    }
+
+    private static func takeWaiters(for runId: RunID, in s: inout State) -> [CheckedContinuation<Void, Never>] {
+        let matching = s.waiters.filter { $0.value.runId == runId }
+        for id in matching.keys { s.waiters.removeValue(forKey: id) }
+        return matching.values.map(\.continuation)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import StewardCore
+import StewardJobs
+import Testing
+
+@Suite("In-memory run store", .timeLimit(.minutes(1)))
+struct RunStoreTests {
+    private let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    private func record(_ id: RunID, job: JobID = "j", state: RunState = .queued, at offset: TimeInterval = 0) -> RunRecord {
+        RunRecord(runId: id, jobId: job, trigger: .schedule, state: state, createdAt: t0.plus(offset))
+    }
+
+    @Test("a run's log is capped: one truncation marker, later lines dropped and counted")
+    func logCap() async throws {
+        let store = InMemoryRunStore(maximumLogBytes: 1000, maximumLogLines: 3)
+        try await store.createRun(record("r"))
+        let entries = (1...5).map { RunLogEntry(time: t0, text: "line \($0)") }
+        try await store.appendLog("r", Array(entries.prefix(2)))
+        try await store.appendLog("r", Array(entries.suffix(3)))
+        let lines = try await store.readLog("r", from: 0, limit: nil).lines
+        #expect(lines.map(\.text).prefix(3) == ["line 1", "line 2", "line 3"])
+        #expect(lines.count == 4)
+        #expect(lines[3].source == .system)
+        #expect(lines[3].level == .warning)
+        #expect(lines[3].text.hasPrefix("[log truncated"))
+        #expect(store.droppedLogLines("r") == 2)
+
+        let bytes = InMemoryRunStore(maximumLogBytes: 10, maximumLogLines: 100)
+        try await bytes.createRun(record("b"))
+        try await bytes.appendLog("b", [RunLogEntry(time: t0, text: "12345"), RunLogEntry(time: t0, text: "123456"),
+                                        RunLogEntry(time: t0, text: "1")])
+        #expect(try await bytes.readLog("b", from: 0, limit: nil).lines.map(\.text).first == "12345")
+        #expect(try await bytes.readLog("b", from: 0, limit: nil).lines.count == 2)
+    }
+
+    @Test("claim, finish and proceed marks are compare-and-set")
+    func compareAndSet() async throws {
+        let store = InMemoryRunStore()
+        try await store.createRun(record("a"))
+        await #expect(throws: RunStoreError.self) { try await store.createRun(record("a")) }
+        let claimed = try await store.claimRun("a", startedAt: t0.plus(1))
+        #expect(claimed.state == .running && claimed.startedAt == t0.plus(1))
+        do {
+            _ = try await store.claimRun("a", startedAt: t0)
+            Issue.record("claimed twice")
+        } catch {
+            #expect(error.kind == .conflict)
+        }
+        var done = claimed
+        done.state = .interrupted
+        done.finishedAt = t0.plus(2)
+        try await store.finishRun(done)
+        do {
+            try await store.finishRun(done)
+            Issue.record("finished twice")
+        } catch {
+            #expect(error.kind == .conflict)
+        }
+        do {
+            try await store.updateRun(done)
+            Issue.record("updated a final run")
+        } catch {
+            #expect(error.kind == .conflict)
+        }
+        _ = try await store.markProceeded("a", by: "b")
+        do {
+            _ = try await store.markProceeded("a", by: "c")
+            Issue.record("proceeded twice")
+        } catch {
+            #expect(error.kind == .conflict)
+        }
+        do {
+            _ = try await store.run("zzz").map { _ in () }
+            _ = try await store.claimRun("zzz", startedAt: t0)
+            Issue.record("claimed an unknown run")
+        } catch {
+            #expect(error.kind == .unknownRun)
+        }
+    }
+
+    @Test("queries filter by job, state and creation time, newest first, with a limit")
+    func queries() async throws {
+        let store = InMemoryRunStore()
+        try await store.createRun(record("1", job: "x", state: .queued, at: 0))
+        try await store.createRun(record("2", job: "y", state: .skipped, at: 10))
+        try await store.createRun(record("3", job: "x", state: .missed, at: 20))
+        try await store.createRun(record("4", job: "x", state: .queued, at: 30))
+        #expect(try await store.runs(RunQuery()).map(\.runId) == ["4", "3", "2", "1"])
+        #expect(try await store.runs(RunQuery(jobId: "x")).map(\.runId) == ["4", "3", "1"])
+        #expect(try await store.runs(RunQuery(states: [.queued])).map(\.runId) == ["4", "1"])
+        #expect(try await store.runs(RunQuery(since: t0.plus(10))).map(\.runId) == ["4", "3", "2"])
+        #expect(try await store.runs(RunQuery(jobId: "x", limit: 2)).map(\.runId) == ["4", "3"])
+    }
+
+    @Test("starting a scheduler marks runs a previous instance left active as crashed (supervisor restart)")
+    func crashRecovery() async throws {
+        let store = InMemoryRunStore()
+        try await store.createRun(record("left-queued"))
+        try await store.createRun(record("left-running"))
+        _ = try await store.claimRun("left-running", startedAt: t0)
+        try await store.createRun(record("done", state: .succeeded))
+        let h = Harness(store: store)
+        await h.scheduler.start()
+        #expect(try await store.run("left-queued")?.state == .crashed)
+        let crashed = try await store.run("left-running")
+        #expect(crashed?.state == .crashed)
+        #expect(crashed?.error == "supervisor restart")
+        #expect(crashed?.finishedAt == h.clock.now)
+        #expect(try await store.run("done")?.state == .succeeded)
+        await h.scheduler.shutdown()
+    }
+
+    @Test("a failing journal degrades the records but never stops the jobs")
+    func failingJournal() async throws {
+        let clock = ManualJobClock()
+        let logs = MemoryLogSink()
+        let scheduler = JobScheduler(store: BrokenStore(), clock: clock,
+                                     options: JobSchedulerOptions(logger: Logger(label: "jobs", sink: logs)))
+        try await scheduler.define(JobDefinition(id: "still-runs") { context in
+            context.log("working")
+            context.reportProgress(fraction: 0.5)
+            return "done"
+        })
+        await scheduler.start()
+        let runId = try await scheduler.trigger("still-runs")
+        let record = await scheduler.waitForCompletion(of: runId)
+        #expect(record?.state == .succeeded)
+        #expect(record?.output == "done")
+        #expect(logs.records.contains { $0.message == "journal write failed" })
+        await scheduler.shutdown()
+    }
+}
+
+/// A journal whose storage is gone: every call fails.
+private struct BrokenStore: RunStore {
+    private var failure: RunStoreError { RunStoreError(.unavailable, message: "disk full") }
+    func createRun(_ record: RunRecord) async throws(RunStoreError) { throw failure }
+    func claimRun(_ runId: RunID, startedAt: Date) async throws(RunStoreError) -> RunRecord { throw failure }
+    func updateRun(_ record: RunRecord) async throws(RunStoreError) { throw failure }
+    func updateProgress(_ runId: RunID, _ progress: RunProgress) async throws(RunStoreError) { throw failure }
+    func finishRun(_ record: RunRecord) async throws(RunStoreError) { throw failure }
+    func markProceeded(_ runId: RunID, by newRunId: RunID) async throws(RunStoreError) -> RunRecord { throw failure }
+    func appendLog(_ runId: RunID, _ entries: [RunLogEntry]) async throws(RunStoreError) { throw failure }
+    func run(_ runId: RunID) async throws(RunStoreError) -> RunRecord? { throw failure }
+    func runs(_ query: RunQuery) async throws(RunStoreError) -> [RunRecord] { throw failure }
+    func readLog(_ runId: RunID, from offset: Int, limit: Int?) async throws(RunStoreError) -> RunLogPage { throw failure }
+    func followLog(_ runId: RunID, from offset: Int) -> RunLogFollow {
+        RunLogFollow(from: offset, read: { (_: Int) throws(RunStoreError) -> RunLogPage in throw failure }, waitForMore: { _ in })
+    }
+    func crashActiveRuns(reason: String, at instant: Date) async throws(RunStoreError) -> [RunRecord] { throw failure }
+    func definitionState(_ jobId: JobID) async throws(RunStoreError) -> JobDefinitionState? { throw failure }
+    func saveDefinitionState(_ state: JobDefinitionState) async throws(RunStoreError) { throw failure }
+}

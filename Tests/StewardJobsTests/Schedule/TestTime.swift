@@ -1,0 +1,32 @@
+import StewardJobs
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import FoundationInternationalization
+#else
+import Foundation
+#endif
+
+/// Test helpers: zones by name and instants from ISO 8601 text, failing loudly on typos.
+enum TestTime {
+    struct BadFixture: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func zone(_ name: String) throws -> TimeZone {
+        guard let zone = TimeZone(identifier: name) else { throw BadFixture(description: "no zone \(name)") }
+        return zone
+    }
+
+    /// What `TimeZone(identifier: "UTC")` calls itself on this platform ("GMT" on Linux).
+    static var utcName: String { TimeZone(identifier: "UTC")?.identifier ?? "UTC" }
+
+    /// An instant from text with an explicit offset or Z.
+    static func instant(_ text: String) throws -> Date {
+        try InstantText.parse(text, zone: zone("UTC"))
+    }
+
+    /// `date` as text in `zone`, for readable comparisons.
+    static func text(_ date: Date?, _ zone: TimeZone) -> String {
+        date.map { InstantText.format($0, zone: zone) } ?? "nil"
+    }
+}
