@@ -15,6 +15,10 @@ let package = Package(
         .library(name: "StewardProcesses", targets: ["StewardProcesses"]),
         // The supervisor: config file, readiness and liveness probes, the steward engine.
         .library(name: "StewardSupervisor", targets: ["StewardSupervisor"]),
+        // Background jobs: on demand, later, every interval or by cron; runs with logs and progress.
+        .library(name: "StewardJobs", targets: ["StewardJobs"]),
+        // The HTTP server (mount /livez, /readyz, /events in your own app).
+        .library(name: "StewardHTTP", targets: ["StewardHTTP"]),
         .executable(name: "steward", targets: ["steward"]),
         .executable(name: "lifecycle-demo", targets: ["LifecycleDemo"]),
     ],
@@ -33,10 +37,26 @@ let package = Package(
             name: "StewardSupervisor",
             dependencies: ["StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
+        // Background jobs: definitions, schedules (cron with seconds and zones), runs, the scheduler.
+        .target(
+            name: "StewardJobs",
+            dependencies: ["StewardCore", "StewardProcesses", "CStewardSystem"]
+        ),
+        // An event-driven HTTP/1.1 server on POSIX sockets (epoll), mountable in any lifecycle.
+        .target(name: "CStewardHTTP"),
+        .target(
+            name: "StewardHTTP",
+            dependencies: ["StewardCore", "CStewardHTTP"]
+        ),
+        // The control plane: status, metrics, probes over HTTP, the control socket.
+        .target(
+            name: "StewardControl",
+            dependencies: ["StewardHTTP", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
+        ),
         // The command line: argument parsing and the commands (run, check, exec, …).
         .target(
             name: "StewardCLI",
-            dependencies: ["StewardSupervisor", "StewardProcesses", "StewardCore"]
+            dependencies: ["StewardControl", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore"]
         ),
         .executableTarget(
             name: "steward",
@@ -70,6 +90,18 @@ let package = Package(
         .testTarget(
             name: "StewardProcessesTests",
             dependencies: ["StewardProcesses", "StewardCore", "StewardTesting", "TestSupport", "CStewardSystem"]
+        ),
+        .testTarget(
+            name: "StewardJobsTests",
+            dependencies: ["StewardJobs", "StewardCore", "StewardTesting"]
+        ),
+        .testTarget(
+            name: "StewardHTTPTests",
+            dependencies: ["StewardHTTP", "StewardCore"]
+        ),
+        .testTarget(
+            name: "StewardControlTests",
+            dependencies: ["StewardControl", "StewardCLI", "StewardJobs", "StewardSupervisor", "StewardCore", "StewardTesting", "TestSupport", "steward"]
         ),
         .testTarget(
             name: "StewardSupervisorTests",

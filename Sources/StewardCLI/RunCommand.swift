@@ -1,3 +1,4 @@
+import StewardControl
 import StewardCore
 import StewardProcesses
 import StewardSupervisor
@@ -39,12 +40,21 @@ public enum RunCommand {
             StewardMain.writeError("steward: \(error)")
             return ExitCodes.config
         }
+        let controlPlane: ControlPlane
+        do {
+            let socketPath = config.control?.socketPath ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
+            controlPlane = try ControlPlane(supervisor: supervisor, http: config.http, socketPath: socketPath, logger: logger)
+        } catch {
+            StewardMain.writeError("steward: \(error)")
+            return ExitCodes.failure
+        }
         logger.info("supervising \(config.processes.count) process(es) from \(path)", metadata: ["pid": "\(getpid())"])
         let reloads = reloadOnHangup(supervisor, logger: logger)
         let report = await supervisor.lifecycle.run()
         reloads?.cancel()
         let sweep = await FinalSweep.run(grace: .seconds(5), reaper: reaper, logger: logger)
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
+        await controlPlane.shutdown()
         if !report.isClean { StewardMain.writeError("\(report)") }
         return exitCode(for: report)
     }

@@ -21,6 +21,19 @@ public enum StewardMain {
       check CONFIG                   validate a config file; exit 0, or list every error and exit 78
       exec [--group] [--grace D] [--] CMD ARGS…
                                      run one command as PID 1 would (tini/dumb-init drop-in)
+      cron EXPR [--zone Z] [--next N] [--after T] [--quartz]
+                                     the next fire instants of a cron expression (5, 6 or 7 fields)
+
+    talking to a running steward (--socket PATH, --config FILE, or $STEWARD_SOCKET):
+      status [--json]                every process: state, pid, uptime, restarts, readiness
+      start|stop|restart NAME        act on one process (stop holds it down until start)
+      signal NAME SIGNAL             send a signal (HUP, USR1, … or a number) to a process
+      logs NAME [-f] [-n N]          a process's recent output; -f follows it
+      wait [--timeout D]             return once steward is ready (exit 1 on timeout)
+      health                         readiness with every check; exit 0 iff ready (HEALTHCHECK)
+      reload                         re-read the config and apply the difference
+      shutdown                       stop everything gracefully
+
       version                        print the version
       help                           print this text
 
@@ -51,6 +64,8 @@ public enum StewardMain {
         case .run(let path): return await RunCommand.run(path: path, environment: environment, logger: logger)
         case .check(let path): return CheckCommand.run(path: path)
         case .exec(let options): return await ExecCommand.run(options, environment: environment, logger: logger)
+        case .control(let options): return ControlCommand.run(options, environment: environment)
+        case .cron(let options): return CronCommand.run(options, now: Date())
         case .print(let text):
             print(text)
             return ExitCodes.success
@@ -62,6 +77,8 @@ public enum StewardMain {
         case run(String)
         case check(String)
         case exec(ExecCommand.Options)
+        case control(ControlCommand.Options)
+        case cron(CronCommand.Options)
         case print(String)
     }
 
@@ -70,6 +87,8 @@ public enum StewardMain {
         case "run": return .run(try RunCommand.parse(rest))
         case "check": return .check(try CheckCommand.parse(rest))
         case "exec": return .exec(try ExecCommand.parse(rest))
+        case _ where ControlCommand.commands.contains(command): return .control(try ControlCommand.parse(command, rest))
+        case "cron": return .cron(try CronCommand.parse(rest, defaultZone: .current))
         case "version", "--version": return .print(version)
         case "help", "--help", "-h": return .print(usage)
         default: throw CommandLineError("unknown command \"\(command)\"")

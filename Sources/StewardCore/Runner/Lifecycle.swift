@@ -67,6 +67,10 @@ public final class Lifecycle: Sendable {
     /// Whether shutdown has begun.
     public var isShuttingDown: Bool { engine.isShuttingDown }
 
+    /// The health key the runner keeps for the application itself (healthy once started,
+    /// unhealthy from the moment shutdown begins); `nil` if the options turned it off.
+    public var readinessKey: HealthKey? { engine.options.readinessKey }
+
     /// Whether startup completed: every group initialized, running and healthy (stays `true`
     /// during the shutdown; see ``isShuttingDown``).
     public var isStarted: Bool { engine.state.withLock { $0.startupComplete } }

@@ -1,0 +1,99 @@
+import StewardControl
+import StewardCore
+import StewardSupervisor
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ControlCommand {
+    /// Runs the command against the steward listening on the socket; returns the exit code: 0
+    /// done (for `health` and `wait`: ready), 1 refused, failed or not ready (the reason on
+    /// standard error).
+    public static func run(_ options: Options, environment: [String: String]) -> Int32 {
+        do throws(ControlClient.Failure) {
+            let client = ControlClient(socketPath: try socketPath(options, environment: environment))
+            return try perform(options.action, client)
+        } catch {
+            StewardMain.writeError("steward: \(error)")
+            return ExitCodes.failure
+        }
+    }
+
+    private static func perform(_ action: Action, _ client: ControlClient) throws(ControlClient.Failure) -> Int32 {
+        switch action {
+        case .status(let json):
+            let response = try client.request("GET", ControlAPI.status)
+            guard response.status == 200 else { return failed(response) }
+            if json {
+                print(response.text)
+            } else {
+                guard let status = try? decoder.decode(SupervisorStatus.self, from: Data(response.body)) else {
+                    throw ControlClient.Failure(description: "steward's status could not be read (a different steward version?)")
+                }
+                print(StatusTable.render(status), terminator: "")
+            }
+            return ExitCodes.success
+        case .start(let name): return try act(client, "POST", ControlAPI.process(name, "start"))
+        case .stop(let name): return try act(client, "POST", ControlAPI.process(name, "stop"))
+        case .restart(let name): return try act(client, "POST", ControlAPI.process(name, "restart"))
+        case .signal(let name, let number): return try act(client, "POST", ControlAPI.process(name, "signal") + "?signal=\(number)")
+        case .reload: return try act(client, "POST", ControlAPI.reload)
+        case .shutdown: return try act(client, "POST", ControlAPI.shutdown)
+        case .health:
+            let response = try client.request("GET", "/readyz?verbose")
+            print(response.text, terminator: response.text.hasSuffix("\n") ? "" : "\n")
+            return response.status == 200 ? ExitCodes.success : ExitCodes.failure
+        case .wait(let timeout):
+            let query = timeout.map { "?timeout=\(Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000))ms" } ?? ""
+            let response = try client.request("GET", ControlAPI.wait + query)
+            if response.status == 200 { return ExitCodes.success }
+            return failed(response)
+        case .logs(let name, let follow, let lines):
+            var target = ControlAPI.process(name, "logs") + "?lines=\(lines ?? (follow ? 10 : 100))"
+            if follow { target += "&follow" }
+            var status = 0
+            var errorBody: [UInt8] = []
+            try client.exchange("GET", target, head: { status = $0.status }) { bytes in
+                if status == 200 {
+                    _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+                } else {
+                    errorBody += bytes
+                }
+                return true
+            }
+            if status == 200 { return ExitCodes.success }
+            return failed(ControlClient.Response(status: status, headers: [:], body: errorBody))
+        }
+    }
+
+    /// A mutating request: prints steward's message, or its error.
+    private static func act(_ client: ControlClient, _ method: String, _ target: String) throws(ControlClient.Failure) -> Int32 {
+        let response = try client.request(method, target)
+        guard (200..<300).contains(response.status) else { return failed(response) }
+        if let body = try? decoder.decode(ControlAPI.MessageBody.self, from: Data(response.body)) {
+            print(body.message)
+        } else if !response.body.isEmpty {
+            print(response.text)
+        }
+        return ExitCodes.success
+    }
+
+    /// Writes steward's error answer to standard error; returns 1.
+    private static func failed(_ response: ControlClient.Response) -> Int32 {
+        let message = (try? decoder.decode(ControlAPI.ErrorBody.self, from: Data(response.body)))?.error
+            ?? (response.body.isEmpty ? "HTTP \(response.status)" : response.text)
+        StewardMain.writeError("steward: \(message.hasSuffix("\n") ? String(message.dropLast()) : message)")
+        return ExitCodes.failure
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,58 @@
+import StewardCore
+import StewardHTTP
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Mounts what an orchestrator asks of any application on a router: `/livez`, `/readyz`,
+/// `/readyz/NAME` (each with `?verbose` and `?exclude=NAME`) and `/events` (Server-Sent Events
+/// of lifecycle events). An application's `main` mounts these on its own ``HTTPServer``.
+public enum LifecycleRoutes {
+    /// How many events a slow `/events` client may fall behind before the oldest are dropped
+    /// (the HTTP layer also bounds its bytes, and disconnects it when that fills).
+    public static let eventBacklog = 256
+
+    /// Adds the routes for `probes` to `router`.
+    public static func mount(_ probes: LifecycleProbes, on router: inout HTTPRouter) {
+        router.get("/livez") { request in respond(probes.liveness, request) }
+        router.get("/readyz") { request in respond(probes.readiness, request) }
+        router.get(.prefix("/readyz/")) { request in
+            let name = request.pathRemainder ?? ""
+            guard let report = probes.readiness(of: name) else { return .text("no check named \"\(name)\"\n", status: .notFound) }
+            return respond(report, request)
+        }
+        router.get("/events") { _ in events(probes.lifecycle) }
+    }
+
+    static func respond(_ report: ProbeReport, _ request: HTTPRequest) -> HTTPResponse {
+        let excluded = Set(request.queryItems.filter { $0.name == "exclude" }.compactMap { $0.value })
+        let report = report.excluding(excluded)
+        return .text(report.body(verbose: request.hasQueryItem("verbose")), status: report.status == 200 ? .ok : .internalServerError)
+    }
+
+    /// An SSE stream: each lifecycle event as `event: component|milestone` with a JSON
+    /// ``EventPayload``, until the client leaves or the application finishes.
+    static func events(_ lifecycle: Lifecycle) -> HTTPResponse {
+        let stream = lifecycle.events(bufferingPolicy: .bufferingNewest(eventBacklog))
+        return .serverSentEvents { writer in
+            guard writer.sendComment("steward lifecycle events") else { return }
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys]
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in stream {
+                        let payload = EventPayload(event)
+                        guard let data = try? encoder.encode(payload),
+                              writer.send(ServerSentEvent(data: String(decoding: data, as: UTF8.self), event: payload.kind)) else { return }
+                    }
+                }
+                group.addTask { await writer.waitUntilClosed() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The result of `/livez` or `/readyz` in the Kubernetes format: each check `[+]name ok` or
+/// `[-]name failed: reason`, any failure making the whole probe fail (HTTP 500).
+public struct ProbeReport: Sendable, Equatable {
+    /// One named check.
+    public struct Check: Sendable, Equatable {
+        /// The check's name (a health key, `startup`, `shutdown`, `ping`).
+        public var name: String
+        /// Whether it passes.
+        public var passed: Bool
+        /// Why it fails.
+        public var reason: String?
+
+        /// Creates a check result.
+        public init(name: String, passed: Bool, reason: String? = nil) {
+            self.name = name
+            self.passed = passed
+            self.reason = reason
+        }
+    }
+
+    /// The probe's name as the last verbose line says it (`readyz`, `livez`).
+    public var probe: String
+    /// The checks, in order.
+    public var checks: [Check]
+
+    /// Creates a report.
+    public init(probe: String, checks: [Check]) {
+        self.probe = probe
+        self.checks = checks
+    }
+
+    /// Whether every check passes.
+    public var passed: Bool { checks.allSatisfy(\.passed) }
+
+    /// The report without the checks named in `excluded` (Kubernetes' `?exclude=`).
+    public func excluding(_ excluded: Set<String>) -> ProbeReport {
+        ProbeReport(probe: probe, checks: checks.filter { !excluded.contains($0.name) })
+    }
+
+    /// The HTTP status: 200 when every check passes, else 500.
+    public var status: Int { passed ? 200 : 500 }
+
+    /// The body: `ok` when passing and not verbose; otherwise one line per check and a verdict
+    /// line (a failing probe always lists its checks, so the reason is never hidden).
+    public func body(verbose: Bool) -> String {
+        if passed, !verbose { return "ok" }
+        var lines = checks.map { check in
+            check.passed ? "[+]\(check.name) ok" : "[-]\(check.name) failed: \(Self.oneLine(check.reason ?? "reason withheld"))"
+        }
+        lines.append("\(probe) check \(passed ? "passed" : "failed")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

@@ -1,0 +1,25 @@
+/// Who may do what on a listener of the control API.
+public struct ControlAccess: Sendable, Equatable {
+    private enum Kind: Equatable {
+        case full
+        case readOnly
+        case token(String)
+    }
+    private let kind: Kind
+
+    /// Everything (the control socket, whose peers are checked by uid).
+    public static let full = ControlAccess(kind: .full)
+    /// Probes, status, metrics and events only (TCP without a configured token).
+    public static let readOnly = ControlAccess(kind: .readOnly)
+    /// Read-only freely; mutating actions and logs with `Authorization: Bearer TOKEN` (TCP with
+    /// a configured token).
+    public static func token(_ token: String) -> ControlAccess { ControlAccess(kind: .token(token)) }
+
+    /// Whether mutating routes exist on this listener at all.
+    var offersActions: Bool { kind != .readOnly }
+    /// The token actions require, if any.
+    var requiredToken: String? {
+        if case .token(let token) = kind { return token }
+        return nil
+    }
+}

@@ -1,0 +1,136 @@
+import StewardCore
+import StewardHTTP
+import StewardSupervisor
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The control API of a running steward as an ``HTTPRouter``: the lifecycle probes, `/status`,
+/// `/metrics`, `/events`, `/wait`, and — where ``ControlAccess`` allows — reload, shutdown,
+/// per-process actions and logs.
+public enum ControlRoutes {
+    /// The router for `supervisor` with `access`. `extraReadiness` adds checks to `/readyz`.
+    public static func router(for supervisor: Supervisor, access: ControlAccess,
+                              extraReadiness: @escaping @Sendable () -> [ProbeReport.Check] = { [] }) -> HTTPRouter {
+        let lifecycle = supervisor.lifecycle
+        var router = HTTPRouter()
+        LifecycleRoutes.mount(LifecycleProbes(lifecycle: lifecycle, extraReadiness: extraReadiness), on: &router)
+        router.get(.exact(ControlAPI.status)) { _ in json(supervisor.status) }
+        router.get("/metrics") { _ in
+            .text(SupervisorMetrics.render(supervisor.status), headers: ["Content-Type": PrometheusText.contentType])
+        }
+        router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
+        guard access.offersActions else { return router }
+        let guardToken = access.requiredToken.map(HTTPBearerAuthenticator.init(token:))
+        func protected(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
+            let handler = HTTPClosureHandler(handle)
+            return guardToken?.protect(handler) ?? handler
+        }
+        router.add(.post, .exact(ControlAPI.reload), protected { _ in
+            let outcome = await supervisor.reload()
+            return outcome.problems.isEmpty ? message("\(outcome)") : failure("\(outcome)", status: .conflict)
+        })
+        router.add(.post, .exact(ControlAPI.shutdown), protected { _ in
+            lifecycle.requestShutdown()
+            return message("shutting down", status: .accepted)
+        })
+        router.add(.post, .prefix(ControlAPI.processes), protected { request in await processAction(supervisor, request) })
+        router.add(.get, .prefix(ControlAPI.processes), protected { request in processLogs(supervisor, request) })
+        return router
+    }
+
+    /// `POST /processes/NAME/{start,stop,restart,signal}`.
+    static func processAction(_ supervisor: Supervisor, _ request: HTTPRequest) async -> HTTPResponse {
+        let parts = (request.pathRemainder ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else { return failure("expected /processes/NAME/ACTION", status: .notFound) }
+        let (name, action) = (parts[0], parts[1])
+        do throws(ProcessControlError) {
+            let process = try supervisor.process(name)
+            switch action {
+            case "stop":
+                try await process.stopByOperator()
+                return message("\(name) stopped")
+            case "start":
+                try process.startByOperator()
+                return message("\(name) starting")
+            case "restart":
+                await process.restartByOperator()
+                return message("\(name) restarting")
+            case "signal":
+                guard let text = request.queryValue("signal"), let number = Int32(text), (1...64).contains(number) else {
+                    return failure("signal: expected ?signal=N with N from 1 to 64", status: .badRequest)
+                }
+                try process.signalByOperator(number)
+                return message("sent \(SignalName.name(of: number)) to \(name)")
+            default:
+                return failure("unknown action \"\(action)\" (start, stop, restart, signal)", status: .notFound)
+            }
+        } catch {
+            return failure("\(error)", status: supervisor.directory[name] == nil ? .notFound : .conflict)
+        }
+    }
+
+    /// `GET /processes/NAME/logs?lines=N[&follow]`: the recent output, then (following) new
+    /// lines as they come, until the client goes or steward stops.
+    static func processLogs(_ supervisor: Supervisor, _ request: HTTPRequest) -> HTTPResponse {
+        let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
+        guard parts.count == 2, parts[1] == "logs" else { return failure("expected /processes/NAME/logs", status: .notFound) }
+        guard let entry = supervisor.directory[parts[0]] else {
+            return failure("\(ProcessControlError.unknown(parts[0], known: supervisor.directory.names))", status: .notFound)
+        }
+        var count = 100
+        if let text = request.queryValue("lines") {
+            guard let parsed = Int(text), parsed >= 0 else { return failure("lines: expected a count, got \"\(text)\"", status: .badRequest) }
+            count = parsed
+        }
+        let pump = entry.output
+        guard request.hasQueryItem("follow") else {
+            return .text(pump.recentLines(count).map { $0 + "\n" }.joined())
+        }
+        return .stream(headers: ["Content-Type": "text/plain; charset=utf-8"]) { [count] writer in
+            let (recent, token) = pump.follow(recent: count) { line in
+                if !writer.send(line + "\n") { writer.finish() }
+            }
+            defer { pump.unfollow(token) }
+            for line in recent where !writer.send(line + "\n") { return }
+            await writer.waitUntilClosed()
+        }
+    }
+
+    /// `GET /wait?timeout=D`: 200 once ready; 503 when the timeout passes first or shutdown begins.
+    static func waitUntilReady(_ supervisor: Supervisor, _ request: HTTPRequest) async -> HTTPResponse {
+        var timeout = Duration.seconds(60)
+        if let text = request.queryValue("timeout") {
+            guard let parsed = try? Duration(parsing: text) else {
+                return failure("timeout: expected a duration such as 30s, got \"\(text)\"", status: .badRequest)
+            }
+            timeout = parsed
+        }
+        let probes = LifecycleProbes(lifecycle: supervisor.lifecycle)
+        let passed = await ReadinessWaiter.wait(for: supervisor.lifecycle, timeout: timeout) { probes.readiness.passed }
+        if passed { return message("ready") }
+        let report = probes.readiness
+        let failing = report.checks.filter { !$0.passed }.map { "\($0.name): \($0.reason ?? "failed")" }
+        return failure("not ready after \(timeout.compactDescription): \(failing.joined(separator: "; "))", status: .serviceUnavailable)
+    }
+
+    static func json(_ value: some Encodable, status: HTTPStatus = .ok) -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? .json(encoding: value, status: status, encoder: encoder)) ?? .status(.internalServerError)
+    }
+
+    static func message(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
+        json(ControlAPI.MessageBody(message: text), status: status)
+    }
+
+    static func failure(_ text: String, status: HTTPStatus) -> HTTPResponse {
+        json(ControlAPI.ErrorBody(error: text), status: status)
+    }
+}

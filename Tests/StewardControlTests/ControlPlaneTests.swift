@@ -1,0 +1,224 @@
+import Foundation
+import StewardSupervisor
+import TestSupport
+import Testing
+
+/// The control plane of the real binary: HTTP probes and the control socket, at every moment of
+/// a steward's life.
+@Suite("steward's control plane", .timeLimit(.minutes(1)))
+struct ControlPlaneTests {
+    static let steward = ChildProgram.buildDirectory + "/steward"
+
+    /// A running `steward run` on `processes`, with HTTP on a free port and a private socket.
+    final class Running {
+        let run: ChildProgram
+        let http: LoopbackHTTP
+        let socket: String
+        let directory: String
+
+        init(_ processes: String, token: String? = nil) throws {
+            directory = "/tmp/steward-control-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            mkdir(directory, 0o755)
+            socket = directory + "/control.sock"
+            let tokenSetting = token.map { ", token: \"\($0)\"" } ?? ""
+            let config = "{ http: { listen: \"127.0.0.1:0\"\(tokenSetting) }, control: { socket: \"\(socket)\" }, processes: { \(processes) } }"
+            try config.write(toFile: directory + "/steward.json5", atomically: true, encoding: .utf8)
+            run = try ChildProgram([ControlPlaneTests.steward, "run", directory + "/steward.json5"])
+            var port = 0
+            _ = run.waitUntil { lines in
+                guard let line = lines.first(where: { $0.contains("HTTP listening") }),
+                      let address = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }) else { return false }
+                port = Int(address.split(separator: ":").last ?? "") ?? 0
+                return true
+            }
+            http = LoopbackHTTP(port: port)
+        }
+
+        deinit {
+            run.signal(SIGKILL)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+
+        /// Runs `steward ARGS --socket SOCKET`; returns its exit code and output.
+        func client(_ arguments: [String], asUser user: String? = nil) async throws -> (code: Int32?, output: [String]) {
+            var command = [ControlPlaneTests.steward] + arguments + ["--socket", socket]
+            if let user { command = ["setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups"] + command }
+            let client = try ChildProgram(command)
+            let status = await client.waitForExit()
+            return (status?.exitCode, client.lines)
+        }
+
+        func status() async throws -> SupervisorStatus {
+            let (code, output) = try await client(["status", "--json"])
+            try #require(code == 0, "\(output)")
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(SupervisorStatus.self, from: Data(output.joined(separator: "\n").utf8))
+        }
+    }
+
+    @Test("readiness is false while starting, true once every check passes, false from the first moment of shutdown")
+    func probesThroughLife() async throws {
+        let flag = "/tmp/steward-flag-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(flag) }
+        let steward = try Running("""
+            gate: { command: ["sleep", "60"], ready: { exec: ["test", "-e", "\(flag)"], interval: "20ms" } },
+            lingering: { command: ["sh", "-c", "trap 'sleep 1; exit 0' TERM; while :; do sleep 0.05; done"] }
+            """)
+        #expect(steward.http.port > 0)
+        #expect(steward.http.get("/livez")?.status == 200)
+        let starting = try #require(steward.http.get("/readyz?verbose"))
+        #expect(starting.status == 500)
+        #expect(starting.body.contains("[-]gate failed: not yet reported"), "\(starting.body)")
+        #expect(starting.body.hasSuffix("readyz check failed\n"))
+        #expect(steward.http.get("/readyz/gate")?.status == 500)
+        #expect(steward.http.get("/readyz/nope")?.status == 404)
+
+        FileManager.default.createFile(atPath: flag, contents: nil)
+        #expect(await eventually { steward.http.get("/readyz")?.body == "ok" })
+        let verbose = try #require(steward.http.get("/readyz?verbose"))
+        #expect(verbose.status == 200)
+        #expect(verbose.body == "[+]gate ok\n[+]lifecycle ok\nreadyz check passed\n")
+        #expect(steward.http.get("/readyz/gate")?.body == "ok")
+
+        let lingering = try #require(try await steward.status().processes.first { $0.name == "lingering" }?.pid)
+        steward.run.signal(SIGTERM)
+        #expect(await eventually { steward.http.get("/readyz")?.status == 500 })
+        // `lingering` takes a second to stop; readiness already failed while it still runs.
+        #expect(kill(lingering, 0) == 0)
+        let stopping = try #require(steward.http.get("/readyz?verbose"))
+        #expect(stopping.body.contains("[-]lifecycle failed: shutting down"), "\(stopping.body)")
+        #expect(steward.http.get("/livez")?.status == 200)
+        #expect(await steward.run.waitForExit()?.exitCode == 0)
+    }
+
+    @Test("a failing liveness check restarts the process: /status, /metrics and /events tell")
+    func livenessRestartVisibleEverywhere() async throws {
+        let steward = try Running("""
+            fragile: { command: ["sleep", "60"], health: { exec: ["false"], interval: "50ms", failureThreshold: 2 },
+                       restart: { policy: "always", backoff: "50ms", maxBackoff: "100ms", maxRestarts: 100 } }
+            """)
+        let events = steward.http.streamLines("/events") { lines in lines.contains { $0.contains("\"outcome\":\"restarting\"") } }
+        let restarting = try #require(events.first { $0.contains("\"outcome\":\"restarting\"") }, "\(events)")
+        #expect(events.contains("event: component"))
+        #expect(restarting.hasPrefix("data: {"))
+        #expect(restarting.contains("\"component\":\"fragile\""))
+        #expect(restarting.contains("liveness check failed 2 time(s)"))
+
+        let status = try await steward.status()
+        let fragile = try #require(status.processes.first)
+        #expect(fragile.restarts >= 1)
+        #expect(fragile.probeFailures >= 2)
+
+        let metrics = try #require(steward.http.get("/metrics"))
+        #expect(metrics.status == 200)
+        #expect(metrics.head.contains("text/plain; version=0.0.4"))
+        let parsed = try ParsedMetrics(metrics.body)
+        #expect(parsed.types["steward_process_restarts_total"] == "counter")
+        #expect((parsed.value("steward_process_restarts_total", ["process": "fragile"]) ?? 0) >= 1)
+        #expect((parsed.value("steward_process_probe_failures_total", ["process": "fragile"]) ?? 0) >= 2)
+        #expect(parsed.value("steward_process_starts_total", ["process": "fragile"]) != nil)
+        #expect((parsed.value("process_resident_memory_bytes") ?? 0) > 1_000_000)
+        #expect((parsed.value("process_open_fds") ?? 0) > 3)
+        let states = parsed.samples.filter { $0.name == "steward_process_state" && $0.labels["process"] == "fragile" }
+        #expect(states.count == 9)
+        #expect(states.filter { $0.value == 1 }.count == 1)
+    }
+
+    @Test("the control commands act on a running steward and say what they did")
+    func controlCommands() async throws {
+        let steward = try Running("""
+            echoer: { command: ["sh", "-c", "trap 'echo got-usr1' USR1; echo hello; while :; do sleep 0.05; done"] },
+            other: { command: ["sleep", "60"] }
+            """)
+        #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
+        let (waited, _) = try await steward.client(["wait", "--timeout", "5s"])
+        #expect(waited == 0)
+
+        let table = try await steward.client(["status"])
+        #expect(table.code == 0)
+        #expect(table.output.first?.hasPrefix("steward pid") == true)
+        #expect(table.output.contains { $0.hasPrefix("echoer") && $0.contains("running") })
+
+        let logs = try await steward.client(["logs", "echoer", "-n", "5"])
+        #expect(logs.output == ["hello"])
+        let signal = try await steward.client(["signal", "echoer", "USR1"])
+        #expect(signal.code == 0 && signal.output == ["sent SIGUSR1 to echoer"])
+        #expect(steward.run.waitForLine("echoer | got-usr1"))
+
+        let stop = try await steward.client(["stop", "other"])
+        #expect(stop.output == ["other stopped"])
+        #expect(try await steward.status().processes.first { $0.name == "other" }?.state == .stopped)
+        let again = try await steward.client(["stop", "other"])
+        #expect(again.code == 1)
+        #expect(try await steward.client(["health"]).code == 0, "an operator's stop of a process without readiness keeps steward ready")
+        #expect(try await steward.client(["start", "other"]).output == ["other starting"])
+        #expect(await eventually { ((try? await steward.status())?.processes.first { $0.name == "other" }?.state) == .running })
+        let first = try #require(try await steward.status().processes.first { $0.name == "echoer" }?.pid)
+        #expect(try await steward.client(["restart", "echoer"]).code == 0)
+        #expect(await eventually { ((try? await steward.status())?.processes.first { $0.name == "echoer" }?.pid).map { $0 != first } ?? false })
+
+        let unknown = try await steward.client(["stop", "ghost"])
+        #expect(unknown.code == 1)
+        #expect(unknown.output.contains { $0.contains("no process named \"ghost\" (processes: echoer, other)") })
+
+        let reload = try await steward.client(["reload"])
+        #expect(reload.code == 0 && reload.output == ["reload: no change"])
+
+        let shutdown = try await steward.client(["shutdown"])
+        #expect(shutdown.output == ["shutting down"])
+        #expect(await steward.run.waitForExit()?.exitCode == 0)
+        let gone = try await steward.client(["status"])
+        #expect(gone.code == 1)
+        #expect(gone.output.contains { $0.contains("no steward is listening at \(steward.socket)") })
+    }
+
+    @Test("logs -f prints the recent lines, then new ones as they come")
+    func followLogs() async throws {
+        let steward = try Running("""
+            ticker: { command: ["sh", "-c", "i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done"] }
+            """)
+        #expect(steward.run.waitForLine("ticker | tick 3"))
+        let follower = try ChildProgram([Self.steward, "logs", "ticker", "-f", "-n", "2", "--socket", steward.socket])
+        #expect(follower.waitUntil { $0.count >= 6 })
+        let numbers = follower.lines.prefix(6).compactMap { Int($0.split(separator: " ").last ?? "") }
+        #expect(numbers.count == 6)
+        #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 + 1 }, "no line lost or repeated: \(numbers)")
+        follower.signal(SIGTERM)
+    }
+
+    @Test("the control socket is 0600 and refuses another uid; over TCP, actions need the token")
+    func permissions() async throws {
+        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", token: "s3cret")
+        #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
+        var info = stat()
+        #expect(stat(steward.socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+
+        // The file mode keeps `nobody` out; open it up to reach the SO_PEERCRED check itself.
+        let denied = try await steward.client(["status"], asUser: "65534")
+        #expect(denied.code == 1)
+        #expect(denied.output.contains { $0.contains("permission denied on \(steward.socket)") })
+        chmod(steward.socket, 0o666)
+        chmod(steward.directory, 0o755)
+        let refused = try await steward.client(["status"], asUser: "65534")
+        #expect(refused.code == 1)
+        #expect(refused.output.contains { $0.contains("permission denied: this socket admits its owner and root only") }, "\(refused.output)")
+
+        #expect(steward.http.request("POST", "/shutdown")?.status == 401)
+        #expect(steward.http.request("POST", "/shutdown", headers: ["Authorization: Bearer wrong"])?.status == 401)
+        #expect(steward.http.request("GET", "/status")?.status == 200)
+        #expect(steward.http.request("POST", "/shutdown", headers: ["Authorization: Bearer s3cret"])?.status == 202)
+        #expect(await steward.run.waitForExit()?.exitCode == 0)
+    }
+
+    @Test("without a token, no action is reachable over TCP at all")
+    func readOnlyTCP() async throws {
+        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
+        #expect(await eventually { steward.http.get("/readyz")?.status == 200 })
+        #expect(steward.http.request("POST", "/shutdown")?.status == 404)
+        #expect(steward.http.request("POST", "/processes/idle/stop")?.status == 404)
+        #expect(steward.http.request("GET", "/processes/idle/logs")?.status == 404)
+        #expect(steward.http.request("GET", "/status")?.status == 200)
+    }
+}
