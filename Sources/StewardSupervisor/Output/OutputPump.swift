@@ -18,7 +18,7 @@ public final class OutputPump: Sendable {
     private let destination: Int32
     private let file: RotatingFile?
     private let maxLineLength = 16 * 1024
-    private let state: Mutex<(partial: [UInt8], ring: [String], ringStart: Int)>
+    private let state: Mutex<State>
     // Dispatch sources are thread-safe; the protocol is just not annotated Sendable.
     private nonisolated(unsafe) let source: any DispatchSourceRead
     private let capacity: Int
@@ -43,7 +43,7 @@ public final class OutputPump: Sendable {
         self.destination = destination
         self.file = file
         capacity = max(1, ringCapacity)
-        state = Mutex(([], [], 0))
+        state = Mutex(State())
         source = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: DescriptorReadiness.queue)
         source.setEventHandler { [weak self] in self?.drain() }
         // The read end is closed only once the source is cancelled and no handler can still run.
@@ -57,12 +57,37 @@ public final class OutputPump: Sendable {
         close(childDescriptor)
     }
 
+    private struct State {
+        var partial: [UInt8] = []
+        var ring: [String] = []
+        var ringStart = 0
+        var followers: [UInt64: @Sendable (String) -> Void] = [:]
+        var nextFollower: UInt64 = 0
+
+        func recent(_ count: Int) -> [String] {
+            Array((Array(ring[ringStart...]) + Array(ring[..<ringStart])).suffix(count))
+        }
+    }
+
     /// The most recent lines, oldest first (at most `count`).
     public func recentLines(_ count: Int = .max) -> [String] {
+        state.withLock { $0.recent(count) }
+    }
+
+    /// The most recent lines (at most `count`), and from then on every new line to `handler`,
+    /// with none lost or repeated in between (`steward logs -f`). `handler` runs on the pump's
+    /// queue and must not block. Stop with ``unfollow(_:)``.
+    public func follow(recent count: Int, _ handler: @escaping @Sendable (String) -> Void) -> (recent: [String], token: UInt64) {
         state.withLock { s in
-            let ordered = Array(s.ring[s.ringStart...]) + Array(s.ring[..<s.ringStart])
-            return Array(ordered.suffix(count))
+            s.nextFollower += 1
+            s.followers[s.nextFollower] = handler
+            return (s.recent(count), s.nextFollower)
         }
+    }
+
+    /// Stops calling a ``follow(recent:_:)`` handler.
+    public func unfollow(_ token: UInt64) {
+        state.withLock { _ = $0.followers.removeValue(forKey: token) }
     }
 
     /// Reads whatever is available and emits complete lines (long lines are split).
@@ -91,14 +116,16 @@ public final class OutputPump: Sendable {
 
     private func emit(_ line: [UInt8]) {
         let text = String(decoding: line, as: UTF8.self)
-        state.withLock { s in
+        let followers = state.withLock { s in
             if s.ring.count < capacity {
                 s.ring.append(text)
             } else {
                 s.ring[s.ringStart] = text
                 s.ringStart = (s.ringStart + 1) % capacity
             }
+            return s.followers.values
         }
+        for follower in followers { follower(text) }
         file?.append(line)
         guard destination >= 0 else { return }
         var output: [UInt8] = prefix ? Array("\(name) | ".utf8) : []
