@@ -45,7 +45,7 @@ extension ProcessConfig {
     }
 
     /// Reads `env`: an object of string values whose keys are usable variable names.
-    private static func decodeEnvironment(_ node: ConfigNode) -> [String: String] {
+    static func decodeEnvironment(_ node: ConfigNode) -> [String: String] {
         var environment: [String: String] = [:]
         for (key, valueNode) in node.members() ?? [] {
             if key.isEmpty || key.contains("=") || key.unicodeScalars.contains("\0") {
@@ -99,7 +99,7 @@ extension ProcessConfig {
     }
 
     /// Reads `stopSignal`: `"SIGINT"`, `"INT"`, `"2"` or `2`.
-    private static func decodeSignal(_ node: ConfigNode) -> Int32? {
+    static func decodeSignal(_ node: ConfigNode) -> Int32? {
         switch node.value {
         case .string(let name):
             guard let number = SignalName.number(of: name) else {

@@ -1,6 +1,8 @@
+import StewardJobs
+
 extension SupervisorConfig {
     /// The top-level keys.
-    static let keys = ["shutdownTimeout", "http", "control", "processes", "jobs"]
+    static let keys = ["shutdownTimeout", "http", "control", "zone", "processes", "jobs"]
 
     /// Reads the top-level object, reporting every problem in the file.
     static func decode(_ node: ConfigNode) -> SupervisorConfig {
@@ -14,9 +16,22 @@ extension SupervisorConfig {
                 .compactMap { ProcessConfig.decode($0.node, name: $0.key) }
                 .sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
         }
-        // `jobs` is defined by a later part of the project: only its shape is checked for now.
+        if let zoneNode = object["zone"], let zone = zoneNode.string() {
+            do throws(ScheduleError) {
+                _ = try ScheduleSpec.zone(named: zone)
+                config.zone = zone
+            } catch {
+                zoneNode.report(error.message)
+            }
+        }
         if let jobsNode = object["jobs"] {
-            if case .object = jobsNode.value {} else { jobsNode.reportWrongType(expected: "an object") }
+            config.jobs = (jobsNode.members(expected: "an object of jobs by name") ?? [])
+                .compactMap { JobConfig.decode($0.node, name: $0.key, defaultZone: config.zone) }
+                .sorted { $0.name < $1.name }
+            if !config.jobs.isEmpty, let processes = object["processes"],
+               let clash = processes.members()?.first(where: { $0.key == ConfiguredJobs.componentName }) {
+                clash.node.report("the name \"\(ConfiguredJobs.componentName)\" is taken by the job scheduler when the config has jobs")
+            }
         }
         return config
     }

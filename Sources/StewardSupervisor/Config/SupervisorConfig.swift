@@ -27,6 +27,10 @@ public struct SupervisorConfig: Sendable, Equatable {
     public var control: ControlEndpoint?
     /// `processes`: the processes, sorted by (priority, name). Default: none.
     public var processes: [ProcessConfig]
+    /// `jobs`: commands run on a schedule or on demand, sorted by name. Default: none.
+    public var jobs: [JobConfig] = []
+    /// `zone`: the IANA time zone of job schedules that name none. Default: the system's.
+    public var zone: String?
 
     /// The default ``shutdownTimeout``: 30 s.
     public static let defaultShutdownTimeout: Duration = .seconds(30)

@@ -24,6 +24,8 @@ public struct SupervisorPlan: Sendable {
     public let builder: LifecycleBuilder
     /// Every configured process, for the control plane (kept current by ``Reload``).
     public let directory: ProcessDirectory
+    /// The configured jobs' scheduler component; `nil` when the config has no jobs.
+    public let jobs: ConfiguredJobs?
 
     /// One configured process as a runner component.
     public struct Entry: Sendable {
@@ -40,7 +42,9 @@ public struct SupervisorPlan: Sendable {
     /// Builds the plan.
     /// - Parameter environment: steward's environment, inherited by every child.
     /// - Throws: ``ConfigIssues`` for what can only fail now (an output pipe or log file).
-    public init(config: SupervisorConfig, environment: [String: String], reaper: Reaper = .shared) throws(ConfigIssues) {
+    /// - Parameter logger: the jobs scheduler's logger.
+    public init(config: SupervisorConfig, environment: [String: String], reaper: Reaper = .shared,
+                logger: Logger = Logger(label: "steward")) throws(ConfigIssues) {
         var builder = LifecycleBuilder()
         var processes: [String: SupervisedProcess] = [:]
         var outputs: [String: OutputPump] = [:]
@@ -58,6 +62,13 @@ public struct SupervisorPlan: Sendable {
             }
         }
         guard issues.isEmpty else { throw ConfigIssues(issues) }
+        if config.jobs.isEmpty {
+            jobs = nil
+        } else {
+            let jobs = ConfiguredJobs(jobs: config.jobs, environment: environment, logger: logger)
+            builder.add(jobs, name: ConfiguredJobs.componentName, options: Self.jobsOptions(config))
+            self.jobs = jobs
+        }
         self.processes = processes
         self.outputs = outputs
         self.builder = builder
@@ -102,6 +113,12 @@ public struct SupervisorPlan: Sendable {
             healthKeys: supervised.healthKey.map { [$0] } ?? [],
             shutdownTimeout: process.stopTimeout, restart: process.restart.policy, isCritical: process.critical)
         return Entry(component: supervised, options: options, output: output, supervised: supervised)
+    }
+
+    /// The jobs component's registration: a group after every process.
+    static func jobsOptions(_ config: SupervisorConfig) -> ComponentOptions {
+        ComponentOptions(priority: (config.processes.map(\.priority).max() ?? 0) + 1,
+                         shutdownTimeout: (config.jobs.map(\.stopTimeout).max() ?? .zero) + .seconds(5))
     }
 
     static func check(_ check: Probe.Check, environment: [String: String]) -> ProbeCheck? {

@@ -172,8 +172,33 @@ struct ConfigDefaultsTests {
         #expect(config.processes.map(\.stopSignal) == [SIGQUIT, SIGHUP, SIGUSR1])
     }
 
-    @Test("jobs is accepted (and ignored for now) when it is an object")
-    func jobs() throws {
-        #expect(try parseConfig(#"{ jobs: { nightly: { schedule: "0 3 * * *", command: ["./backup"] } } }"#) == SupervisorConfig())
+    @Test("a job with only a command and a schedule gets every documented default")
+    func jobDefaults() throws {
+        let config = try parseConfig(#"{ jobs: { nightly: { schedule: "0 3 * * *", command: ["./backup"] } } }"#)
+        #expect(config.jobs == [JobConfig(name: "nightly", command: ["./backup"], cron: "0 3 * * *")])
+        let job = try #require(config.jobs.first)
+        #expect(job.enabled && job.overlap == .skip && job.misfire == .fireOnceNow && job.retries == 0)
+        #expect(job.misfireThreshold == .seconds(60) && job.stopTimeout == .seconds(10) && job.stopSignal == SIGTERM)
+        #expect(job.timeout == nil && job.zone == nil && job.workingDirectory == nil)
+    }
+
+    @Test("every job setting is read; the config's zone is the default of a job's; cwd is relative to the file")
+    func jobSettings() throws {
+        let config = try parseConfig(#"""
+        { zone: "Europe/Berlin", jobs: {
+            a: { command: ["./a"], every: "15m", at: "2026-12-01T03:00:00Z", timeout: "10m", overlap: "queueOne",
+                 misfire: "runAll", misfireCap: 3, misfireThreshold: "5s", retries: 2, retryBackoff: "2s",
+                 env: { MODE: "x" }, cwd: "jobs", stopSignal: "INT", stopTimeout: "3s", enabled: false, description: "A" },
+            b: { command: ["./b"], schedule: "@daily", zone: "America/New_York" },
+        } }
+        """#)
+        #expect(config.zone == "Europe/Berlin")
+        #expect(config.jobs == [
+            JobConfig(name: "a", command: ["./a"], description: "A", enabled: false, every: "15m", at: "2026-12-01T03:00:00Z",
+                      zone: "Europe/Berlin", timeout: .seconds(600), overlap: .queueOne, misfire: .runAll(cap: 3),
+                      misfireThreshold: .seconds(5), retries: 2, retryBackoff: .seconds(2), environment: ["MODE": "x"],
+                      workingDirectory: "/srv/app/jobs", stopSignal: SIGINT, stopTimeout: .seconds(3)),
+            JobConfig(name: "b", command: ["./b"], cron: "@daily", zone: "America/New_York"),
+        ])
     }
 }

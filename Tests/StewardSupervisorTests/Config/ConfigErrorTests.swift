@@ -8,7 +8,7 @@ struct ConfigErrorTests {
     @Test("unknown keys at the top, process and probe levels list what is expected")
     func unknownKeys() {
         #expect(problems(in: #"{ shutdownTimout: "10s" }"#) == [
-            "shutdownTimout: unknown key (expected one of: control, http, jobs, processes, shutdownTimeout) (line 1, column 3)",
+            "shutdownTimout: unknown key (expected one of: control, http, jobs, processes, shutdownTimeout, zone) (line 1, column 3)",
         ])
         #expect(problems(in: webProcess(#"colour: "red""#)) == [
             "processes.web.colour: unknown key (expected one of: \(Self.processKeys)) (line 1, column 43)",
@@ -53,7 +53,7 @@ struct ConfigErrorTests {
             "http: expected an object, found a boolean (true) (line 1, column 3)",
             "processes: expected an object of processes by name, found an array (line 1, column 15)",
         ])
-        #expect(problems(in: "{ jobs: null }") == ["jobs: expected an object, found null (line 1, column 3)"])
+        #expect(problems(in: "{ jobs: null }") == ["jobs: expected an object of jobs by name, found null (line 1, column 3)"])
         #expect(problems(in: "[1, 2]") == ["expected an object, found an array"])
     }
 
@@ -201,7 +201,7 @@ struct ConfigErrorTests {
         """
         let found = issues(in: text)
         #expect(found.map(\.description) == [
-            "colour: unknown key (expected one of: control, http, jobs, processes, shutdownTimeout) (line 3, column 3)",
+            "colour: unknown key (expected one of: control, http, jobs, processes, shutdownTimeout, zone) (line 3, column 3)",
             #"http.listen: not a host:port address ("localhost") (line 4, column 11)"#,
             #"processes.bad name: invalid process name (use letters, digits, "_", "." and "-") (line 11, column 5)"#,
             "processes.bad name.health: a oneshot process cannot have a liveness probe (it is expected to exit) (line 11, column 50)",
@@ -212,7 +212,7 @@ struct ConfigErrorTests {
             #"shutdownTimeout: expected a duration string such as "10s", found a number (30); write "30s" (line 2, column 3)"#,
         ])
         #expect(found.count >= 5)
-        #expect(found.first == ConfigIssue(path: "colour", message: "unknown key (expected one of: control, http, jobs, processes, shutdownTimeout)",
+        #expect(found.first == ConfigIssue(path: "colour", message: "unknown key (expected one of: control, http, jobs, processes, shutdownTimeout, zone)",
                                            line: 3, column: 3))
     }
 
@@ -225,5 +225,32 @@ struct ConfigErrorTests {
         ])
         #expect(issues.issues.map(\.path) == ["", "a", "b"])
         #expect(issues.description == "whole file\na: first\nb: second (line 2, column 1)")
+    }
+
+    @Test("job problems name the key, the cron field and column, the zone, the policy")
+    func jobProblems() {
+        #expect(problems(in: #"""
+        {
+          zone: "Mars/Olympus",
+          jobs: {
+            a: { command: ["true"], schedule: "0 0 25 * * *" },
+            b: { command: ["true"], every: "soon" },
+            c: { command: ["true"], cron: "* * * * *" },
+            d: { command: ["true"], schedule: "@daily", overlap: "never", misfire: "later", retries: -1 },
+            e: { schedule: "0 0 0 30 2 *", command: ["true"], every: "1h" },
+          },
+          processes: { jobs: { command: ["true"] } },
+        }
+        """#) == [
+            #"jobs.a.schedule: invalid cron expression "0 0 25 * * *": field 3 (hour) at column 5: 25 is out of range 0–23 (line 4, column 29)"#,
+            #"jobs.b.every: invalid interval: invalid duration "soon" at position 0: expected a number (line 5, column 29)"#,
+            #"jobs.c.cron: unknown key: a cron expression goes in "schedule" (line 6, column 29)"#,
+            #"jobs.d.misfire: unknown misfire policy "later" (fireOnceNow, skip or runAll) (line 7, column 67)"#,
+            #"jobs.d.overlap: unknown overlap policy "never" (skip, queueOne or allow) (line 7, column 49)"#,
+            #"jobs.d.retries: must be at least 0, found -1 (line 7, column 85)"#,
+            #"jobs.e.every: a cron schedule cannot be combined with every (use one of schedule, every or at; every may take at as its start) (line 8, column 55)"#,
+            #"processes.jobs: the name "jobs" is taken by the job scheduler when the config has jobs (line 10, column 16)"#,
+            #"zone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/Berlin or UTC) (line 2, column 3)"#,
+        ])
     }
 }

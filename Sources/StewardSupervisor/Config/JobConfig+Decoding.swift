@@ -1,0 +1,66 @@
+import StewardCore
+import StewardJobs
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension JobConfig {
+    /// The keys of a job object.
+    static let keys = [
+        "command", "description", "enabled", "schedule", "every", "at", "zone", "timeout", "overlap", "misfire",
+        "misfireCap", "misfireThreshold", "retries", "retryBackoff", "env", "cwd", "stopSignal", "stopTimeout",
+    ]
+
+    /// Reads the job `name`, reporting every problem (a cron expression's with its field and
+    /// column; an unknown zone by name). `defaultZone` is the config's `zone`.
+    static func decode(_ node: ConfigNode, name: String, defaultZone: String?) -> JobConfig? {
+        if !ProcessConfig.isValidName(name) {
+            node.report("invalid job name (use letters, digits, \"_\", \".\" and \"-\")")
+        }
+        guard let object = node.object(keys: keys, misplaced: ["cron": "unknown key: a cron expression goes in \"schedule\"", "interval": "unknown key: an interval goes in \"every\""]) else { return nil }
+        var job = JobConfig(name: name, command: object.required("command")?.argv() ?? [])
+        if let description = object["description"]?.string(nonEmpty: false) { job.description = description }
+        if let enabled = object["enabled"]?.bool() { job.enabled = enabled }
+        job.cron = object["schedule"]?.string()
+        job.every = object["every"]?.string()
+        job.at = object["at"]?.string()
+        job.zone = object["zone"]?.string() ?? defaultZone
+        do throws(ScheduleError) {
+            _ = try job.schedule(defaultZone: .current, anchor: .now)
+        } catch {
+            let culprit = error.cronError != nil ? "schedule" : (object.contains("every") ? "every" : object.contains("at") ? "at" : "zone")
+            (object[culprit] ?? object["zone"] ?? node).report(error.message)
+        }
+        if let timeout = object["timeout"]?.duration(positive: true) { job.timeout = timeout }
+        if let overlapNode = object["overlap"], let text = overlapNode.string() {
+            if let overlap = OverlapPolicy(name: text) { job.overlap = overlap } else {
+                overlapNode.report("unknown overlap policy \"\(text)\" (skip, queueOne or allow)")
+            }
+        }
+        let cap = object["misfireCap"]?.integer(atLeast: 1) ?? 10
+        if let misfireNode = object["misfire"], let text = misfireNode.string() {
+            switch text {
+            case "fireOnceNow": job.misfire = .fireOnceNow
+            case "skip": job.misfire = .skip
+            case "runAll": job.misfire = .runAll(cap: cap)
+            default: misfireNode.report("unknown misfire policy \"\(text)\" (fireOnceNow, skip or runAll)")
+            }
+        }
+        if let threshold = object["misfireThreshold"]?.duration() { job.misfireThreshold = threshold }
+        if let retries = object["retries"]?.integer(atLeast: 0) { job.retries = retries }
+        if let backoff = object["retryBackoff"]?.duration(positive: true) { job.retryBackoff = backoff }
+        if let environmentNode = object["env"] { job.environment = ProcessConfig.decodeEnvironment(environmentNode) }
+        if let cwd = object["cwd"]?.string() { job.workingDirectory = node.session.resolve(cwd) }
+        if let signalNode = object["stopSignal"], let signal = ProcessConfig.decodeSignal(signalNode) { job.stopSignal = signal }
+        if let stopTimeout = object["stopTimeout"]?.duration() { job.stopTimeout = stopTimeout }
+        return job
+    }
+
+    /// The schedule this job's `schedule`/`every`/`at`/`zone` describe; `nil` = on demand only.
+    /// - Parameter anchor: where `every` without `at` starts (when steward loaded the job).
+    public func schedule(defaultZone: TimeZone, anchor: Date) throws(ScheduleError) -> (any Schedule)? {
+        try ScheduleSpec.parse(cron: cron, every: every, at: at, zone: zone, defaultZone: defaultZone, anchor: anchor)
+    }
+}

@@ -1,0 +1,84 @@
+import StewardCore
+import StewardJobs
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The config's `jobs` as a component of the runner: a ``JobScheduler`` whose definitions are
+/// the configured commands. It sits in a priority group after every process, so scheduled runs
+/// begin once the processes they may need are ready, and stop first in the unwind.
+public final class ConfiguredJobs: Runnable {
+    /// The scheduler (for triggers, queries and run logs).
+    public let scheduler: JobScheduler
+    private let environment: [String: String]
+    private let initial: [JobConfig]
+    private let defined = Mutex<[String: JobConfig]>([:])
+
+    /// The component's name in the runner.
+    public static let componentName = "jobs"
+
+    /// Creates the component; definitions are added in `initialize`.
+    /// - Parameter environment: steward's environment, inherited by every command.
+    public init(jobs: [JobConfig], environment: [String: String], store: any RunStore = InMemoryRunStore(), logger: Logger) {
+        scheduler = JobScheduler(store: store, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
+        self.environment = environment
+        initial = jobs
+    }
+
+    public func initialize(_ context: LifecycleContext) async throws {
+        try await scheduler.initialize(context)
+        for job in initial { try await define(job) }
+    }
+
+    public func run(_ context: LifecycleContext) async throws {
+        try await scheduler.run(context)
+    }
+
+    /// The configured jobs now (after reloads), by name.
+    public var configs: [String: JobConfig] { defined.withLock { $0 } }
+
+    /// Brings the definitions to `jobs`: removes the jobs that are gone, redefines changed ones
+    /// (their running runs finish), defines new ones. Returns the names (removed, added,
+    /// changed) and the problems.
+    func apply(_ jobs: [JobConfig]) async -> (removed: [String], added: [String], changed: [String], problems: [String]) {
+        let current = configs
+        let wanted = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, $0) })
+        var result: (removed: [String], added: [String], changed: [String], problems: [String]) = ([], [], [], [])
+        for (name, old) in current.sorted(by: { $0.key < $1.key }) where wanted[name] != old {
+            do throws(JobSchedulerError) {
+                try await scheduler.remove(JobID(name))
+                defined.withLock { _ = $0.removeValue(forKey: name) }
+                if wanted[name] == nil { result.removed.append(name) }
+            } catch {
+                result.problems.append("job \(name): \(error)")
+            }
+        }
+        for job in jobs where current[job.name] != job {
+            do {
+                try await define(job)
+                if current[job.name] == nil { result.added.append(job.name) } else { result.changed.append(job.name) }
+            } catch {
+                result.problems.append("job \(job.name): \(error)")
+            }
+        }
+        return result
+    }
+
+    private func define(_ job: JobConfig) async throws {
+        var environment = self.environment
+        environment.merge(job.environment) { _, own in own }
+        let schedule = try job.schedule(defaultZone: .current, anchor: .now)
+        let definition = JobDefinition(
+            id: JobID(job.name), description: job.description, isEnabled: job.enabled, schedule: schedule,
+            zone: job.zone ?? TimeZone.current.identifier, overlap: job.overlap, misfire: job.misfire,
+            misfireThreshold: job.misfireThreshold, timeout: job.timeout,
+            retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
+            stopGracePeriod: job.stopTimeout,
+            job: CommandJob(job.command, environment: environment, workingDirectory: job.workingDirectory, stopSignal: job.stopSignal))
+        try await scheduler.define(definition)
+        defined.withLock { $0[job.name] = job }
+    }
+}
