@@ -8,7 +8,8 @@ import Glibc
 /// A job that runs an OS command per run, through the process's single ``Reaper``.
 ///
 /// - stdin is `/dev/null`; each line of stdout and stderr goes to the run's log (sources
-///   `stdout`/`stderr`, byte-exact text);
+///   `stdout`/`stderr`, byte-exact text), except stdout lines `STEWARD_PROGRESS 0.4 message` (or
+///   `40%`), which report the run's progress;
 /// - the environment is ``environment`` plus `STEWARD_RUN_ID`, `STEWARD_JOB_ID`,
 ///   `STEWARD_JOB_ATTEMPT` and `STEWARD_JOB_INPUT` (the input as JSON text);
 /// - the process leads a new process group; a stop sends ``stopSignal`` to the group, and after the
@@ -61,7 +62,9 @@ public struct CommandJob: Job {
         run.processStarted()
         defer { run.processEnded() }
         run.journal.append(RunLogEntry(time: context.clock.now, level: .debug, source: .system, text: "started pid \(child.pid)"))
-        let out = OutputLineReader(fd: pipes.stdout.read, source: .stdout, journal: run.journal, clock: context.clock, keepTail: 0)
+        let out = OutputLineReader(fd: pipes.stdout.read, source: .stdout, journal: run.journal, clock: context.clock, keepTail: 0) {
+            message, fraction in context.reportProgress(message, fraction: fraction)
+        }
         let err = OutputLineReader(fd: pipes.stderr.read, source: .stderr, journal: run.journal, clock: context.clock,
                                    keepTail: stderrTailLines)
         let stopSignal = self.stopSignal

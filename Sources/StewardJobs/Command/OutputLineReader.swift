@@ -23,9 +23,17 @@ final class OutputLineReader: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var tailLines: [String] = []
     private var token: UInt64 = 0
+    private let progress: (@Sendable (_ message: String?, _ fraction: Double?) -> Void)?
 
-    /// Starts reading `fd` (the read end of a pipe); the pump owns and closes it.
-    init(fd: Int32, source: RunLogSource, journal: RunJournal, clock: any JobClock, keepTail: Int) {
+    /// The prefix of a progress line a command writes to stdout:
+    /// `STEWARD_PROGRESS 0.4 copying files` or `STEWARD_PROGRESS 40% copying files`.
+    static let progressPrefix = "STEWARD_PROGRESS "
+
+    /// Starts reading `fd` (the read end of a pipe); the pump owns and closes it. With
+    /// `progress`, ``progressPrefix`` lines report progress instead of going to the log.
+    init(fd: Int32, source: RunLogSource, journal: RunJournal, clock: any JobClock, keepTail: Int,
+         progress: (@Sendable (_ message: String?, _ fraction: Double?) -> Void)? = nil) {
+        self.progress = progress
         self.source = source
         self.journal = journal
         self.clock = clock
@@ -67,10 +75,31 @@ final class OutputLineReader: @unchecked Sendable {
     private func emit(_ lines: [[UInt8]]) {
         guard !lines.isEmpty else { return }
         let now = clock.now
-        let texts = lines.map { String(decoding: $0, as: UTF8.self) }
+        var texts = lines.map { String(decoding: $0, as: UTF8.self) }
+        if let progress {
+            texts = texts.filter { text in
+                guard let report = Self.progressReport(text) else { return true }
+                progress(report.message, report.fraction)
+                return false
+            }
+            guard !texts.isEmpty else { return }
+        }
         journal.append(contentsOf: texts.map { RunLogEntry(time: now, level: .info, source: source, text: $0) })
         guard tailLimit > 0 else { return }
         tailLines.append(contentsOf: texts.suffix(tailLimit))
         if tailLines.count > tailLimit { tailLines.removeFirst(tailLines.count - tailLimit) }
+    }
+
+    /// The message and fraction of a progress line; `nil` for any other line. The fraction is a
+    /// number from 0 to 1 or a percentage (`40%`); the job layer clamps it.
+    static func progressReport(_ line: String) -> (message: String?, fraction: Double?)? {
+        guard line.hasPrefix(progressPrefix) else { return nil }
+        let rest = line.dropFirst(progressPrefix.count)
+        let parts = rest.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard let first = parts.first else { return nil }
+        let message = parts.count > 1 ? String(parts[1]) : nil
+        if first.hasSuffix("%"), let percent = Double(first.dropLast()) { return (message, percent / 100) }
+        if let fraction = Double(first) { return (message, fraction) }
+        return (String(rest), nil)
     }
 }

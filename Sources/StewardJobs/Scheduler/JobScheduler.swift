@@ -206,6 +206,16 @@ public final class JobScheduler: Runnable {
         }
     }
 
+    /// A run's log lines from `offset` (at most `limit`), as far as they are written now.
+    /// - Throws: ``JobSchedulerError`` `journal` when the store fails.
+    public func readLog(_ runId: RunID, from offset: Int = 0, limit: Int? = nil) async throws(JobSchedulerError) -> RunLogPage {
+        do throws(RunStoreError) {
+            return try await store.readLog(runId, from: offset, limit: limit)
+        } catch {
+            throw JobSchedulerError(.journal, "\(error)")
+        }
+    }
+
     /// A run's log from `offset` on, followed live until the run ends.
     public func followLog(_ runId: RunID, from offset: Int = 0) -> RunLogFollow {
         store.followLog(runId, from: offset)
