@@ -35,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "StewardSupervisor",
-            dependencies: ["StewardProcesses", "StewardCore", "CStewardSystem"]
+            dependencies: ["StewardJobs", "StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
         // Background jobs: definitions, schedules (cron with seconds and zones), runs, the scheduler.
         .target(
@@ -68,7 +68,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LifecycleDemo",
-            dependencies: ["StewardCore"],
+            dependencies: ["StewardCore", "StewardJobs"],
             path: "Examples/LifecycleDemo"
         ),
         // A child program the signal tests start and signal for real.

@@ -33,6 +33,11 @@ public enum StewardMain {
       health                         readiness with every check; exit 0 iff ready (HEALTHCHECK)
       reload                         re-read the config and apply the difference
       shutdown                       stop everything gracefully
+      jobs [--json]                  every job: schedule, next fire, time left, last run
+      trigger JOB                    run a job now
+      runs [--job J] [--state S] [--since T] [--json]
+                                     recent runs, newest first
+      run show|logs|stop ID [-f]     one run's record, its log (-f follows it), or stop it
 
       version                        print the version
       help                           print this text
@@ -84,6 +89,8 @@ public enum StewardMain {
 
     static func parse(_ command: String, _ rest: [String]) throws(CommandLineError) -> Invocation {
         switch command {
+        case "run" where ["show", "logs", "stop"].contains(rest.first ?? ""):
+            return .control(try ControlCommand.parse("run " + rest[0], Array(rest.dropFirst())))
         case "run": return .run(try RunCommand.parse(rest))
         case "check": return .check(try CheckCommand.parse(rest))
         case "exec": return .exec(try ExecCommand.parse(rest))

@@ -1,4 +1,5 @@
 import StewardControl
+import StewardJobs
 import StewardCore
 import StewardSupervisor
 #if canImport(FoundationEssentials)
@@ -56,6 +57,62 @@ extension ControlCommand {
         case .logs(let name, let follow, let lines):
             var target = ControlAPI.process(name, "logs") + "?lines=\(lines ?? (follow ? 10 : 100))"
             if follow { target += "&follow" }
+            return try stream(client, target)
+        case .jobs(let json):
+            let response = try client.request("GET", "/jobs")
+            guard response.status == 200 else { return failed(response) }
+            if json { print(response.text); return ExitCodes.success }
+            let jobs: [JobBody] = try decode(response)
+            print(JobTable.render(jobs, now: Date()), terminator: "")
+            return ExitCodes.success
+        case .trigger(let job):
+            let response = try client.request("POST", "/jobs/\(job)/trigger?by=\(Self.requester())")
+            guard (200..<300).contains(response.status) else { return failed(response) }
+            let body: JobRoutes.TriggerBody = try decode(response)
+            print(body.state == "skipped" ? "\(job): skipped (a run is already active; overlap policy) — run \(body.runId)" : "\(job): run \(body.runId) \(body.state)")
+            return body.state == "skipped" ? ExitCodes.failure : ExitCodes.success
+        case .runs(let job, let state, let since, let json):
+            var query: [String] = []
+            if let job { query.append("job=\(job)") }
+            if let state { query.append("state=\(state)") }
+            if let since { query.append("since=\(since)") }
+            let response = try client.request("GET", "/runs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+            guard response.status == 200 else { return failed(response) }
+            if json { print(response.text); return ExitCodes.success }
+            let runs: [RunBody] = try decode(response)
+            print(JobTable.renderRuns(runs), terminator: "")
+            return ExitCodes.success
+        case .runShow(let id, let json):
+            let response = try client.request("GET", "/runs/\(id)")
+            guard response.status == 200 else { return failed(response) }
+            if json { print(response.text); return ExitCodes.success }
+            let run: RunBody = try decode(response)
+            print(JobTable.renderRun(run), terminator: "")
+            return ExitCodes.success
+        case .runLogs(let id, let follow):
+            return try stream(client, "/runs/\(id)/log" + (follow ? "?follow" : ""))
+        case .runStop(let id):
+            return try act(client, "POST", "/runs/\(id)/stop")
+        }
+    }
+
+    /// Who asked, for a manual run's record: `user@host` of this client.
+    static func requester() -> String {
+        let user = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid\(getuid())"
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        return user + "@" + String(cString: host)
+    }
+
+    static func decode<T: Decodable>(_ response: ControlClient.Response) throws(ControlClient.Failure) -> T {
+        guard let value = try? decoder.decode(T.self, from: Data(response.body)) else {
+            throw ControlClient.Failure(description: "steward's answer could not be read (a different steward version?)")
+        }
+        return value
+    }
+
+    /// A streaming GET: the body to standard output as it comes.
+    private static func stream(_ client: ControlClient, _ target: String) throws(ControlClient.Failure) -> Int32 {
             var status = 0
             var errorBody: [UInt8] = []
             try client.exchange("GET", target, head: { status = $0.status }) { bytes in
@@ -68,7 +125,6 @@ extension ControlCommand {
             }
             if status == 200 { return ExitCodes.success }
             return failed(ControlClient.Response(status: status, headers: [:], body: errorBody))
-        }
     }
 
     /// A mutating request: prints steward's message, or its error.

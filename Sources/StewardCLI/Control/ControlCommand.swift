@@ -29,10 +29,17 @@ public enum ControlCommand {
         case logs(String, follow: Bool, lines: Int?)
         case wait(timeout: Duration?)
         case reload, shutdown, health
+        case jobs(json: Bool)
+        case trigger(String)
+        case runs(job: String?, state: String?, since: String?, json: Bool)
+        case runShow(String, json: Bool)
+        case runLogs(String, follow: Bool)
+        case runStop(String)
     }
 
-    /// The commands this type handles.
-    public static let commands: Set<String> = ["status", "start", "stop", "restart", "signal", "logs", "wait", "reload", "shutdown", "health"]
+    /// The commands this type handles (`run show|logs|stop` are routed here by ``StewardMain``).
+    public static let commands: Set<String> = ["status", "start", "stop", "restart", "signal", "logs", "wait", "reload", "shutdown",
+                                               "health", "jobs", "trigger", "runs", "run show", "run logs", "run stop"]
 
     /// Parses the arguments after `command`.
     public static func parse(_ command: String, _ arguments: [String]) throws(CommandLineError) -> Options {
@@ -41,6 +48,7 @@ public enum ControlCommand {
         var flags: Set<String> = []
         var lines: Int?
         var timeout: Duration?
+        var filters: [String: String] = [:]
         var positional: [String] = []
         var index = 0
         func value(_ flag: String) throws(CommandLineError) -> String {
@@ -53,8 +61,11 @@ public enum ControlCommand {
             switch argument {
             case "--socket": socket = try value(argument)
             case "--config", "-c": config = try value(argument)
-            case "--json" where command == "status", "-f" where command == "logs", "--follow" where command == "logs":
+            case "--json" where ["status", "jobs", "runs", "run show"].contains(command),
+                 "-f" where ["logs", "run logs"].contains(command), "--follow" where ["logs", "run logs"].contains(command):
                 flags.insert(argument == "--follow" ? "-f" : argument)
+            case "--job" where command == "runs", "--state" where command == "runs", "--since" where command == "runs":
+                filters[String(argument.dropFirst(2))] = try value(argument)
             case "-n" where command == "logs", "--lines" where command == "logs":
                 let text = try value(argument)
                 guard let count = Int(text), count >= 0 else { throw CommandLineError("logs: \(argument) expects a count, got \"\(text)\"") }
@@ -94,6 +105,14 @@ public enum ControlCommand {
         case "reload": _ = try names(0, ""); action = .reload
         case "shutdown": _ = try names(0, ""); action = .shutdown
         case "health": _ = try names(0, ""); action = .health
+        case "jobs": _ = try names(0, "[--json]"); action = .jobs(json: flags.contains("--json"))
+        case "trigger": action = .trigger(try names(1, "JOB")[0])
+        case "runs":
+            _ = try names(0, "[--job J] [--state S] [--since T] [--json]")
+            action = .runs(job: filters["job"], state: filters["state"], since: filters["since"], json: flags.contains("--json"))
+        case "run show": action = .runShow(try names(1, "ID [--json]")[0], json: flags.contains("--json"))
+        case "run logs": action = .runLogs(try names(1, "ID [-f]")[0], follow: flags.contains("-f"))
+        case "run stop": action = .runStop(try names(1, "ID")[0])
         default: throw CommandLineError("unknown command \"\(command)\"")
         }
         return Options(action: action, socket: socket, config: config)

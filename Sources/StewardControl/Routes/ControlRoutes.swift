@@ -25,11 +25,10 @@ public enum ControlRoutes {
             .text(SupervisorMetrics.render(supervisor.status), headers: ["Content-Type": PrometheusText.contentType])
         }
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
+        JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access)
         guard access.offersActions else { return router }
-        let guardToken = access.requiredToken.map(HTTPBearerAuthenticator.init(token:))
         func protected(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
-            let handler = HTTPClosureHandler(handle)
-            return guardToken?.protect(handler) ?? handler
+            guarded(access, handle)
         }
         router.add(.post, .exact(ControlAPI.reload), protected { _ in
             let outcome = await supervisor.reload()
@@ -117,6 +116,13 @@ public enum ControlRoutes {
         let report = probes.readiness
         let failing = report.checks.filter { !$0.passed }.map { "\($0.name): \($0.reason ?? "failed")" }
         return failure("not ready after \(timeout.compactDescription): \(failing.joined(separator: "; "))", status: .serviceUnavailable)
+    }
+
+    /// `handle`, behind the bearer-token check when `access` requires a token.
+    static func guarded(_ access: ControlAccess, _ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
+        let handler = HTTPClosureHandler(handle)
+        guard let token = access.requiredToken else { return handler }
+        return HTTPBearerAuthenticator(token: token).protect(handler)
     }
 
     static func json(_ value: some Encodable, status: HTTPStatus = .ok) -> HTTPResponse {

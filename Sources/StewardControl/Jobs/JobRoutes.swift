@@ -1,0 +1,136 @@
+import StewardHTTP
+import StewardJobs
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The job part of the control API: `GET /jobs`, `POST /jobs/NAME/trigger`, `GET /runs`
+/// (`?job=J&state=S&since=T&limit=N`), `GET /runs/ID`, `GET /runs/ID/log[?follow]`,
+/// `POST /runs/ID/stop`.
+public enum JobRoutes {
+    /// Adds the read-only routes, and the actions where `access` offers them. `scheduler` is
+    /// asked on each request (a reload may add the scheduler).
+    static func mount(on router: inout HTTPRouter, scheduler: @escaping @Sendable () -> JobScheduler?, access: ControlAccess) {
+        router.get("/jobs") { _ in
+            ControlRoutes.json((scheduler()?.jobs ?? []).map(JobBody.init))
+        }
+        router.get("/runs") { request in
+            guard let scheduler = scheduler() else { return ControlRoutes.json([RunBody]()) }
+            let query: RunQuery
+            switch Self.query(request) {
+            case .success(let parsed): query = parsed
+            case .failure(let problem): return ControlRoutes.failure(problem.description, status: .badRequest)
+            }
+            do throws(JobSchedulerError) {
+                return ControlRoutes.json(try await scheduler.runs(query).map(RunBody.init))
+            } catch {
+                return ControlRoutes.failure("\(error)", status: .serviceUnavailable)
+            }
+        }
+        router.get(.prefix("/runs/")) { request in await Self.runRead(request, scheduler(), access: access) }
+        guard access.offersActions else { return }
+        func protect(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
+            ControlRoutes.guarded(access, handle)
+        }
+        router.add(.post, .prefix("/jobs/"), protect { request in
+            let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
+            guard parts.count == 2, parts[1] == "trigger" else { return ControlRoutes.failure("expected /jobs/NAME/trigger", status: .notFound) }
+            guard let scheduler = scheduler() else { return ControlRoutes.failure("no job named \"\(parts[0])\" (no jobs configured)", status: .notFound) }
+            do throws(JobSchedulerError) {
+                let runId = try await scheduler.trigger(JobID(parts[0]), requestedBy: request.queryValue("by") ?? "control")
+                let state = (try? await scheduler.run(runId))?.state.name ?? "queued"
+                return ControlRoutes.json(TriggerBody(runId: runId.rawValue, state: state), status: .accepted)
+            } catch {
+                return ControlRoutes.failure("\(error)", status: error.kind == .unknownJob ? .notFound : .conflict)
+            }
+        })
+        router.add(.post, .prefix("/runs/"), protect { request in
+            let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
+            guard parts.count == 2, parts[1] == "stop" else { return ControlRoutes.failure("expected /runs/ID/stop", status: .notFound) }
+            guard let scheduler = scheduler() else { return ControlRoutes.failure("no run \(parts[0])", status: .notFound) }
+            do throws(JobSchedulerError) {
+                try await scheduler.stop(RunID(parts[0]))
+                return ControlRoutes.message("stopping run \(parts[0])", status: .accepted)
+            } catch {
+                return ControlRoutes.failure("\(error)", status: error.kind == .unknownRun ? .notFound : .conflict)
+            }
+        })
+    }
+
+    /// What `POST /jobs/NAME/trigger` answers.
+    public struct TriggerBody: Codable, Sendable {
+        /// The new run's id.
+        public var runId: String
+        /// Its state (`queued`, `running`, or `skipped` when the overlap policy refused it).
+        public var state: String
+    }
+
+    struct QueryProblem: Error, CustomStringConvertible { let description: String }
+
+    static func query(_ request: HTTPRequest) -> Result<RunQuery, QueryProblem> {
+        var query = RunQuery(limit: 100)
+        if let job = request.queryValue("job") { query.jobId = JobID(job) }
+        if let text = request.queryValue("state") {
+            var states = Set<RunState>()
+            for name in text.split(separator: ",") {
+                guard let state = RunState(name: String(name)) else {
+                    return .failure(QueryProblem(description: "state: unknown run state \"\(name)\" (\(RunState.allCases.map(\.name).joined(separator: ", ")))"))
+                }
+                states.insert(state)
+            }
+            query.states = states
+        }
+        if let text = request.queryValue("since") {
+            guard let since = try? InstantText.parse(text, zone: TimeZone(identifier: "UTC")!) else {
+                return .failure(QueryProblem(description: "since: expected an ISO 8601 instant such as 2026-11-22T10:00:00Z, got \"\(text)\""))
+            }
+            query.since = since
+        }
+        if let text = request.queryValue("limit") {
+            guard let limit = Int(text), limit > 0 else { return .failure(QueryProblem(description: "limit: expected a positive count, got \"\(text)\"")) }
+            query.limit = limit
+        }
+        return .success(query)
+    }
+
+    /// `GET /runs/ID` and `GET /runs/ID/log[?follow]`. Records are status, readable wherever
+    /// status is; logs are an operator's, like process output: only where actions are offered
+    /// (and with the token, if one is required).
+    static func runRead(_ request: HTTPRequest, _ scheduler: JobScheduler?, access: ControlAccess) async -> HTTPResponse {
+        let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
+        guard let id = parts.first, parts.count <= 2, parts.count == 1 || (parts[1] == "log" && access.offersActions) else {
+            return ControlRoutes.failure("expected /runs/ID or /runs/ID/log", status: .notFound)
+        }
+        if parts.count == 2, let token = access.requiredToken, let rejection = HTTPBearerAuthenticator(token: token).rejection(for: request) {
+            return rejection
+        }
+        guard let scheduler, let record = try? await scheduler.run(RunID(id)) else {
+            return ControlRoutes.failure("no run \(id)", status: .notFound)
+        }
+        guard parts.count == 2 else { return ControlRoutes.json(RunBody(record)) }
+        guard request.hasQueryItem("follow") else {
+            do throws(JobSchedulerError) {
+                let page = try await scheduler.readLog(RunID(id))
+                return .text(page.lines.map { $0.text + "\n" }.joined())
+            } catch {
+                return ControlRoutes.failure("\(error)", status: .serviceUnavailable)
+            }
+        }
+        let follow = scheduler.followLog(RunID(id))
+        return .stream(headers: ["Content-Type": "text/plain; charset=utf-8"]) { writer in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var lines = follow.makeAsyncIterator()
+                    while let line = try? await lines.next() {
+                        guard writer.send(line.text + "\n") else { return }
+                    }
+                }
+                group.addTask { await writer.waitUntilClosed() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}
