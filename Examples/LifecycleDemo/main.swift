@@ -4,9 +4,11 @@
 //   swift run lifecycle-demo --config Config/demo.env     # run (Ctrl-C to stop)
 //   swift run lifecycle-demo --help                       # every config field
 //
-// Startup: config (priority 0) → database (0) → worker (1, health "worker") → web (2, health "web").
-// Shutdown: web → worker → finalize database, config.
+// Startup: config (priority 0) → database (0) → worker (1, health "worker") → web (2, health "web")
+// → jobs (3: a scheduler running a job defined in code, on cron and on demand).
+// Shutdown: jobs → web → worker → finalize database, config.
 import StewardCore
+import StewardJobs
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -43,6 +45,15 @@ builder.add(Worker(), name: "worker", options: .init(priority: 1, healthKeys: ["
 builder.add(WebServer(), name: "web", options: .init(priority: 2, healthKeys: ["web"], startupTimeout: .seconds(10),
                                                      stopTimeout: .seconds(3), shutdownTimeout: .seconds(3)))
 
+let scheduler = JobScheduler(options: JobSchedulerOptions(logger: logger.with(["component": "jobs"])))
+do {
+    try await scheduler.define(DemoJobs.definition(zone: .current))
+} catch {
+    logError("lifecycle-demo: \(error)")
+    exit(1)
+}
+builder.add(scheduler, name: "jobs", options: .init(priority: 3))
+
 let lifecycle: Lifecycle
 do {
     lifecycle = try builder.build(options: LifecycleOptions(logger: logger))
@@ -65,7 +76,24 @@ if arguments.contains("--help") || arguments.contains("-h") {
     print("usage: lifecycle-demo [--config FILE.env]\n\n" + lifecycle.helpText)
     exit(0)
 }
+// Once everything is up: one run on demand, then every finished run (scheduled ones too) is read
+// back through the library API and logged with its progress and log lines.
+let jobWatcher = Task {
+    for await event in lifecycle.events() where event.milestone == .ready {
+        let manual = try await scheduler.trigger(DemoJobs.compaction, requestedBy: "demo startup")
+        await DemoJobs.describe(manual, in: scheduler, logger: logger)
+        var seen: Set<RunID> = [manual]
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            for run in try await scheduler.runs(RunQuery(jobId: DemoJobs.compaction, limit: 5))
+            where run.state.isFinal && seen.insert(run.runId).inserted {
+                await DemoJobs.describe(run.runId, in: scheduler, logger: logger)
+            }
+        }
+    }
+}
 let report = await lifecycle.run()
+jobWatcher.cancel()
 await printer.value  // the event stream ends when run() returns; print the last events first
 if !report.isClean { logError("\(report)") }
 exit(report.exitCode)
