@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardHTTPTests",
-            dependencies: ["StewardHTTP", "StewardCore"]
+            dependencies: ["StewardHTTP", "StewardCore", "TestSupport"]
         ),
         .testTarget(
             name: "StewardControlTests",

@@ -111,7 +111,7 @@ public enum ControlRoutes {
             timeout = parsed
         }
         let probes = LifecycleProbes(lifecycle: supervisor.lifecycle)
-        let passed = await ReadinessWaiter.wait(for: supervisor.lifecycle, timeout: timeout) { probes.readiness.passed }
+        let passed = await probes.waitUntilReady(timeout: timeout)
         if passed { return message("ready") }
         let report = probes.readiness
         let failing = report.checks.filter { !$0.passed }.map { "\($0.name): \($0.reason ?? "failed")" }

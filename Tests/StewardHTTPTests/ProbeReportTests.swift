@@ -1,4 +1,4 @@
-import StewardControl
+import StewardHTTP
 import Testing
 
 @Suite("Kubernetes probe format")

@@ -1,5 +1,4 @@
 import StewardCore
-import StewardHTTP
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -25,6 +24,40 @@ public enum LifecycleRoutes {
         }
         router.get("/events") { _ in events(probes.lifecycle) }
     }
+
+    /// Adds the routes for the lifecycle `reference` is bound to; until it is bound they answer
+    /// 503 (the application is still being built).
+    public static func mount(_ reference: LifecycleReference, on router: inout HTTPRouter) {
+        var inner = HTTPRouter()
+        mount(reference, into: &inner)
+        for path in ["/livez", "/readyz", "/events"] { router.add(.get, .exact(path), inner) }
+        router.add(.get, .prefix("/readyz/"), inner)
+    }
+
+    private static func mount(_ reference: LifecycleReference, into router: inout HTTPRouter) {
+        router.get("/livez") { request in
+            guard let lifecycle = reference.lifecycle else { return unbound }
+            return respond(LifecycleProbes(lifecycle: lifecycle).liveness, request)
+        }
+        router.get("/readyz") { request in
+            guard let lifecycle = reference.lifecycle else { return unbound }
+            return respond(LifecycleProbes(lifecycle: lifecycle).readiness, request)
+        }
+        router.get(.prefix("/readyz/")) { request in
+            guard let lifecycle = reference.lifecycle else { return unbound }
+            let name = request.pathRemainder ?? ""
+            guard let report = LifecycleProbes(lifecycle: lifecycle).readiness(of: name) else {
+                return .text("no check named \"\(name)\"\n", status: .notFound)
+            }
+            return respond(report, request)
+        }
+        router.get("/events") { _ in
+            guard let lifecycle = reference.lifecycle else { return unbound }
+            return events(lifecycle)
+        }
+    }
+
+    private static var unbound: HTTPResponse { .text("starting\n", status: .serviceUnavailable) }
 
     static func respond(_ report: ProbeReport, _ request: HTTPRequest) -> HTTPResponse {
         let excluded = Set(request.queryItems.filter { $0.name == "exclude" }.compactMap { $0.value })

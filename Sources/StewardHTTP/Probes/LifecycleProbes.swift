@@ -43,4 +43,10 @@ public struct LifecycleProbes: Sendable {
     public var liveness: ProbeReport {
         ProbeReport(probe: "livez", checks: [ProbeReport.Check(name: "ping", passed: true)])
     }
+
+    /// Waits, without polling, until readiness passes: `true` then; `false` if `timeout`
+    /// passes first or shutdown begins.
+    public func waitUntilReady(timeout: Duration) async -> Bool {
+        await ReadinessWaiter.wait(for: lifecycle, timeout: timeout) { readiness.passed }
+    }
 }
