@@ -45,4 +45,20 @@ struct ReloadTests {
         run.signal(SIGTERM)
         #expect(await run.waitForExit()?.exitCode == 0)
     }
+
+    @Test("a reload that changes every process replaces them all and steward keeps running")
+    func replaceEverything() async throws {
+        let path = "/tmp/steward-reload-all-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json5"
+        defer { unlink(path) }
+        write("{ processes: { \(Self.process("only", "only-v1")) } }", to: path)
+        let run = try ChildProgram([steward, "run", path])
+        #expect(run.waitUntil { $0.contains { $0.hasPrefix("only | only-v1") } })
+        write("{ processes: { \(Self.process("only", "only-v2")) } }", to: path)
+        run.signal(SIGHUP)
+        #expect(run.waitUntil { $0.contains { $0.contains("reload: restarted only") } }, "\(run.lines)")
+        #expect(run.waitUntil { $0.contains { $0.hasPrefix("only | only-v2") } })
+        #expect(!run.lines.contains { $0.contains("all runnables finished") })
+        run.signal(SIGTERM)
+        #expect(await run.waitForExit()?.exitCode == 0)
+    }
 }

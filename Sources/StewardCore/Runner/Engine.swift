@@ -36,6 +36,9 @@ final class Engine: Sendable {
         var started = false
         var startupComplete = false
         var activeRunnables = 0
+        /// Batches of add/remove in progress: while any runs, "no runnable left" does not end
+        /// the application (a reload removes before it adds).
+        var reconfigurations = 0
         var deadlineTask: Task<Void, Never>?
         var signalToken: SignalListener.Token?
         var signalCount = 0

@@ -64,6 +64,13 @@ public final class Lifecycle: Sendable {
         try await engine.remove(name: name)
     }
 
+    /// Runs a batch of ``add(_:name:options:)`` and ``remove(_:)`` calls as one change: the
+    /// moment between removing the last runnable and adding its replacement does not end the
+    /// application. If no runnable is left when the batch ends, the application completes.
+    public func reconfigure<Result: Sendable>(_ body: @Sendable () async throws -> Result) async rethrows -> Result {
+        try await engine.reconfigure(body)
+    }
+
     /// Whether shutdown has begun.
     public var isShuttingDown: Bool { engine.isShuttingDown }
 

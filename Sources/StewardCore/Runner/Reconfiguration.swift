@@ -40,6 +40,17 @@ extension Engine {
         }
     }
 
+    /// Runs `body` (a batch of adds and removes) without letting an empty moment end the
+    /// application; once it is done, an application left with no runnable completes as usual.
+    func reconfigure<Result: Sendable>(_ body: @Sendable () async throws -> Result) async rethrows -> Result {
+        state.withLock { $0.reconfigurations += 1 }
+        defer {
+            state.withLock { $0.reconfigurations -= 1 }
+            checkAllRunnablesDone()
+        }
+        return try await body()
+    }
+
     func remove(name: String) async throws(LifecycleChangeError) {
         guard !isShuttingDown else { throw .notRunning }
         guard let runtime = runtimes.first(where: { $0.name == name }) else { throw .unknownName(name) }

@@ -159,7 +159,7 @@ extension Engine {
     /// After startup, when no runnable is left running (none registered, or all exited early or
     /// failed non-critically), the application is done: shut down with cause `.completed`.
     func checkAllRunnablesDone() {
-        let done = state.withLock { $0.startupComplete && $0.activeRunnables == 0 }
+        let done = state.withLock { $0.startupComplete && $0.activeRunnables == 0 && $0.reconfigurations == 0 }
         if done { requestShutdown(.completed) }
     }
 }

@@ -45,6 +45,13 @@ public enum Reload {
     public static func apply(from old: SupervisorConfig, to new: SupervisorConfig, lifecycle: Lifecycle,
                              environment: [String: String], directory: ProcessDirectory? = nil,
                              reaper: Reaper = .shared) async -> Outcome {
+        await lifecycle.reconfigure {
+            await applyDifference(from: old, to: new, lifecycle: lifecycle, environment: environment, directory: directory, reaper: reaper)
+        }
+    }
+
+    private static func applyDifference(from old: SupervisorConfig, to new: SupervisorConfig, lifecycle: Lifecycle,
+                                        environment: [String: String], directory: ProcessDirectory?, reaper: Reaper) async -> Outcome {
         let (removed, added, changed) = difference(from: old, to: new)
         var outcome = Outcome()
         for process in (removed + changed).sorted(by: { ($0.priority, $0.name) > ($1.priority, $1.name) }) {
