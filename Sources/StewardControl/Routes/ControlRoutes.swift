@@ -49,22 +49,15 @@ public enum ControlRoutes {
         guard parts.count == 2, !parts[0].isEmpty else { return failure("expected /processes/NAME/ACTION", status: .notFound) }
         let (name, action) = (parts[0], parts[1])
         do throws(ProcessControlError) {
-            let process = try supervisor.process(name)
             switch action {
-            case "stop":
-                try await process.stopByOperator()
-                return message("\(name) stopped")
-            case "start":
-                try process.startByOperator()
-                return message("\(name) starting")
-            case "restart":
-                await process.restartByOperator()
-                return message("\(name) restarting")
+            case "stop": return message(try await supervisor.stop(name))
+            case "start": return message(try await supervisor.start(name))
+            case "restart": return message(try await supervisor.restart(name))
             case "signal":
                 guard let text = request.queryValue("signal"), let number = Int32(text), (1...64).contains(number) else {
                     return failure("signal: expected ?signal=N with N from 1 to 64", status: .badRequest)
                 }
-                try process.signalByOperator(number)
+                try supervisor.process(name).signalByOperator(number)
                 return message("sent \(SignalName.name(of: number)) to \(name)")
             default:
                 return failure("unknown action \"\(action)\" (start, stop, restart, signal)", status: .notFound)
@@ -101,20 +94,23 @@ public enum ControlRoutes {
         }
     }
 
-    /// `GET /wait?timeout=D`: 200 once ready; 503 when the timeout passes first or shutdown begins.
+    /// The longest one `/wait` request waits; a client wanting longer asks again.
+    public static let longestWait = Duration.seconds(60)
+
+    /// `GET /wait?timeout=D`: 200 once ready; 503 when the timeout (at most ``longestWait``)
+    /// passes first; 409 once shutdown has begun (readiness will not come back).
     static func waitUntilReady(_ supervisor: Supervisor, _ request: HTTPRequest) async -> HTTPResponse {
-        var timeout = Duration.seconds(60)
+        var timeout = longestWait
         if let text = request.queryValue("timeout") {
             guard let parsed = try? Duration(parsing: text) else {
                 return failure("timeout: expected a duration such as 30s, got \"\(text)\"", status: .badRequest)
             }
-            timeout = parsed
+            timeout = min(parsed, longestWait)
         }
         let probes = LifecycleProbes(lifecycle: supervisor.lifecycle)
-        let passed = await probes.waitUntilReady(timeout: timeout)
-        if passed { return message("ready") }
-        let report = probes.readiness
-        let failing = report.checks.filter { !$0.passed }.map { "\($0.name): \($0.reason ?? "failed")" }
+        if await probes.waitUntilReady(timeout: timeout) { return message("ready") }
+        if supervisor.lifecycle.isShuttingDown { return failure("steward is shutting down", status: .conflict) }
+        let failing = probes.readiness.checks.filter { !$0.passed }.map { "\($0.name): \($0.reason ?? "failed")" }
         return failure("not ready after \(timeout.compactDescription): \(failing.joined(separator: "; "))", status: .serviceUnavailable)
     }
 

@@ -24,6 +24,10 @@ public struct ProcessControlError: Error, Sendable, Equatable, CustomStringConve
     public static func oneshot(_ name: String) -> ProcessControlError {
         ProcessControlError(description: "\(name) is a oneshot; it runs once at startup")
     }
+    /// `steward stop` on a process that ended for good (failed or exited).
+    public static func notRunning(_ name: String, state: String) -> ProcessControlError {
+        ProcessControlError(description: "\(name) is not running (\(state))")
+    }
     /// `steward signal` while no child runs.
     public static func notRunning(_ name: String) -> ProcessControlError {
         ProcessControlError(description: "\(name) has no running child")

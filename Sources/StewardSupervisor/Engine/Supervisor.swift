@@ -19,7 +19,7 @@ public final class Supervisor: Sendable {
     public let configPath: String
     /// When steward started.
     public let startedAt: Date
-    private let reloads: ReloadSequence
+    let reloads: ReloadSequence
     private let jobsComponent: Mutex<ConfiguredJobs?>
 
     /// Builds the supervisor for `config` (read from `path`); nothing starts until
@@ -62,8 +62,9 @@ public final class Supervisor: Sendable {
     }
 }
 
-/// Serializes reloads and remembers the config the last one applied.
-private actor ReloadSequence {
+/// Serializes reloads (and operator restarts that replace a component) and remembers the config
+/// the last reload applied.
+actor ReloadSequence {
     private var current: SupervisorConfig
     private let environment: [String: String]
     private let reaper: Reaper
@@ -85,16 +86,42 @@ private actor ReloadSequence {
         } catch {
             return Reload.Outcome(problems: ["\(path) has \(error.issues.count) problem(s); nothing changed"] + error.issues.map { "\($0)" })
         }
-        var outcome = await Reload.apply(from: current, to: next, lifecycle: lifecycle, environment: environment,
-                                         directory: supervisor.directory, reaper: reaper)
-        await applyJobs(next, supervisor: supervisor, outcome: &outcome)
+        let (previous, environment, reaper, logger) = (current, self.environment, self.reaper, self.logger)
+        let outcome = await lifecycle.reconfigure {
+            var outcome = await Reload.apply(from: previous, to: next, lifecycle: lifecycle, environment: environment,
+                                             directory: supervisor.directory, reaper: reaper)
+            await Self.applyJobs(next, supervisor: supervisor, environment: environment, logger: logger, outcome: &outcome)
+            return outcome
+        }
         current = next
         return outcome
     }
 
+    /// Replaces the component of process `name` with a fresh one from its config, in one
+    /// batch (steward does not end between the removal and the addition). Returns the problem,
+    /// if any.
+    func replace(_ name: String, supervisor: Supervisor) async -> String? {
+        guard let config = supervisor.directory[name]?.config else { return "not configured" }
+        let (environment, reaper) = (self.environment, self.reaper)
+        let lifecycle = supervisor.lifecycle
+        return await lifecycle.reconfigure { () async -> String? in
+            do {
+                try await lifecycle.remove(name)
+                supervisor.directory.remove(name)
+                let entry = try SupervisorPlan.entry(for: config, environment: environment, reaper: reaper)
+                supervisor.directory.set(ProcessDirectory.Entry(config: config, output: entry.output, supervised: entry.supervised))
+                try await lifecycle.add(entry.component, name: name, options: entry.options)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+    }
+
     /// Brings the scheduler's definitions to `next.jobs`, adding the scheduler when the config
     /// gains its first jobs.
-    private func applyJobs(_ next: SupervisorConfig, supervisor: Supervisor, outcome: inout Reload.Outcome) async {
+    private static func applyJobs(_ next: SupervisorConfig, supervisor: Supervisor, environment: [String: String], logger: Logger,
+                                  outcome: inout Reload.Outcome) async {
         guard let jobs = supervisor.jobs else {
             guard !next.jobs.isEmpty else { return }
             let jobs = ConfiguredJobs(jobs: next.jobs, environment: environment, logger: logger)
