@@ -150,4 +150,29 @@ struct RetryTimeoutStopTests {
         gate.open()
         await h.scheduler.shutdown()
     }
+
+    @Test("a run whose job was replaced while it ran is not retried, and shutdown is not held up by it")
+    func noRetryForReplacedDefinition() async throws {
+        let h = Harness()
+        let gate = Gate()
+        func definition(_ description: String) -> JobDefinition {
+            JobDefinition(id: "flaky", description: description, retry: RetryPolicy(maximumAttempts: 3, initialBackoff: .seconds(5))) { context in
+                await gate.waitIgnoringCancellation()
+                throw Boom(attempt: context.attempt)
+            }
+        }
+        try await h.scheduler.define(definition("v1"))
+        await h.scheduler.start()
+        let first = try await h.scheduler.trigger("flaky")
+        _ = try await h.waitFor(first, .running)
+        try await h.scheduler.remove("flaky")
+        try await h.scheduler.define(definition("v2"))
+        gate.open()
+        _ = try await h.waitFor(first, .failed)
+        #expect(h.runs(of: "flaky").count == 1, "no retry of a run the new definition does not own: \(h.runs(of: "flaky"))")
+        let next = try await h.scheduler.trigger("flaky")
+        _ = try await h.waitFor(next, .failed)  // the new definition runs normally (and its retry waits)
+        await h.scheduler.shutdown()
+        #expect(h.runs(of: "flaky").allSatisfy { $0.state.isFinal })
+    }
 }

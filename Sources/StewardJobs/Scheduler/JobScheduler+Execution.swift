@@ -221,8 +221,10 @@ extension JobScheduler {
         let (ready, retry) = state.withLock { s -> ([RunHandle], RunHandle?) in
             s.jobs[handle.jobId]?.lastRun = record
             var retry: RunHandle?
+            // Only a run of the job's current definition is retried: after a reload replaced or
+            // removed the job, its old run's retry would belong to nothing and never start.
             if record.state.isRetryable, record.attempt < definition.retry.maximumAttempts, s.phase == .running,
-               let entry = s.jobs[handle.jobId] {
+               let entry = s.jobs[handle.jobId], entry.activeRuns.contains(handle.runId) {
                 let delay = definition.retry.backoff(afterAttempt: record.attempt, random: options.random())
                 var next = RunRecord(runId: .make(), jobId: record.jobId, trigger: .retry, createdAt: now,
                                      scheduledFor: now.addingTimeInterval(Self.seconds(delay)), zone: record.zone,

@@ -76,8 +76,14 @@ extension JobScheduler {
             return (handle, true, s.release(runId))
         }
         guard let handle else {
-            // Between its release and its final record: already ending.
-            return liveHandle(runId).map { $0.requestStop(reason); return true } ?? false
+            // Between its release and its final record (already ending), or a run this
+            // scheduler no longer places (its job was replaced): stop it, and if it never
+            // started, make sure it never will.
+            guard let live = liveHandle(runId) else { return false }
+            live.requestStop(reason)
+            live.cancelBackoffTimer()
+            live.gate.resolve(.stop)
+            return true
         }
         if withdrawn {
             handle.requestStop(reason)
