@@ -38,6 +38,7 @@ const uint32_t steward_http_epoll_in = EPOLLIN;
 const uint32_t steward_http_epoll_out = EPOLLOUT;
 const uint32_t steward_http_epoll_err = EPOLLERR;
 const uint32_t steward_http_epoll_hup = EPOLLHUP;
+const uint32_t steward_http_epoll_rdhup = EPOLLRDHUP;
 
 int steward_http_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -81,6 +82,7 @@ const uint32_t steward_http_epoll_in = 0x001;
 const uint32_t steward_http_epoll_out = 0x004;
 const uint32_t steward_http_epoll_err = 0x008;
 const uint32_t steward_http_epoll_hup = 0x010;
+const uint32_t steward_http_epoll_rdhup = 0x2000;
 
 int steward_http_epoll_create(void) { errno = ENOSYS; return -1; }
 int steward_http_epoll_add(int epfd, int fd, uint32_t events, uint64_t tag) {

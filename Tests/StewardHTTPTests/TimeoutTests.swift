@@ -84,3 +84,27 @@ struct TimeoutTests {
         }
     }
 }
+
+@Suite("Clients that leave during their request", .timeLimit(.minutes(1)))
+struct AbandonedRequestTests {
+    @Test("a client that closes while its request is handled frees its connection at once; the handler is cancelled")
+    func clientLeavesDuringHandler() async throws {
+        let started = Gate()
+        let cancelled = Gate()
+        var router = HTTPRouter()
+        router.get("/slow") { _ in
+            started.open()
+            do { try await Task.sleep(for: .seconds(3600)) } catch { cancelled.open() }
+            return .text("late\n")
+        }
+        try await withServer(handler: router) { server, port in
+            let client = try await TestConnection.open(port: port)
+            try await client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            await started.wait()
+            #expect(server.connectionCount == 1)
+            client.disconnect()
+            await cancelled.wait()
+            #expect(await eventually { server.connectionCount == 0 })
+        }
+    }
+}

@@ -14,6 +14,7 @@ extern const uint32_t steward_http_epoll_in;
 extern const uint32_t steward_http_epoll_out;
 extern const uint32_t steward_http_epoll_err;
 extern const uint32_t steward_http_epoll_hup;
+extern const uint32_t steward_http_epoll_rdhup;
 
 /// `epoll_create1(EPOLL_CLOEXEC)`. Returns the descriptor, or -1 with errno set.
 int steward_http_epoll_create(void);

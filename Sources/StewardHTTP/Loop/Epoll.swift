@@ -10,6 +10,8 @@ struct Epoll {
     static let writable = steward_http_epoll_out
     static let error = steward_http_epoll_err
     static let hangUp = steward_http_epoll_hup
+    /// The peer closed its side (or shut down writing).
+    static let peerClosed = steward_http_epoll_rdhup
 
     /// The tag of the eventfd's notifications.
     static let wakeTag: UInt64 = 1

@@ -6,6 +6,13 @@ extension EventLoop {
     /// Handles epoll readiness of a connection.
     func connectionEvent(id: UInt64, events: UInt32) {
         guard let connection = connections[id] else { return }  // closed earlier in this batch
+        if case .handling = connection.state, events & (Epoll.peerClosed | Epoll.hangUp | Epoll.error) != 0 {
+            // Like nginx's 499: a client that closed while its request was being handled gets
+            // no answer; the handler is cancelled and the descriptor freed now.
+            logger?.debug("client closed during its request", metadata: ["remote": connection.remoteAddress])
+            close(connection, reason: .clientDisconnected)
+            return
+        }
         if events & (Epoll.error | Epoll.hangUp) != 0 && events & Epoll.readable == 0 {
             close(connection, reason: .clientDisconnected)
             return

@@ -167,7 +167,9 @@ extension EventLoop {
             if !connection.peerClosed { events |= Epoll.readable }
             deadline = connection.readDeadline
         case .handling:
-            break
+            // Only to learn that the client went away: a long handler (`/wait`, a slow query)
+            // is then cancelled at once instead of holding its descriptor until it answers.
+            events |= Epoll.peerClosed
         case .writing:
             deadline = connection.lastWriteProgress + settings.writeTimeout
         case .streaming(let stream):
