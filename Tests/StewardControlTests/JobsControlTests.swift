@@ -64,7 +64,9 @@ struct JobsControlTests {
 
         // Over TCP without a token: records yes, logs and triggers no.
         #expect(steward.http.get("/jobs")?.status == 200)
-        #expect(steward.http.get("/runs/\(runId)")?.status == 200)
+        let overTCP = try #require(steward.http.get("/runs/\(runId)"))
+        #expect(overTCP.status == 200)
+        #expect(overTCP.body.contains("withheld") && !overTCP.body.contains("oops"), "stderr is an operator's: \(overTCP.body)")
         #expect(steward.http.get("/runs/\(runId)/log")?.status == 404)
         #expect(steward.http.request("POST", "/jobs/manual/trigger")?.status == 404)
     }

@@ -13,8 +13,9 @@ public enum JobRoutes {
     /// Adds the read-only routes, and the actions where `access` offers them. `scheduler` is
     /// asked on each request (a reload may add the scheduler).
     static func mount(on router: inout HTTPRouter, scheduler: @escaping @Sendable () -> JobScheduler?, access: ControlAccess) {
-        router.get("/jobs") { _ in
-            ControlRoutes.json((scheduler()?.jobs ?? []).map(JobBody.init))
+        router.get("/jobs") { request in
+            let permitted = access.permitsPrivateData(request)
+            return ControlRoutes.json((scheduler()?.jobs ?? []).map { JobBody($0, permitted: permitted) })
         }
         router.get("/runs") { request in
             guard let scheduler = scheduler() else { return ControlRoutes.json([RunBody]()) }
@@ -24,7 +25,8 @@ public enum JobRoutes {
             case .failure(let problem): return ControlRoutes.failure(problem.description, status: .badRequest)
             }
             do throws(JobSchedulerError) {
-                return ControlRoutes.json(try await scheduler.runs(query).map(RunBody.init))
+                let permitted = access.permitsPrivateData(request)
+                return ControlRoutes.json(try await scheduler.runs(query).map { RunBody($0).redacted(unless: permitted) })
             } catch {
                 return ControlRoutes.failure("\(error)", status: .serviceUnavailable)
             }
@@ -109,7 +111,7 @@ public enum JobRoutes {
         guard let scheduler, let record = try? await scheduler.run(RunID(id)) else {
             return ControlRoutes.failure("no run \(id)", status: .notFound)
         }
-        guard parts.count == 2 else { return ControlRoutes.json(RunBody(record)) }
+        guard parts.count == 2 else { return ControlRoutes.json(RunBody(record).redacted(unless: access.permitsPrivateData(request))) }
         guard request.hasQueryItem("follow") else {
             do throws(JobSchedulerError) {
                 let page = try await scheduler.readLog(RunID(id))

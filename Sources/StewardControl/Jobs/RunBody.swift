@@ -61,6 +61,17 @@ public struct RunBody: Codable, Sendable, Equatable {
     }
 }
 
+extension RunBody {
+    /// The body without what only an operator may read: the stderr tail and the output.
+    func redacted(unless permitted: Bool) -> RunBody {
+        guard !permitted else { return self }
+        var copy = self
+        copy.errorDetail = errorDetail.map { _ in "(withheld: needs the control socket or the token)" }
+        copy.output = nil
+        return copy
+    }
+}
+
 /// A job as `/jobs` serves it (`steward jobs`).
 public struct JobBody: Codable, Sendable, Equatable {
     public var id: String
@@ -73,8 +84,8 @@ public struct JobBody: Codable, Sendable, Equatable {
     public var activeRuns: Int
     public var lastRun: RunBody?
 
-    /// Converts `summary`.
-    public init(_ summary: JobSummary) {
+    /// Converts `summary`; `permitted` = may see the last run's stderr tail and output.
+    public init(_ summary: JobSummary, permitted: Bool = true) {
         id = summary.id.rawValue
         description = summary.description
         enabled = summary.isEnabled
@@ -83,6 +94,6 @@ public struct JobBody: Codable, Sendable, Equatable {
         nextFire = summary.nextFire
         lastFired = summary.lastFired
         activeRuns = summary.activeRuns
-        lastRun = summary.lastRun.map(RunBody.init)
+        lastRun = summary.lastRun.map { RunBody($0).redacted(unless: permitted) }
     }
 }

@@ -1,3 +1,5 @@
+import StewardHTTP
+
 /// Who may do what on a listener of the control API.
 public struct ControlAccess: Sendable, Equatable {
     private enum Kind: Equatable {
@@ -17,6 +19,16 @@ public struct ControlAccess: Sendable, Equatable {
 
     /// Whether mutating routes exist on this listener at all.
     var offersActions: Bool { kind != .readOnly }
+    /// Whether `request` may see an operator's data (logs, a job's stderr and output): always on
+    /// the socket, never over TCP without a token, with the right bearer token otherwise.
+    func permitsPrivateData(_ request: HTTPRequest) -> Bool {
+        switch kind {
+        case .full: true
+        case .readOnly: false
+        case .token(let token): HTTPBearerAuthenticator(token: token).isAuthorized(request)
+        }
+    }
+
     /// The token actions require, if any.
     var requiredToken: String? {
         if case .token(let token) = kind { return token }
