@@ -56,7 +56,7 @@ let package = Package(
         // The command line: argument parsing and the commands (run, check, exec, …).
         .target(
             name: "StewardCLI",
-            dependencies: ["StewardControl", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore"]
+            dependencies: ["StewardControl", "StewardHTTP", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore"]
         ),
         .executableTarget(
             name: "steward",

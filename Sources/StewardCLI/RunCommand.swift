@@ -56,7 +56,8 @@ public enum RunCommand {
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
         await controlPlane.shutdown()
         if !report.isClean { StewardMain.writeError("\(report)") }
-        return exitCode(for: report)
+        let nonCritical = Set(config.processes.filter { !$0.critical }.map(\.name))
+        return exitCode(for: report.forgettingEarlyFailures(of: nonCritical))
     }
 
     /// SIGHUP re-reads the config and applies the difference, one reload at a time. A config
@@ -94,5 +95,17 @@ public enum RunCommand {
             return exit.status.exitCode == 0 ? ExitCodes.failure : exit.status.exitCode
         }
         return report.exitCode
+    }
+}
+
+extension LifecycleReport {
+    /// The report without the failures of `components` from before the shutdown began: a
+    /// non-critical process that failed for good was allowed to (that is what `critical: false`
+    /// means), so it does not make a later clean shutdown unclean. Its failure was logged when
+    /// it happened.
+    func forgettingEarlyFailures(of components: Set<String>) -> LifecycleReport {
+        let early = errors.count - unwindErrorCount
+        let kept = errors.enumerated().filter { index, error in !(index < early && components.contains(error.component)) }.map(\.element)
+        return LifecycleReport(errors: kept, cause: cause, abandoned: abandoned, unwindErrorCount: unwindErrorCount)
     }
 }

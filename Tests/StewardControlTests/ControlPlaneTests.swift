@@ -222,4 +222,49 @@ struct ControlPlaneTests {
         #expect(steward.http.request("GET", "/processes/idle/logs")?.status == 404)
         #expect(steward.http.request("GET", "/status")?.status == 200)
     }
+
+    @Test("start and restart bring back a process that is backing off or failed for good; stop refuses one that is not running")
+    func operatorActionsOnEndedProcesses() async throws {
+        let flag = "/tmp/steward-revive-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(flag) }
+        let steward = try Running("""
+            waiting: { command: ["sh", "-c", "test -e \(flag) || exit 1; exec sleep 60"],
+                       restart: { policy: "on-failure", backoff: "30s", maxBackoff: "30s" }, critical: false },
+            dead: { command: ["sh", "-c", "test -e \(flag) || exit 1; exec sleep 60"], restart: { policy: "never" }, critical: false },
+            idle: { command: ["sleep", "60"] }
+            """)
+        func state(_ name: String) async -> ProcessStatus.State? {
+            (try? await steward.status())?.processes.first { $0.name == name }?.state
+        }
+        #expect(await eventually {
+            let (waiting, dead) = (await state("waiting"), await state("dead"))
+            return waiting == .backoff && dead == .failed
+        })
+        let refused = try await steward.client(["stop", "dead"])
+        #expect(refused.code == 1)
+        #expect(refused.output.contains { $0.contains("dead is not running (failed)") }, "\(refused.output)")
+
+        FileManager.default.createFile(atPath: flag, contents: nil)
+        #expect(try await steward.client(["restart", "waiting"]).output == ["waiting restarted"])
+        #expect(try await steward.client(["start", "dead"]).output == ["dead starting"])
+        #expect(await eventually {
+            let (waiting, dead) = (await state("waiting"), await state("dead"))
+            return waiting == .running && dead == .running
+        })
+        let again = try await steward.client(["start", "dead"])
+        #expect(again.code == 1 && again.output.contains { $0.contains("dead is not stopped") })
+        steward.run.signal(SIGTERM)
+        #expect(await steward.run.waitForExit()?.exitCode == 0, "a non-critical failure before a clean SIGTERM shutdown keeps exit 0")
+    }
+
+    @Test("names and values with spaces or + reach steward intact")
+    func argumentsAreEncoded() async throws {
+        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
+        #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
+        let spaced = try await steward.client(["logs", "a b"])
+        #expect(spaced.code == 1)
+        #expect(spaced.output.contains { $0.contains("no process named \"a b\"") }, "\(spaced.output)")
+        let since = try await steward.client(["runs", "--since", "2020-01-01T00:00:00+01:00"])
+        #expect(since.code == 0, "\(since.output)")
+    }
 }

@@ -1,3 +1,4 @@
+import StewardHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,7 +72,30 @@ struct ControlClient {
             close(fd)
             throw Failure(description: Self.connectProblem(code, path: socketPath))
         }
+        // Whoever listens there must be us or root: another user could have taken the path first
+        // and would otherwise answer `health` or `status` with whatever it likes.
+        guard let server = PeerCredentials.of(fd), server.isOwnerOrRoot(getuid()) else {
+            let owner = PeerCredentials.of(fd).map { "uid \($0.uid)" } ?? "an unknown user"
+            close(fd)
+            throw Failure(description: "refusing the control socket \(socketPath): it is served by \(owner), not by this user or root")
+        }
         return fd
+    }
+
+    /// `text` percent-encoded for a path segment or a query value: everything but the unreserved
+    /// characters of RFC 3986.
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(Character(UnicodeScalar(byte)))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
     }
 
     /// What a failed `connect` means for the operator.
@@ -101,4 +125,8 @@ struct ControlClient {
             offset += written
         }
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -39,10 +39,10 @@ extension ControlCommand {
                 print(StatusTable.render(status), terminator: "")
             }
             return ExitCodes.success
-        case .start(let name): return try act(client, "POST", ControlAPI.process(name, "start"))
-        case .stop(let name): return try act(client, "POST", ControlAPI.process(name, "stop"))
-        case .restart(let name): return try act(client, "POST", ControlAPI.process(name, "restart"))
-        case .signal(let name, let number): return try act(client, "POST", ControlAPI.process(name, "signal") + "?signal=\(number)")
+        case .start(let name): return try act(client, "POST", ControlAPI.process(ControlClient.encode(name), "start"))
+        case .stop(let name): return try act(client, "POST", ControlAPI.process(ControlClient.encode(name), "stop"))
+        case .restart(let name): return try act(client, "POST", ControlAPI.process(ControlClient.encode(name), "restart"))
+        case .signal(let name, let number): return try act(client, "POST", ControlAPI.process(ControlClient.encode(name), "signal") + "?signal=\(number)")
         case .reload: return try act(client, "POST", ControlAPI.reload)
         case .shutdown: return try act(client, "POST", ControlAPI.shutdown)
         case .health:
@@ -50,12 +50,20 @@ extension ControlCommand {
             print(response.text, terminator: response.text.hasSuffix("\n") ? "" : "\n")
             return response.status == 200 ? ExitCodes.success : ExitCodes.failure
         case .wait(let timeout):
-            let query = timeout.map { "?timeout=\(Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000))ms" } ?? ""
-            let response = try client.request("GET", ControlAPI.wait + query)
-            if response.status == 200 { return ExitCodes.success }
-            return failed(response)
+            // Each request waits at most the server's limit; ask again until ready, until the
+            // timeout, or until steward says it is shutting down.
+            let deadline = timeout.map { ContinuousClock.now + $0 }
+            while true {
+                let remaining = deadline.map { $0 - ContinuousClock.now } ?? ControlRoutes.longestWait
+                let slice = min(max(remaining, .zero), ControlRoutes.longestWait)
+                let milliseconds = slice.components.seconds * 1000 + slice.components.attoseconds / 1_000_000_000_000_000
+                let response = try client.request("GET", ControlAPI.wait + "?timeout=\(milliseconds)ms")
+                if response.status == 200 { return ExitCodes.success }
+                if response.status != 503 { return failed(response) }
+                if let deadline, ContinuousClock.now >= deadline { return failed(response) }
+            }
         case .logs(let name, let follow, let lines):
-            var target = ControlAPI.process(name, "logs") + "?lines=\(lines ?? (follow ? 10 : 100))"
+            var target = ControlAPI.process(ControlClient.encode(name), "logs") + "?lines=\(lines ?? (follow ? 10 : 100))"
             if follow { target += "&follow" }
             return try stream(client, target)
         case .jobs(let json):
@@ -66,16 +74,16 @@ extension ControlCommand {
             print(JobTable.render(jobs, now: Date()), terminator: "")
             return ExitCodes.success
         case .trigger(let job):
-            let response = try client.request("POST", "/jobs/\(job)/trigger?by=\(Self.requester())")
+            let response = try client.request("POST", "/jobs/\(ControlClient.encode(job))/trigger?by=\(ControlClient.encode(Self.requester()))")
             guard (200..<300).contains(response.status) else { return failed(response) }
             let body: JobRoutes.TriggerBody = try decode(response)
             print(body.state == "skipped" ? "\(job): skipped (a run is already active; overlap policy) — run \(body.runId)" : "\(job): run \(body.runId) \(body.state)")
             return body.state == "skipped" ? ExitCodes.failure : ExitCodes.success
         case .runs(let job, let state, let since, let json):
             var query: [String] = []
-            if let job { query.append("job=\(job)") }
-            if let state { query.append("state=\(state)") }
-            if let since { query.append("since=\(since)") }
+            if let job { query.append("job=\(ControlClient.encode(job))") }
+            if let state { query.append("state=\(ControlClient.encode(state))") }
+            if let since { query.append("since=\(ControlClient.encode(since))") }
             let response = try client.request("GET", "/runs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
             guard response.status == 200 else { return failed(response) }
             if json { print(response.text); return ExitCodes.success }
@@ -83,16 +91,16 @@ extension ControlCommand {
             print(JobTable.renderRuns(runs), terminator: "")
             return ExitCodes.success
         case .runShow(let id, let json):
-            let response = try client.request("GET", "/runs/\(id)")
+            let response = try client.request("GET", "/runs/\(ControlClient.encode(id))")
             guard response.status == 200 else { return failed(response) }
             if json { print(response.text); return ExitCodes.success }
             let run: RunBody = try decode(response)
             print(JobTable.renderRun(run), terminator: "")
             return ExitCodes.success
         case .runLogs(let id, let follow):
-            return try stream(client, "/runs/\(id)/log" + (follow ? "?follow" : ""))
+            return try stream(client, "/runs/\(ControlClient.encode(id))/log" + (follow ? "?follow" : ""))
         case .runStop(let id):
-            return try act(client, "POST", "/runs/\(id)/stop")
+            return try act(client, "POST", "/runs/\(ControlClient.encode(id))/stop")
         }
     }
 

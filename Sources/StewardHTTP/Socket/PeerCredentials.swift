@@ -19,8 +19,9 @@ public struct PeerCredentials: Sendable, Equatable {
         self.gid = gid
     }
 
-    /// The credentials of `descriptor`'s peer; `nil` if unavailable.
-    static func of(_ descriptor: Int32) -> PeerCredentials? {
+    /// The credentials of `descriptor`'s peer (a connected Unix socket, from either end); `nil`
+    /// if unavailable.
+    public static func of(_ descriptor: Int32) -> PeerCredentials? {
         var pid: pid_t = 0
         var uid: uid_t = 0
         var gid: gid_t = 0
