@@ -1,4 +1,5 @@
 import Foundation
+import StewardCore
 import StewardControl
 import TestSupport
 import Testing
@@ -90,5 +91,28 @@ struct JobsControlTests {
         let reload = try await steward.client(["reload"])
         #expect(reload.output == ["reload: added job extra"], "\(reload.output)")
         #expect(try await steward.client(["trigger", "extra"]).code == 0)
+    }
+
+    @Test("/events carries the runs of jobs: created, started, ended")
+    func runEventsOnTheStream() async throws {
+        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+            hello: { command: ["sh", "-c", "echo hi"] }
+            """#)
+        #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
+        let http = steward.http
+        let subscribed = Latch()
+        let reader = Task.detached {
+            http.streamLines("/events") { lines in
+                if lines.contains(": steward events") { subscribed.fire() }
+                return lines.contains { $0.hasPrefix("data: ") && $0.contains("\"state\":\"succeeded\"") }
+            }
+        }
+        #expect(await eventually { subscribed.isFired })
+        #expect(try await steward.client(["trigger", "hello"]).code == 0)
+        let lines = await reader.value
+        let runLines = lines.filter { $0.hasPrefix("data: ") && $0.contains("\"jobId\":\"hello\"") }
+        #expect(lines.contains("event: run"))
+        #expect(runLines.contains { $0.contains("\"state\":\"running\"") })
+        #expect(runLines.contains { $0.contains("\"state\":\"succeeded\"") })
     }
 }

@@ -5,7 +5,7 @@ import Glibc
 
 /// A blocking HTTP/1.1 client for tests: one request per connection to 127.0.0.1:PORT, with a
 /// receive timeout so a test never hangs on a silent server.
-public struct LoopbackHTTP {
+public struct LoopbackHTTP: Sendable {
     public let port: Int
 
     public init(port: Int) { self.port = port }

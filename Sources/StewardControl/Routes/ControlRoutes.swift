@@ -19,7 +19,22 @@ public enum ControlRoutes {
                               extraReadiness: @escaping @Sendable () -> [ProbeReport.Check] = { [] }) -> HTTPRouter {
         let lifecycle = supervisor.lifecycle
         var router = HTTPRouter()
-        LifecycleRoutes.mount(LifecycleProbes(lifecycle: lifecycle, extraReadiness: extraReadiness), on: &router)
+        let probes = LifecycleProbes(lifecycle: lifecycle, extraReadiness: extraReadiness)
+        LifecycleRoutes.mount(probes, on: &router)
+        // /readyz/NAME answers for every process: its readiness check if it has one, else
+        // whether it runs (such a process is not part of /readyz itself).
+        router.get(.prefix("/readyz/")) { request in
+            let name = request.pathRemainder ?? ""
+            if let report = probes.readiness(of: name) { return LifecycleRoutes.respond(report, request) }
+            guard let process = supervisor.status.processes.first(where: { $0.name == name }) else {
+                return .text("no check or process named \"\(name)\"\n", status: .notFound)
+            }
+            let running = process.state == .running || process.state == .done
+            return LifecycleRoutes.respond(ProbeReport(probe: "readyz", checks: [
+                .init(name: name, passed: running, reason: "process \(process.state)"),
+            ]), request)
+        }
+        router.get("/events") { request in ControlEvents.stream(supervisor, permitted: access.permitsPrivateData(request)) }
         router.get(.exact(ControlAPI.status)) { _ in json(supervisor.status) }
         router.get("/metrics") { _ in
             .text(SupervisorMetrics.render(supervisor.status), headers: ["Content-Type": PrometheusText.contentType])

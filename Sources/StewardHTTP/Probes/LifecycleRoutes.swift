@@ -59,7 +59,8 @@ public enum LifecycleRoutes {
 
     private static var unbound: HTTPResponse { .text("starting\n", status: .serviceUnavailable) }
 
-    static func respond(_ report: ProbeReport, _ request: HTTPRequest) -> HTTPResponse {
+    /// The response for `report` to `request` (its `verbose` and `exclude` query items applied).
+    public static func respond(_ report: ProbeReport, _ request: HTTPRequest) -> HTTPResponse {
         let excluded = Set(request.queryItems.filter { $0.name == "exclude" }.compactMap { $0.value })
         let report = report.excluding(excluded)
         return .text(report.body(verbose: request.hasQueryItem("verbose")), status: report.status == 200 ? .ok : .internalServerError)

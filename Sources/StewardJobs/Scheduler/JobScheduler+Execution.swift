@@ -19,6 +19,7 @@ extension JobScheduler {
             }
             await journal(record.runId) { () throws(RunStoreError) in try await store.createRun(record) }
             handle.durable.fire()
+            runEvents.emit(record)
             logger.debug("run skipped", metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue])
             finishHandle(handle, record)
             handle.finished.fire()
@@ -27,6 +28,7 @@ extension JobScheduler {
         let queued = handle.record
         await journal(queued.runId) { () throws(RunStoreError) in try await store.createRun(queued) }
         handle.durable.fire()
+        runEvents.emit(queued)
         if let backoff = handle.backoff, handle.gate.current == nil { startBackoff(handle, backoff) }
         switch await handle.gate.value() {
         case .skip:
@@ -61,6 +63,7 @@ extension JobScheduler {
         await handle.journal.flush()
         handle.journal.close()
         await journal(record.runId) { () throws(RunStoreError) in try await store.finishRun(record) }
+        runEvents.emit(record)
         logger.info("run ended before starting", metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue,
                                                              "state": finalState.name])
         finishHandle(handle, record)
@@ -82,6 +85,7 @@ extension JobScheduler {
             record.startedAt = startedAt
         }
         await journal(record.runId) { () throws(RunStoreError) in _ = try await store.claimRun(record.runId, startedAt: startedAt) }
+        runEvents.emit(record)
         logger.info("run started", metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue,
                                               "trigger": record.trigger.description, "attempt": "\(record.attempt)"])
         let context = JobContext(handle: handle, record: record, scheduler: self, clock: clock)
@@ -214,6 +218,7 @@ extension JobScheduler {
         await handle.journal.flush()
         handle.journal.close()
         await journal(record.runId) { () throws(RunStoreError) in try await store.finishRun(record) }
+        runEvents.emit(record)
         logger.info("run ended", metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue, "state": record.state.name,
                                             "durationMs": record.durationMs.map { "\($0)" } ?? "-"])
         let definition = handle.definition

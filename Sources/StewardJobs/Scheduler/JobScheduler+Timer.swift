@@ -93,6 +93,7 @@ extension JobScheduler {
         for (handle, admission) in existing { settle(handle, admission) }
         for record in missed {
             await journal(record.runId) { () throws(RunStoreError) in try await store.createRun(record) }
+            runEvents.emit(record)
         }
         return next
     }

@@ -33,6 +33,7 @@ public final class JobScheduler: Runnable {
     let stateWriter: DefinitionStateWriter
     let doorbell: AsyncStream<Void>.Continuation
     let doorbellStream: AsyncStream<Void>
+    let runEvents = RunEvents()
     let lifecycle = Mutex<(prepared: Bool, loop: Task<Void, Never>?, live: [RunID: RunHandle])>((false, nil, [:]))
 
     /// Creates a scheduler. Nothing fires before ``start()`` (or the runner's `run`).
@@ -51,6 +52,14 @@ public final class JobScheduler: Runnable {
     }
 
     var logger: Logger { options.logger }
+
+    /// Every run as it is created (`queued`, or born `skipped`/`missed`), starts and ends: an
+    /// `AsyncSequence` of its record at each change. A slow consumer loses the oldest per
+    /// `bufferingPolicy`.
+    public func runChanges(bufferingPolicy: AsyncStream<RunRecord>.Continuation.BufferingPolicy = .bufferingNewest(256))
+        -> AsyncStream<RunRecord> {
+        runEvents.subscribe(bufferingPolicy: bufferingPolicy)
+    }
 
     // MARK: Definitions
 

@@ -55,9 +55,9 @@ public struct ProcessStatus: Sendable, Codable, Equatable {
         public static let stopping = State("stopping")
         /// Stopped (by steward's shutdown or an operator).
         public static let stopped = State("stopped")
-        /// Ended and will not restart (restart policy `never`, or success with `on-failure`).
+        /// Ended successfully and will not restart (exit 0 under `never` or `on-failure`).
         public static let exited = State("exited")
-        /// Failed for good (restart limit, init failure).
+        /// Failed for good: a non-zero exit without a restart, the restart limit, an init failure.
         public static let failed = State("failed")
         /// A oneshot that finished successfully.
         public static let done = State("done")

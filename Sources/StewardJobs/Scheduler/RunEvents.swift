@@ -1,0 +1,24 @@
+import Synchronization
+
+/// Hands every run's state changes (created, started, ended) to whoever subscribed: the
+/// `/events` stream, a test, an application's own dashboard.
+final class RunEvents: Sendable {
+    private let subscribers = Mutex<(next: UInt64, all: [UInt64: AsyncStream<RunRecord>.Continuation])>((0, [:]))
+
+    /// A new subscription; it ends when the caller stops iterating.
+    func subscribe(bufferingPolicy: AsyncStream<RunRecord>.Continuation.BufferingPolicy) -> AsyncStream<RunRecord> {
+        let (stream, continuation) = AsyncStream<RunRecord>.makeStream(bufferingPolicy: bufferingPolicy)
+        let id = subscribers.withLock { s in
+            s.next += 1
+            s.all[s.next] = continuation
+            return s.next
+        }
+        continuation.onTermination = { [weak self] _ in self?.subscribers.withLock { _ = $0.all.removeValue(forKey: id) } }
+        return stream
+    }
+
+    /// Sends `record` to every subscriber.
+    func emit(_ record: RunRecord) {
+        for continuation in subscribers.withLock({ Array($0.all.values) }) { continuation.yield(record) }
+    }
+}
