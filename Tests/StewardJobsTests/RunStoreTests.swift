@@ -152,3 +152,32 @@ private struct BrokenStore: RunStore {
     func definitionState(_ jobId: JobID) async throws(RunStoreError) -> JobDefinitionState? { throw failure }
     func saveDefinitionState(_ state: JobDefinitionState) async throws(RunStoreError) { throw failure }
 }
+
+@Suite("In-memory run store retention")
+struct RunStoreRetentionTests {
+    private let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    private func record(_ id: RunID, job: JobID = "j", state: RunState = .queued, at offset: TimeInterval = 0) -> RunRecord {
+        RunRecord(runId: id, jobId: job, trigger: .schedule, state: state, createdAt: t0.plus(offset))
+    }
+
+    @Test("only the newest ended runs of each job are kept; active runs and other jobs are untouched")
+    func endedRunsAreCapped() async throws {
+        let store = InMemoryRunStore(maximumEndedRunsPerJob: 2)
+        try await store.createRun(record("active", state: .queued, at: 0))
+        for n in 1...4 {
+            try await store.createRun(record(RunID("ended-\(n)"), at: TimeInterval(n)))
+            _ = try await store.claimRun(RunID("ended-\(n)"), startedAt: t0.plus(TimeInterval(n)))
+            var done = record(RunID("ended-\(n)"), state: .succeeded, at: TimeInterval(n))
+            done.startedAt = t0.plus(TimeInterval(n))
+            done.finishedAt = t0.plus(TimeInterval(n))
+            try await store.finishRun(done)
+        }
+        try await store.createRun(record("skipped", state: .skipped, at: 5))
+        try await store.createRun(record("other", job: "k", state: .skipped, at: 6))
+        let kept = Set(try await store.runs(RunQuery()).map(\.runId.rawValue))
+        #expect(kept == ["active", "ended-4", "skipped", "other"])
+        #expect(try await store.run("ended-1") == nil)
+        #expect(try await store.readLog("ended-4", from: 0, limit: nil).lines.isEmpty)
+    }
+}

@@ -17,6 +17,10 @@ public final class InMemoryRunStore: RunStore {
     public let maximumLogBytes: Int
     /// The most lines kept per run's log (the marker aside). Default 100,000.
     public let maximumLogLines: Int
+    /// The most ended runs kept per job (with their logs); older ones are forgotten, so a job
+    /// firing every second does not grow memory without bound. Active runs are always kept.
+    /// Default 1,000.
+    public let maximumEndedRunsPerJob: Int
 
     private struct Log {
         var lines: [RunLogLine] = []
@@ -42,9 +46,22 @@ public final class InMemoryRunStore: RunStore {
     private let state = Mutex(State())
 
     /// Creates an empty store.
-    public init(maximumLogBytes: Int = 1 << 20, maximumLogLines: Int = 100_000) {
+    public init(maximumLogBytes: Int = 1 << 20, maximumLogLines: Int = 100_000, maximumEndedRunsPerJob: Int = 1000) {
         self.maximumLogBytes = max(0, maximumLogBytes)
         self.maximumLogLines = max(0, maximumLogLines)
+        self.maximumEndedRunsPerJob = max(1, maximumEndedRunsPerJob)
+    }
+
+    /// Forgets `jobId`'s oldest ended runs beyond ``maximumEndedRunsPerJob``.
+    private func prune(_ jobId: JobID, in s: inout State) {
+        let ended = s.order.filter { s.records[$0].map { $0.jobId == jobId && $0.state.isFinal } ?? false }
+        guard ended.count > maximumEndedRunsPerJob else { return }
+        let forgotten = Set(ended.prefix(ended.count - maximumEndedRunsPerJob))
+        for runId in forgotten {
+            s.records.removeValue(forKey: runId)
+            s.logs.removeValue(forKey: runId)
+        }
+        s.order.removeAll { forgotten.contains($0) }
     }
 
     /// See ``RunStore/createRun(_:)``.
@@ -56,6 +73,7 @@ public final class InMemoryRunStore: RunStore {
             s.records[record.runId] = record
             s.order.append(record.runId)
             s.logs[record.runId] = Log()
+            if record.state.isFinal { prune(record.jobId, in: &s) }
         }
     }
 
@@ -104,7 +122,9 @@ public final class InMemoryRunStore: RunStore {
                 throw RunStoreError(.conflict, runId: record.runId, message: "the run is already \(stored.state)")
             }
             s.records[record.runId] = record
-            return Self.takeWaiters(for: record.runId, in: &s)
+            let woken = Self.takeWaiters(for: record.runId, in: &s)
+            prune(record.jobId, in: &s)
+            return woken
         }
         for waiter in woken { waiter.resume() }
     }
