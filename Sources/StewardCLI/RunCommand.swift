@@ -43,7 +43,7 @@ public enum RunCommand {
         let controlPlane: ControlPlane
         do {
             let socketPath = config.control?.socketPath ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
-            controlPlane = try ControlPlane(supervisor: supervisor, http: config.http, socketPath: socketPath, logger: logger)
+            controlPlane = try await ControlPlane(supervisor: supervisor, http: config.http, socketPath: socketPath, logger: logger)
         } catch {
             StewardMain.writeError("steward: \(error)")
             return ExitCodes.failure

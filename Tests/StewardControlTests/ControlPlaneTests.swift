@@ -217,7 +217,7 @@ struct ControlPlaneTests {
     func readOnlyTCP() async throws {
         let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
         #expect(await eventually { steward.http.get("/readyz")?.status == 200 })
-        #expect(steward.http.get("/readyz/idle")?.body == "ok", "a process without a readiness check: ready while it runs")
+        #expect(await eventually { steward.http.get("/readyz/idle")?.body == "ok" }, "a process without a readiness check: ready while it runs")
         #expect(steward.http.request("POST", "/shutdown")?.status == 404)
         #expect(steward.http.request("POST", "/processes/idle/stop")?.status == 404)
         #expect(steward.http.request("GET", "/processes/idle/logs")?.status == 404)

@@ -20,7 +20,7 @@ struct JobsControlTests {
     @Test("a cron job fires on its own; an on-demand job runs when triggered; runs show state, progress, exit code and logs")
     func cronAndOnDemand() async throws {
         let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
-            tick: { command: ["sh", "-c", "echo tick [$STEWARD_JOB_ID]"], schedule: "* * * * * *", zone: "UTC" },
+            tick: { command: ["sh", "-c", "echo \"tick [$STEWARD_JOB_ID]\""], schedule: "* * * * * *", zone: "UTC" },
             manual: { command: ["sh", "-c", "echo 'STEWARD_PROGRESS 40% half way'; echo 'ünïcode [ok]'; echo oops >&2; exit 3"],
                       description: "by hand" }
             """#)

@@ -22,7 +22,7 @@ public final class ControlPlane: Sendable {
     /// address that cannot be bound is an error.
     /// - Throws: ``HTTPServerError`` for the HTTP endpoint.
     public init(supervisor: Supervisor, http endpoint: HTTPEndpoint?, socketPath: String, logger: Logger,
-                extraReadiness: @escaping @Sendable () -> [ProbeReport.Check] = { [] }) throws(HTTPServerError) {
+                extraReadiness: @escaping @Sendable () -> [ProbeReport.Check] = { [] }) async throws(HTTPServerError) {
         let owner = getuid()
         let socketServer = HTTPServer(
             configuration: .unix(path: socketPath) { $0.isOwnerOrRoot(owner) },
@@ -45,7 +45,7 @@ public final class ControlPlane: Sendable {
             do {
                 try server.start()
             } catch {
-                if let controlSocket { Task { await controlSocket.shutdown() } }
+                await controlSocket?.shutdown()  // removes the socket file before steward exits
                 throw error
             }
             logger.info("HTTP listening", metadata: ["address": server.boundAddress ?? "?"])

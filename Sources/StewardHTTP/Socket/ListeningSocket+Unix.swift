@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 extension ListeningSocket {
-    /// Binds a Unix stream socket at `path`, created with mode 0600 (no window in which another
-    /// user could connect). A socket file left by a process that is gone (nobody accepts on it)
+    /// Binds a Unix stream socket at `path` with mode 0600 (it appears there only once it has
+    /// that mode). A socket file left by a process that is gone (nobody accepts on it)
     /// is replaced; a live one is not — it belongs to another server.
     /// - Throws: ``HTTPServerError`` naming the path.
     static func openUnix(path: String, backlog: Int32) throws(HTTPServerError) -> ListeningSocket {
@@ -23,14 +23,22 @@ extension ListeningSocket {
         }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Self.unixFailure("socket", path) }
-        let previous = umask(0o177)
-        let bound = address.withSocketAddress { Glibc.bind(descriptor, $0, $1) }
-        let code = errno
-        umask(previous)
-        guard bound == 0 else {
+        // Bound under a temporary name, made 0600, then renamed into place: the socket never
+        // appears at `path` with looser permissions, and the process's umask (which children
+        // spawned meanwhile would inherit) is never touched. Peers are also checked on accept.
+        let temporary = path + ".\(getpid()).tmp"
+        let staging = UnixSocketAddress(temporary) != nil ? temporary : path
+        var bindAddress = UnixSocketAddress(staging)!
+        guard bindAddress.withSocketAddress({ Glibc.bind(descriptor, $0, $1) }) == 0 else {
+            let failure = Self.unixFailure("bind", path)
             Glibc.close(descriptor)
-            errno = code
-            throw Self.unixFailure("bind", path)
+            throw failure
+        }
+        guard chmod(staging, 0o600) == 0, staging == path || rename(staging, path) == 0 else {
+            let failure = Self.unixFailure(staging == path ? "chmod" : "rename", path)
+            unlink(staging)
+            Glibc.close(descriptor)
+            throw failure
         }
         guard listen(descriptor, backlog) == 0 else {
             let failure = Self.unixFailure("listen", path)
