@@ -67,29 +67,29 @@ struct ControlPlaneTests {
             lingering: { command: ["sh", "-c", "trap 'sleep 1; exit 0' TERM; while :; do sleep 0.05; done"] }
             """)
         #expect(steward.http.port > 0)
-        #expect(steward.http.get("/livez")?.status == 200)
-        let starting = try #require(steward.http.get("/readyz?verbose"))
+        #expect(await steward.http.get("/livez")?.status == 200)
+        let starting = try #require(await steward.http.get("/readyz?verbose"))
         #expect(starting.status == 500)
         #expect(starting.body.contains("[-]gate failed: not yet reported"), "\(starting.body)")
         #expect(starting.body.hasSuffix("readyz check failed\n"))
-        #expect(steward.http.get("/readyz/gate")?.status == 500)
-        #expect(steward.http.get("/readyz/nope")?.status == 404)
+        #expect(await steward.http.get("/readyz/gate")?.status == 500)
+        #expect(await steward.http.get("/readyz/nope")?.status == 404)
 
         FileManager.default.createFile(atPath: flag, contents: nil)
-        #expect(await eventually { steward.http.get("/readyz")?.body == "ok" })
-        let verbose = try #require(steward.http.get("/readyz?verbose"))
+        #expect(await eventually { await steward.http.get("/readyz")?.body == "ok" })
+        let verbose = try #require(await steward.http.get("/readyz?verbose"))
         #expect(verbose.status == 200)
         #expect(verbose.body == "[+]gate ok\n[+]lifecycle ok\nreadyz check passed\n")
-        #expect(steward.http.get("/readyz/gate")?.body == "ok")
+        #expect(await steward.http.get("/readyz/gate")?.body == "ok")
 
         let lingering = try #require(try await steward.status().processes.first { $0.name == "lingering" }?.pid)
         steward.run.signal(SIGTERM)
-        #expect(await eventually { steward.http.get("/readyz")?.status == 500 })
+        #expect(await eventually { await steward.http.get("/readyz")?.status == 500 })
         // `lingering` takes a second to stop; readiness already failed while it still runs.
         #expect(kill(lingering, 0) == 0)
-        let stopping = try #require(steward.http.get("/readyz?verbose"))
+        let stopping = try #require(await steward.http.get("/readyz?verbose"))
         #expect(stopping.body.contains("[-]lifecycle failed: shutting down"), "\(stopping.body)")
-        #expect(steward.http.get("/livez")?.status == 200)
+        #expect(await steward.http.get("/livez")?.status == 200)
         #expect(await steward.run.waitForExit()?.exitCode == 0)
     }
 
@@ -99,7 +99,7 @@ struct ControlPlaneTests {
             fragile: { command: ["sleep", "60"], health: { exec: ["false"], interval: "50ms", failureThreshold: 2 },
                        restart: { policy: "always", backoff: "50ms", maxBackoff: "100ms", maxRestarts: 100 } }
             """)
-        let events = steward.http.streamLines("/events") { lines in lines.contains { $0.contains("\"outcome\":\"restarting\"") } }
+        let events = await steward.http.streamLines("/events") { lines in lines.contains { $0.contains("\"outcome\":\"restarting\"") } }
         let restarting = try #require(events.first { $0.contains("\"outcome\":\"restarting\"") }, "\(events)")
         #expect(events.contains("event: component"))
         #expect(restarting.hasPrefix("data: {"))
@@ -111,7 +111,7 @@ struct ControlPlaneTests {
         #expect(fragile.restarts >= 1)
         #expect(fragile.probeFailures >= 2)
 
-        let metrics = try #require(steward.http.get("/metrics"))
+        let metrics = try #require(await steward.http.get("/metrics"))
         #expect(metrics.status == 200)
         #expect(metrics.head.contains("text/plain; version=0.0.4"))
         let parsed = try ParsedMetrics(metrics.body)
@@ -206,22 +206,22 @@ struct ControlPlaneTests {
         #expect(refused.code == 1)
         #expect(refused.output.contains { $0.contains("permission denied: this socket admits its owner and root only") }, "\(refused.output)")
 
-        #expect(steward.http.request("POST", "/shutdown")?.status == 401)
-        #expect(steward.http.request("POST", "/shutdown", headers: ["Authorization: Bearer wrong"])?.status == 401)
-        #expect(steward.http.request("GET", "/status")?.status == 200)
-        #expect(steward.http.request("POST", "/shutdown", headers: ["Authorization: Bearer s3cret"])?.status == 202)
+        #expect(await steward.http.request("POST", "/shutdown")?.status == 401)
+        #expect(await steward.http.request("POST", "/shutdown", headers: ["Authorization: Bearer wrong"])?.status == 401)
+        #expect(await steward.http.request("GET", "/status")?.status == 200)
+        #expect(await steward.http.request("POST", "/shutdown", headers: ["Authorization: Bearer s3cret"])?.status == 202)
         #expect(await steward.run.waitForExit()?.exitCode == 0)
     }
 
     @Test("without a token, no action is reachable over TCP at all")
     func readOnlyTCP() async throws {
         let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
-        #expect(await eventually { steward.http.get("/readyz")?.status == 200 })
-        #expect(await eventually { steward.http.get("/readyz/idle")?.body == "ok" }, "a process without a readiness check: ready while it runs")
-        #expect(steward.http.request("POST", "/shutdown")?.status == 404)
-        #expect(steward.http.request("POST", "/processes/idle/stop")?.status == 404)
-        #expect(steward.http.request("GET", "/processes/idle/logs")?.status == 404)
-        #expect(steward.http.request("GET", "/status")?.status == 200)
+        #expect(await eventually { await steward.http.get("/readyz")?.status == 200 })
+        #expect(await eventually { await steward.http.get("/readyz/idle")?.body == "ok" }, "a process without a readiness check: ready while it runs")
+        #expect(await steward.http.request("POST", "/shutdown")?.status == 404)
+        #expect(await steward.http.request("POST", "/processes/idle/stop")?.status == 404)
+        #expect(await steward.http.request("GET", "/processes/idle/logs")?.status == 404)
+        #expect(await steward.http.request("GET", "/status")?.status == 200)
     }
 
     @Test("start and restart bring back a process that is backing off or failed for good; stop refuses one that is not running")

@@ -64,12 +64,12 @@ struct JobsControlTests {
         #expect(badState.output.contains { $0.contains("unknown run state \"sideways\"") })
 
         // Over TCP without a token: records yes, logs and triggers no.
-        #expect(steward.http.get("/jobs")?.status == 200)
-        let overTCP = try #require(steward.http.get("/runs/\(runId)"))
+        #expect(await steward.http.get("/jobs")?.status == 200)
+        let overTCP = try #require(await steward.http.get("/runs/\(runId)"))
         #expect(overTCP.status == 200)
         #expect(overTCP.body.contains("withheld") && !overTCP.body.contains("oops"), "stderr is an operator's: \(overTCP.body)")
-        #expect(steward.http.get("/runs/\(runId)/log")?.status == 404)
-        #expect(steward.http.request("POST", "/jobs/manual/trigger")?.status == 404)
+        #expect(await steward.http.get("/runs/\(runId)/log")?.status == 404)
+        #expect(await steward.http.request("POST", "/jobs/manual/trigger")?.status == 404)
     }
 
     @Test("stopping a running job ends it stopped; a reload adds a job")
@@ -102,7 +102,7 @@ struct JobsControlTests {
         let http = steward.http
         let subscribed = Latch()
         let reader = Task.detached {
-            http.streamLines("/events") { lines in
+            await http.streamLines("/events") { lines in
                 if lines.contains(": steward events") { subscribed.fire() }
                 return lines.contains { $0.hasPrefix("data: ") && $0.contains("\"state\":\"succeeded\"") }
             }

@@ -18,11 +18,24 @@ public struct LoopbackHTTP: Sendable {
     }
 
     /// `GET path`.
-    public func get(_ path: String, seconds: Int = 10) -> Response? { request("GET", path, seconds: seconds) }
+    public func get(_ path: String, seconds: Int = 10) async -> Response? { await request("GET", path, seconds: seconds) }
+
+    /// Runs blocking socket work on a thread of its own: on the cooperative pool (two threads
+    /// on this machine) a few blocked reads would stall every other task of the test process,
+    /// including an in-process server's handlers.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: body()) }
+        }
+    }
 
     /// Sends `method path` with `Connection: close` and reads the whole response; `nil` if the
     /// server cannot be reached or does not answer within `seconds`.
-    public func request(_ method: String, _ path: String, headers: [String] = [], seconds: Int = 10) -> Response? {
+    public func request(_ method: String, _ path: String, headers: [String] = [], seconds: Int = 10) async -> Response? {
+        await Self.offPool { blockingRequest(method, path, headers: headers, seconds: seconds) }
+    }
+
+    private func blockingRequest(_ method: String, _ path: String, headers: [String], seconds: Int) -> Response? {
         guard let stream = open(seconds: seconds) else { return nil }
         defer { close(stream) }
         let text = "\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n" + headers.map { $0 + "\r\n" }.joined() + "Content-Length: 0\r\n\r\n"
@@ -40,7 +53,11 @@ public struct LoopbackHTTP: Sendable {
 
     /// Opens a streaming request (such as `/events`) and reads lines until `condition` holds for
     /// the lines so far or `seconds` pass; returns the lines.
-    public func streamLines(_ path: String, seconds: Int = 20, until condition: ([String]) -> Bool) -> [String] {
+    public func streamLines(_ path: String, seconds: Int = 20, until condition: @escaping @Sendable ([String]) -> Bool) async -> [String] {
+        await Self.offPool { blockingStreamLines(path, seconds: seconds, until: condition) }
+    }
+
+    private func blockingStreamLines(_ path: String, seconds: Int, until condition: ([String]) -> Bool) -> [String] {
         guard let stream = open(seconds: 1) else { return [] }
         defer { close(stream) }
         guard send(stream, "GET \(path) HTTP/1.1\r\nHost: test\r\n\r\n") else { return [] }
