@@ -2,6 +2,7 @@
 #define C_STEWARD_SYSTEM_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "CStewardSpawn.h"
@@ -35,5 +36,35 @@ int steward_set_parent_death_signal(int signo);
 
 /// `pipe2(fds, O_CLOEXEC)`: a pipe whose ends are not inherited by exec'd children.
 int steward_pipe_cloexec(int fds[2]);
+
+/// epoll(7) and eventfd(2) for StewardProcesses' descriptor watcher (watch.c). Swift's Glibc module
+/// exports neither header and `struct epoll_event` is packed on x86_64, so these take and return
+/// plain integers. Linux only: elsewhere they fail with ENOSYS.
+
+/// Readiness bits, as in <sys/epoll.h>.
+extern const uint32_t steward_watch_epoll_in;
+extern const uint32_t steward_watch_epoll_out;
+extern const uint32_t steward_watch_epoll_err;
+extern const uint32_t steward_watch_epoll_hup;
+
+/// `epoll_create1(EPOLL_CLOEXEC)`. Returns the descriptor, or -1 with errno set.
+int steward_watch_epoll_create(void);
+
+/// Registers `fd` with `events`, tagging its notifications with `tag`. Returns 0 or -1 (errno).
+int steward_watch_epoll_add(int epfd, int fd, uint32_t events, uint64_t tag);
+
+/// Unregisters `fd`. Returns 0 or -1 (errno).
+int steward_watch_epoll_remove(int epfd, int fd);
+
+/// `epoll_wait` for at most `capacity` (<= 256) events: the i-th ready descriptor's events and tag
+/// go to `events[i]` and `tags[i]`. `timeout_ms` -1 waits forever. Returns the number of events,
+/// or -1 with errno set (EINTR included).
+int steward_watch_epoll_wait(int epfd, uint32_t *events, uint64_t *tags, int capacity, int timeout_ms);
+
+/// `eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)`. Returns the descriptor, or -1 with errno set.
+int steward_watch_eventfd(void);
+
+/// Names the calling thread (at most 15 bytes are kept). Returns 0 or an error number.
+int steward_watch_name_thread(const char *name);
 
 #endif

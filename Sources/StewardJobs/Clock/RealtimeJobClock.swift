@@ -5,15 +5,15 @@ import Foundation
 #endif
 
 /// The production ``JobClock``: wall-clock sleeps on a Linux `timerfd` (`CLOCK_REALTIME`, armed
-/// with `TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET`, read through a `DispatchSource`), so a
+/// with `TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET`, read through the `DescriptorWatcher`), so a
 /// sleep wakes at the exact instant — no polling tick — and early, with
 /// ``JobClockWake/clockChanged``, the moment the wall clock is set (the read fails with
 /// `ECANCELED`). One timer descriptor serves every sleeper of the process (see `WallTimer`).
 /// Elapsed sleeps use `ContinuousClock`.
 ///
-/// If no `timerfd` can be created (a seccomp profile forbidding it), a wall-clock sleep falls back
-/// to sleeping the remaining time on `ContinuousClock`, which cannot notice clock changes before
-/// its deadline.
+/// If no `timerfd` can be created or watched (a seccomp profile forbidding it), a wall-clock sleep
+/// falls back to sleeping the remaining time on `ContinuousClock`, which cannot notice clock
+/// changes before its deadline.
 public struct RealtimeJobClock: JobClock {
     /// Creates the clock.
     public init() {}

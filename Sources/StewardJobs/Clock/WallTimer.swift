@@ -3,19 +3,19 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Dispatch
+import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The process's one wall-clock timer: a single `timerfd` (`CLOCK_REALTIME`, absolute, cancel on
-/// set) with a single `DispatchSource` for the life of the process, re-armed with
+/// set) watched by the process's ``DescriptorWatcher`` for the life of the process, re-armed with
 /// `timerfd_settime` for the earliest waiting deadline.
 ///
-/// One long-lived registration instead of a descriptor and a source per sleep: on Linux,
-/// libdispatch's epoll bookkeeping can be corrupted by read sources registered and torn down
-/// concurrently (swift-corelibs-libdispatch issue #949), and a scheduler re-arms often.
+/// One long-lived registration instead of a descriptor per sleep (a scheduler re-arms often), and
+/// no Dispatch source: on Linux, libdispatch's epoll bookkeeping can be corrupted by read sources
+/// registered and torn down concurrently (swift-corelibs-libdispatch issue #949).
 ///
 /// A read that succeeds wakes every waiter whose deadline passed; a read failing with
 /// `ECANCELED` (the clock was set) wakes every waiter with ``JobClockWake/clockChanged``.
@@ -36,20 +36,18 @@ final class WallTimer: Sendable {
 
     private let fd: Int32
     private let state = Mutex(State())
-    private let queue = DispatchQueue(label: "steward.jobs.wall-timer")
 
     private init?() {
         guard let fd = TimerFD.create() else { return nil }
         self.fd = fd
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        source.setEventHandler { [self] in fired() }
-        source.activate()
-        Self.keepAlive.withLock { $0 = SourceBox(source: source) }
+        // Never removed: the timer lives as long as the process. Level-triggered; `fired` reads.
+        do {
+            _ = try DescriptorWatcher.shared.add(fd, for: .readable) { [self] _ in fired() }
+        } catch {
+            close(fd)
+            return nil
+        }
     }
-
-    /// Holds the source for the life of the process (it is never cancelled).
-    private struct SourceBox: @unchecked Sendable { let source: any DispatchSourceRead }
-    private static let keepAlive = Mutex<SourceBox?>(nil)
 
     /// Waits until the wall clock reads `deadline` or is set.
     func sleep(until deadline: Date) async throws(CancellationError) -> JobClockWake {
@@ -87,7 +85,7 @@ final class WallTimer: Sendable {
         TimerFD.arm(fd, at: earliest)
     }
 
-    /// The descriptor is readable: the deadline passed or the clock was set.
+    /// The descriptor is readable: the deadline passed or the clock was set (on the watcher thread).
     private func fired() {
         var expirations: UInt64 = 0
         let count = read(fd, &expirations, MemoryLayout<UInt64>.size)

@@ -10,8 +10,9 @@ import StewardCore
 /// complete lines go to the run's journal as one batch. A line longer than ``maximumLineBytes``
 /// is cut into pieces; an unterminated last line is emitted at the end.
 ///
-/// `@unchecked Sendable`: the mutable state is touched only on the pump's thread (by `consume`
-/// and `end`), and read by ``finish()`` after the pump has finished with it.
+/// `@unchecked Sendable`: the mutable state is touched only by the pump's `consume` and `end`,
+/// which never run concurrently (on the watcher thread, then on the caller of ``finish()`` once
+/// the watcher is done with the pipe), and read by ``finish()`` after the pump has ended.
 final class OutputLineReader: @unchecked Sendable {
     /// The longest line kept in one piece.
     static let maximumLineBytes = 64 * 1024
@@ -22,7 +23,7 @@ final class OutputLineReader: @unchecked Sendable {
     private let tailLimit: Int
     private var pending: [UInt8] = []
     private var tailLines: [String] = []
-    private var token: UInt64 = 0
+    private var pump: OutputPump?
     private let progress: (@Sendable (_ message: String?, _ fraction: Double?) -> Void)?
 
     /// The prefix of a progress line a command writes to stdout:
@@ -38,7 +39,7 @@ final class OutputLineReader: @unchecked Sendable {
         self.journal = journal
         self.clock = clock
         self.tailLimit = keepTail
-        token = OutputPump.shared.add(fd, handlers: OutputPump.Handlers(
+        pump = OutputPump(fd, handlers: OutputPump.Handlers(
             consume: { [self] bytes in consume(bytes) },
             end: { [self] in end() }))
     }
@@ -47,7 +48,8 @@ final class OutputLineReader: @unchecked Sendable {
     /// emits a last unterminated line and closes the pipe; output a surviving grandchild writes
     /// later is not waited for. Returns the last lines kept for the tail.
     func finish() async -> [String] {
-        await OutputPump.shared.finish(token)
+        pump?.finish()
+        pump = nil
         return tailLines
     }
 

@@ -1,129 +1,85 @@
-import CStewardSystem
-import Foundation  // Thread
+import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// One process-wide thread that reads every command's stdout and stderr pipes: `poll(2)` with no
-/// timeout over all registered descriptors plus a wake-up pipe, so it sleeps until bytes, an end
-/// of file or a request arrive — no tick.
+/// Reads one of a command's output pipes (stdout or stderr) through the process's
+/// ``DescriptorWatcher`` — the one thread that reads every child's pipes — and hands the bytes
+/// over exactly as read. The pump owns the descriptor and closes it once the pipe ends.
 ///
 /// Not a `DispatchSource` per pipe: on Linux, libdispatch's epoll bookkeeping can be corrupted by
 /// read sources registered and torn down concurrently (swift-corelibs-libdispatch issue #949, a
 /// crash in `_dispatch_event_loop_drain`), which is exactly the churn of short command runs.
 ///
-/// Callbacks run on the pump thread, one at a time. A registration is identified by a token, not
-/// by its descriptor number (numbers are reused once closed).
+/// `consume` and `end` run one at a time: on the watcher thread while the pipe is watched, then
+/// (for what is left) on the caller of ``finish()``, after the watcher is done with it.
 final class OutputPump: Sendable {
-    /// The pump of this process, started on first use.
-    static let shared = OutputPump()
-
-    /// Receives a registration's bytes (`consume`) and its end (`end`), on the pump thread.
+    /// Receives the pipe's bytes (`consume`) and its end (`end`, exactly once).
     struct Handlers: Sendable {
         let consume: @Sendable ([UInt8]) -> Void
         let end: @Sendable () -> Void
     }
 
-    private struct Entry {
-        let fd: Int32
-        let handlers: Handlers
-    }
+    private let fd: Int32
+    /// `nil` once the pipe ended (the handlers are released then: they usually capture the owner).
+    private let handlers: Mutex<Handlers?>
+    private let registration = Mutex<DescriptorWatcher.Registration?>(nil)
 
-    private struct State {
-        var entries: [UInt64: Entry] = [:]
-        var finishRequests: [(token: UInt64, done: CheckedContinuation<Void, Never>)] = []
-        var nextToken: UInt64 = 0
-    }
-
-    private let state = Mutex(State())
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
-
-    private init() {
-        var fds: [Int32] = [-1, -1]
-        if steward_pipe_cloexec(&fds) != 0 { fatalError("cannot create the output pump's wake-up pipe (errno \(errno))") }
-        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
-        let thread = Thread { [self] in loop() }
-        thread.name = "steward-output-pump"
-        thread.start()
-    }
-
-    /// Starts reading `fd` (made non-blocking here); the pump closes it once it ends.
-    func add(_ fd: Int32, handlers: Handlers) -> UInt64 {
+    /// Starts reading `fd` (made non-blocking here). If the watcher cannot take it (no descriptor
+    /// left for its thread), nothing is read until ``finish()``.
+    init(_ fd: Int32, handlers: Handlers) {
+        self.fd = fd
+        self.handlers = Mutex(handlers)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        let token = state.withLock { s -> UInt64 in
-            s.nextToken += 1
-            s.entries[s.nextToken] = Entry(fd: fd, handlers: handlers)
-            return s.nextToken
-        }
-        wake()
-        return token
-    }
-
-    /// Reads what the registration's pipe holds now, ends it (its `end` handler runs) and closes
-    /// the descriptor, without waiting for an end of file a surviving grandchild may delay.
-    /// Returns at once for a registration that already ended.
-    func finish(_ token: UInt64) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            state.withLock { $0.finishRequests.append((token, continuation)) }
-            wake()
+        // Strong: the watcher keeps the pump alive until the pipe ends (or `finish()`). Stored
+        // under the lock, so a callback that ends the pipe at once finds the registration to remove.
+        registration.withLock { stored in
+            stored = try? DescriptorWatcher.shared.add(fd, for: .readable, handler: { [self] _ in readable() })
         }
     }
 
-    private func wake() {
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)  // EAGAIN: a wake-up is already pending, which is enough
+    /// Reads what the pipe holds now, ends it (`end` runs) and closes the descriptor, without
+    /// waiting for an end of file a surviving grandchild may delay. A no-op once the pipe ended.
+    func finish() {
+        // Synchronous: once it returns, no callback runs, so the rest is read here alone.
+        if let registration = registration.withLock({ $0 }) { DescriptorWatcher.shared.remove(registration) }
+        guard let handlers = handlers.withLock({ $0 }) else { return }
+        _ = drain(into: handlers)
+        end()
     }
 
-    private func loop() {
-        var scratch = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let entries = state.withLock { $0.entries }
-            var polled = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            let tokens = Array(entries.keys)
-            for token in tokens { polled.append(pollfd(fd: entries[token]!.fd, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&polled, nfds_t(polled.count), -1)
-            if ready < 0 { continue }  // EINTR
-            if polled[0].revents != 0 {
-                while read(wakeRead, &scratch, scratch.count) > 0 {}
-            }
-            for (index, token) in tokens.enumerated() where polled[index + 1].revents != 0 {
-                if !drain(entries[token]!, into: &scratch) { close(token) }
-            }
-            let requests = state.withLock { s in
-                defer { s.finishRequests = [] }
-                return s.finishRequests
-            }
-            for request in requests {
-                if let entry = state.withLock({ $0.entries[request.token] }) {
-                    _ = drain(entry, into: &scratch)
-                    close(request.token)
-                }
-                request.done.resume()
-            }
-        }
+    /// The pipe is readable (on the watcher thread): one read of at most 64 KiB, so that a chatty
+    /// child cannot monopolize the shared thread (level-triggered: it is called again while bytes
+    /// remain).
+    private func readable() {
+        guard let handlers = handlers.withLock({ $0 }) else { return }
+        if !drain(into: handlers, reads: 1) { end() }
     }
 
-    /// Reads until the pipe is empty; returns `false` at end of file (or on a read error).
-    private func drain(_ entry: Entry, into scratch: inout [UInt8]) -> Bool {
-        while true {
-            let count = scratch.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+    /// Reads until the pipe is empty (or `reads` reads returned bytes); returns `false` at end of
+    /// file (or on a read error).
+    private func drain(into handlers: Handlers, reads: Int = .max) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var remaining = reads
+        while remaining > 0 {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
-                entry.handlers.consume(Array(scratch[0..<count]))
+                handlers.consume(Array(buffer[0..<count]))
+                remaining -= 1
                 continue
             }
             if count < 0 && errno == EINTR { continue }
             return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
         }
+        return true
     }
 
-    /// Ends a registration: its `end` handler, then the descriptor is closed.
-    private func close(_ token: UInt64) {
-        guard let entry = state.withLock({ $0.entries.removeValue(forKey: token) }) else { return }
-        entry.handlers.end()
-        Glibc.close(entry.fd)
+    /// Stops watching, runs `end` and closes the descriptor (once).
+    private func end() {
+        guard let handlers = handlers.withLock({ value -> Handlers? in defer { value = nil }; return value }) else { return }
+        if let registration = registration.withLock({ $0 }) { DescriptorWatcher.shared.remove(registration) }
+        handlers.end()
+        close(fd)
     }
 }

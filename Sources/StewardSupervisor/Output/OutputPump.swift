@@ -1,14 +1,15 @@
 import CStewardSystem
-import Dispatch
+import StewardCore
+import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One child's output: a pipe kept open across restarts (the child gets its write end as stdout
-/// and stderr), read without blocking on a Dispatch source. Each line goes to steward's stdout,
-/// prefixed `name | ` (foreman/Compose style) unless prefixing is off, optionally to a file with
-/// size rotation, and into an in-memory ring buffer for `steward logs`.
+/// and stderr), read without blocking through the process's ``DescriptorWatcher``. Each line goes
+/// to steward's stdout, prefixed `name | ` (foreman/Compose style) unless prefixing is off,
+/// optionally to a file with size rotation, and into an in-memory ring buffer for `steward logs`.
 public final class OutputPump: Sendable {
     /// The descriptor to give the child as stdout and stderr.
     public let childDescriptor: Int32
@@ -19,8 +20,7 @@ public final class OutputPump: Sendable {
     private let file: RotatingFile?
     private let maxLineLength = 16 * 1024
     private let state: Mutex<State>
-    // Dispatch sources are thread-safe; the protocol is just not annotated Sendable.
-    private nonisolated(unsafe) let source: any DispatchSourceRead
+    private let registration = Mutex<DescriptorWatcher.Registration?>(nil)
     private let capacity: Int
 
     /// Creates the pipe and starts reading.
@@ -30,7 +30,7 @@ public final class OutputPump: Sendable {
     ///   - destination: where lines go (steward's stdout by default; -1 for nowhere).
     ///   - file: optional per-process log file with size rotation.
     ///   - ringCapacity: how many recent lines are kept in memory.
-    /// - Throws: ``ProbeSetupError`` if the pipe cannot be created.
+    /// - Throws: ``ProbeSetupError`` if the pipe cannot be created or watched.
     public init(name: String, prefix: Bool = true, destination: Int32 = 1, file: RotatingFile? = nil,
                 ringCapacity: Int = 1000) throws(ProbeSetupError) {
         var fds: [Int32] = [0, 0]
@@ -44,16 +44,21 @@ public final class OutputPump: Sendable {
         self.file = file
         capacity = max(1, ringCapacity)
         state = Mutex(State())
-        source = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: DescriptorReadiness.queue)
-        source.setEventHandler { [weak self] in self?.drain() }
-        // The read end is closed only once the source is cancelled and no handler can still run.
-        let readEnd = fds[0]
-        source.setCancelHandler { close(readEnd) }
-        source.resume()
+        do {
+            // Level-triggered; `drain` reads until EAGAIN. Weak: the watcher must not keep the
+            // pump alive (deinit removes the registration).
+            try registration.withLock { stored throws(SystemError) in
+                stored = try DescriptorWatcher.shared.add(fds[0], for: .readable) { [weak self] _ in self?.drain() }
+            }
+        } catch {
+            throw ProbeSetupError("watching the output pipe of \(name): \(error)")
+        }
     }
 
     deinit {
-        source.cancel()
+        // Synchronous: no drain runs after this, so the read end can be closed safely.
+        if let registration = registration.withLock({ $0 }) { DescriptorWatcher.shared.remove(registration) }
+        close(readEnd)
         close(childDescriptor)
     }
 
@@ -75,8 +80,8 @@ public final class OutputPump: Sendable {
     }
 
     /// The most recent lines (at most `count`), and from then on every new line to `handler`,
-    /// with none lost or repeated in between (`steward logs -f`). `handler` runs on the pump's
-    /// queue and must not block. Stop with ``unfollow(_:)``.
+    /// with none lost or repeated in between (`steward logs -f`). `handler` runs on the watcher's
+    /// thread and must not block. Stop with ``unfollow(_:)``.
     public func follow(recent count: Int, _ handler: @escaping @Sendable (String) -> Void) -> (recent: [String], token: UInt64) {
         state.withLock { s in
             s.nextFollower += 1
@@ -90,13 +95,23 @@ public final class OutputPump: Sendable {
         state.withLock { _ = $0.followers.removeValue(forKey: token) }
     }
 
-    /// Reads whatever is available and emits complete lines (long lines are split).
+    /// Reads what is available (at most 64 KiB: the watcher thread is shared, and a level-triggered
+    /// registration is called again while bytes remain) and emits complete lines (long lines are
+    /// split). Runs on the watcher thread, one call at a time.
     func drain() {
         var buffer = [UInt8](repeating: 0, count: 8192)
-        while true {
+        for _ in 0..<8 {
             let count = read(readEnd, &buffer, buffer.count)
             if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return }
+            guard count > 0 else {
+                // EAGAIN: all read. End of file or an error cannot happen while the pump holds the
+                // write end; if one does, stop watching rather than be called again at once.
+                if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK),
+                   let registration = registration.withLock({ $0 }) {
+                    DescriptorWatcher.shared.remove(registration)
+                }
+                return
+            }
             let lines = state.withLock { s -> [[UInt8]] in
                 s.partial += buffer[0..<count]
                 var lines: [[UInt8]] = []

@@ -68,7 +68,7 @@ extension ProbeCheck {
             let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard fd >= 0 else { continue }
             if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
-            guard errno == EINPROGRESS, await DescriptorReadiness.wait(fd, for: .writable, timeout: timeout) else {
+            guard errno == EINPROGRESS, await DescriptorWatcher.shared.wait(fd, for: .writable, timeout: timeout) else {
                 close(fd)
                 continue
             }
@@ -94,7 +94,7 @@ extension ProbeCheck {
         // The status line is all we need; stop at the first line break or after 1 KiB.
         while !response.contains(10), response.count < 1024 {
             let remaining = timeout - (ContinuousClock.now - start)
-            guard remaining > .zero, await DescriptorReadiness.wait(fd, for: .readable, timeout: remaining) else {
+            guard remaining > .zero, await DescriptorWatcher.shared.wait(fd, for: .readable, timeout: remaining) else {
                 return .fail("no response within \(timeout.compactDescription)")
             }
             let count = recv(fd, &chunk, chunk.count, 0)

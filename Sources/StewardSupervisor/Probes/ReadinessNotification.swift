@@ -1,4 +1,5 @@
 import CStewardSystem
+import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -83,12 +84,10 @@ public final class ReadinessNotification: Sendable {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !Task.isCancelled {
-            let remaining = timeout.map { $0 - (ContinuousClock.now - start) } ?? .seconds(3600)
-            guard remaining > .zero else { return false }
-            guard await DescriptorReadiness.wait(readEnd, for: .readable, timeout: remaining) else {
-                if timeout == nil, !Task.isCancelled { continue }
-                return false
-            }
+            let remaining = timeout.map { $0 - (ContinuousClock.now - start) }
+            if let remaining, remaining <= .zero { return false }
+            // `nil`: no deadline; only readiness or cancellation ends the wait.
+            guard await DescriptorWatcher.shared.wait(readEnd, for: .readable, timeout: remaining) else { return false }
             let count = read(readEnd, &buffer, buffer.count)
             if count < 0, errno == EAGAIN || errno == EINTR { continue }
             guard count > 0 else { return false }  // end of file: the child closed it
