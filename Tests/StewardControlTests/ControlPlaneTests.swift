@@ -268,4 +268,20 @@ struct ControlPlaneTests {
         let since = try await steward.client(["runs", "--since", "2020-01-01T00:00:00+01:00"])
         #expect(since.code == 0, "\(since.output)")
     }
+
+    @Test("logs -f ends when a reload replaces the process it follows")
+    func followEndsOnReplacement() async throws {
+        let steward = try Running("""
+            ticker: { command: ["sh", "-c", "while :; do echo v1; sleep 0.05; done"] }
+            """)
+        #expect(steward.run.waitForLine("ticker | v1"))
+        let follower = try ChildProgram([Self.steward, "logs", "ticker", "-f", "-n", "1", "--socket", steward.socket])
+        #expect(follower.waitUntil { $0.contains("v1") })
+        let path = steward.directory + "/steward.json5"
+        let config = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "echo v1", with: "echo v2")
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try await steward.client(["reload"]).output == ["reload: restarted ticker"])
+        #expect(await follower.waitForExit()?.exitCode == 0, "the follower is told the process it followed is gone")
+        #expect(!follower.lines.contains("v2"))
+    }
 }

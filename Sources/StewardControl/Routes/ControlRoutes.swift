@@ -100,9 +100,9 @@ public enum ControlRoutes {
             return .text(pump.recentLines(count).map { $0 + "\n" }.joined())
         }
         return .stream(headers: ["Content-Type": "text/plain; charset=utf-8"]) { [count] writer in
-            let (recent, token) = pump.follow(recent: count) { line in
+            let (recent, token) = pump.follow(recent: count, { line in
                 if !writer.send(line + "\n") { writer.finish() }
-            }
+            }, onEnd: { writer.finish() })
             defer { pump.unfollow(token) }
             for line in recent where !writer.send(line + "\n") { return }
             await writer.waitUntilClosed()

@@ -30,9 +30,15 @@ public final class ProcessDirectory: Sendable {
     /// The names, in startup order.
     public var names: [String] { all.map(\.config.name) }
 
-    /// Records (or replaces) an entry.
-    func set(_ entry: Entry) { entries.withLock { $0[entry.config.name] = entry } }
+    /// Records (or replaces) an entry. A replaced entry's output pump is retired, ending its
+    /// followers (`steward logs -f`).
+    func set(_ entry: Entry) {
+        let replaced = entries.withLock { $0.updateValue(entry, forKey: entry.config.name) }
+        if let replaced, replaced.output !== entry.output { replaced.output.retire() }
+    }
 
-    /// Forgets `name`.
-    func remove(_ name: String) { entries.withLock { _ = $0.removeValue(forKey: name) } }
+    /// Forgets `name`, retiring its output pump.
+    func remove(_ name: String) {
+        entries.withLock { $0.removeValue(forKey: name) }?.output.retire()
+    }
 }

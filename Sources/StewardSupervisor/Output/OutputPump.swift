@@ -67,7 +67,9 @@ public final class OutputPump: Sendable {
         var ring: [String] = []
         var ringStart = 0
         var followers: [UInt64: @Sendable (String) -> Void] = [:]
+        var endings: [UInt64: @Sendable () -> Void] = [:]
         var nextFollower: UInt64 = 0
+        var retired = false
 
         func recent(_ count: Int) -> [String] {
             Array((Array(ring[ringStart...]) + Array(ring[..<ringStart])).suffix(count))
@@ -81,18 +83,39 @@ public final class OutputPump: Sendable {
 
     /// The most recent lines (at most `count`), and from then on every new line to `handler`,
     /// with none lost or repeated in between (`steward logs -f`). `handler` runs on the watcher's
-    /// thread and must not block. Stop with ``unfollow(_:)``.
-    public func follow(recent count: Int, _ handler: @escaping @Sendable (String) -> Void) -> (recent: [String], token: UInt64) {
-        state.withLock { s in
+    /// thread and must not block. `onEnd` runs once if the pump is ``retire()``d (its process was
+    /// removed or replaced by a reload) — at once if it already was. Stop with ``unfollow(_:)``.
+    public func follow(recent count: Int, _ handler: @escaping @Sendable (String) -> Void,
+                       onEnd: @escaping @Sendable () -> Void = {}) -> (recent: [String], token: UInt64) {
+        let (result, ended) = state.withLock { s -> ((recent: [String], token: UInt64), Bool) in
             s.nextFollower += 1
-            s.followers[s.nextFollower] = handler
-            return (s.recent(count), s.nextFollower)
+            if !s.retired {
+                s.followers[s.nextFollower] = handler
+                s.endings[s.nextFollower] = onEnd
+            }
+            return ((s.recent(count), s.nextFollower), s.retired)
         }
+        if ended { onEnd() }
+        return result
     }
 
     /// Stops calling a ``follow(recent:_:)`` handler.
     public func unfollow(_ token: UInt64) {
-        state.withLock { _ = $0.followers.removeValue(forKey: token) }
+        state.withLock { s in
+            s.followers.removeValue(forKey: token)
+            s.endings.removeValue(forKey: token)
+        }
+    }
+
+    /// Ends every follower (their `onEnd` runs): the process this pump served is gone or
+    /// replaced, and no more lines will come here.
+    public func retire() {
+        let endings = state.withLock { s -> [@Sendable () -> Void] in
+            s.retired = true
+            defer { s.followers = [:]; s.endings = [:] }
+            return Array(s.endings.values)
+        }
+        for end in endings { end() }
     }
 
     /// Reads what is available (at most 64 KiB: the watcher thread is shared, and a level-triggered
