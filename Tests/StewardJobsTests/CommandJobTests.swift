@@ -92,6 +92,7 @@ struct CommandJobTests {
         let record = await h.scheduler.waitForCompletion(of: runId)
         #expect(record?.state == .killed)
         #expect(record?.signal == SIGKILL)
+        #expect(try await h.logTexts(runId).filter { $0 == "got TERM" }.count == 1, "the stop signal is sent once")
         await h.scheduler.shutdown()
     }
 

@@ -73,7 +73,9 @@ public struct CommandJob: Job {
         let waited = await withTaskCancellationHandler {
             await child.waitForExit()
         } onCancel: {
-            ChildProcess.signal(child, stopSignal, grouping: .processGroup)
+            // A stop request already sent the stop signal; a second one would make a program
+            // that treats a repeated SIGINT as "force quit" skip its graceful exit.
+            if !run.stopLatch.isFired { ChildProcess.signal(child, stopSignal, grouping: .processGroup) }
         }
         // Cancelled before the reap: the stop signal (then SIGKILL via the kill latch) ends it; wait.
         let status: ExitStatus
