@@ -43,10 +43,9 @@ let package = Package(
             dependencies: ["StewardCore", "StewardProcesses", "CStewardSystem"]
         ),
         // An event-driven HTTP/1.1 server on POSIX sockets (epoll), mountable in any lifecycle.
-        .target(name: "CStewardHTTP"),
         .target(
             name: "StewardHTTP",
-            dependencies: ["StewardCore", "CStewardHTTP"]
+            dependencies: ["StewardCore", "CStewardSystem"]
         ),
         // The control plane: status, metrics, probes over HTTP, the control socket.
         .target(

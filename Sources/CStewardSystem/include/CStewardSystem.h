@@ -37,34 +37,49 @@ int steward_set_parent_death_signal(int signo);
 /// `pipe2(fds, O_CLOEXEC)`: a pipe whose ends are not inherited by exec'd children.
 int steward_pipe_cloexec(int fds[2]);
 
-/// epoll(7) and eventfd(2) for StewardProcesses' descriptor watcher (watch.c). Swift's Glibc module
-/// exports neither header and `struct epoll_event` is packed on x86_64, so these take and return
-/// plain integers. Linux only: elsewhere they fail with ENOSYS.
+/// epoll(7), eventfd(2), accept4(2), thread naming and SO_PEERCRED, for the descriptor watcher
+/// of StewardProcesses and the HTTP event loop (epoll.c). Swift's Glibc module exports neither
+/// <sys/epoll.h> nor <sys/eventfd.h> nor the _GNU_SOURCE functions, and `struct epoll_event` is
+/// packed on x86_64 (Swift cannot import packed structs), so these take and return plain
+/// integers. Linux only: elsewhere they fail with ENOSYS.
 
 /// Readiness bits, as in <sys/epoll.h>.
-extern const uint32_t steward_watch_epoll_in;
-extern const uint32_t steward_watch_epoll_out;
-extern const uint32_t steward_watch_epoll_err;
-extern const uint32_t steward_watch_epoll_hup;
+extern const uint32_t steward_epoll_in;
+extern const uint32_t steward_epoll_out;
+extern const uint32_t steward_epoll_err;
+extern const uint32_t steward_epoll_hup;
+extern const uint32_t steward_epoll_rdhup;
 
 /// `epoll_create1(EPOLL_CLOEXEC)`. Returns the descriptor, or -1 with errno set.
-int steward_watch_epoll_create(void);
+int steward_epoll_create(void);
 
 /// Registers `fd` with `events`, tagging its notifications with `tag`. Returns 0 or -1 (errno).
-int steward_watch_epoll_add(int epfd, int fd, uint32_t events, uint64_t tag);
+int steward_epoll_add(int epfd, int fd, uint32_t events, uint64_t tag);
+
+/// Changes the events and tag of a registered `fd`. Returns 0 or -1 (errno).
+int steward_epoll_modify(int epfd, int fd, uint32_t events, uint64_t tag);
 
 /// Unregisters `fd`. Returns 0 or -1 (errno).
-int steward_watch_epoll_remove(int epfd, int fd);
+int steward_epoll_remove(int epfd, int fd);
 
-/// `epoll_wait` for at most `capacity` (<= 256) events: the i-th ready descriptor's events and tag
-/// go to `events[i]` and `tags[i]`. `timeout_ms` -1 waits forever. Returns the number of events,
-/// or -1 with errno set (EINTR included).
-int steward_watch_epoll_wait(int epfd, uint32_t *events, uint64_t *tags, int capacity, int timeout_ms);
+/// `epoll_wait` for at most `capacity` (<= 1024) events: the i-th ready descriptor's events and tag
+/// are stored in `events[i]` and `tags[i]`. `timeout_ms` -1 waits forever. Returns the number of
+/// events, or -1 with errno set (EINTR included).
+int steward_epoll_wait(int epfd, uint32_t *events, uint64_t *tags, int capacity, int timeout_ms);
 
 /// `eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)`. Returns the descriptor, or -1 with errno set.
-int steward_watch_eventfd(void);
+int steward_eventfd(void);
+
+/// `accept4(fd, address, length, SOCK_NONBLOCK | SOCK_CLOEXEC)` (`accept4` needs _GNU_SOURCE,
+/// which Swift's Glibc module lacks). `address` points to a `struct sockaddr_storage` or is NULL.
+/// Returns the descriptor, or -1 with errno set.
+int steward_accept(int fd, void *address, unsigned int *length);
 
 /// Names the calling thread (at most 15 bytes are kept). Returns 0 or an error number.
-int steward_watch_name_thread(const char *name);
+int steward_name_thread(const char *name);
+
+/// The credentials of a Unix socket's peer (`SO_PEERCRED`; `struct ucred` needs _GNU_SOURCE).
+/// Returns 0, or -1 with errno set.
+int steward_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
 #endif

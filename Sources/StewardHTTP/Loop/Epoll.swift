@@ -1,4 +1,4 @@
-import CStewardHTTP
+import CStewardSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,12 +6,12 @@ import Glibc
 /// An epoll instance plus an eventfd registered in it, so other threads can wake `wait`.
 /// Level-triggered. Owned by one event loop; `wake()` may be called from any thread while open.
 struct Epoll {
-    static let readable = steward_http_epoll_in
-    static let writable = steward_http_epoll_out
-    static let error = steward_http_epoll_err
-    static let hangUp = steward_http_epoll_hup
+    static let readable = steward_epoll_in
+    static let writable = steward_epoll_out
+    static let error = steward_epoll_err
+    static let hangUp = steward_epoll_hup
     /// The peer closed its side (or shut down writing).
-    static let peerClosed = steward_http_epoll_rdhup
+    static let peerClosed = steward_epoll_rdhup
 
     /// The tag of the eventfd's notifications.
     static let wakeTag: UInt64 = 1
@@ -21,15 +21,15 @@ struct Epoll {
 
     /// Creates the epoll instance and its eventfd. Returns the failing call's name and errno.
     static func make() -> Result<Epoll, SystemCallFailure> {
-        let descriptor = steward_http_epoll_create()
+        let descriptor = steward_epoll_create()
         guard descriptor >= 0 else { return .failure(SystemCallFailure(operation: "epoll_create1", code: errno)) }
-        let wake = steward_http_eventfd()
+        let wake = steward_eventfd()
         guard wake >= 0 else {
             let code = errno
             Glibc.close(descriptor)
             return .failure(SystemCallFailure(operation: "eventfd", code: code))
         }
-        guard steward_http_epoll_add(descriptor, wake, readable, wakeTag) == 0 else {
+        guard steward_epoll_add(descriptor, wake, readable, wakeTag) == 0 else {
             let code = errno
             Glibc.close(wake)
             Glibc.close(descriptor)
@@ -38,13 +38,13 @@ struct Epoll {
         return .success(Epoll(descriptor: descriptor, wakeDescriptor: wake))
     }
 
-    func add(_ fd: Int32, events: UInt32, tag: UInt64) -> Bool { steward_http_epoll_add(descriptor, fd, events, tag) == 0 }
-    func modify(_ fd: Int32, events: UInt32, tag: UInt64) -> Bool { steward_http_epoll_modify(descriptor, fd, events, tag) == 0 }
-    func remove(_ fd: Int32) { _ = steward_http_epoll_remove(descriptor, fd) }
+    func add(_ fd: Int32, events: UInt32, tag: UInt64) -> Bool { steward_epoll_add(descriptor, fd, events, tag) == 0 }
+    func modify(_ fd: Int32, events: UInt32, tag: UInt64) -> Bool { steward_epoll_modify(descriptor, fd, events, tag) == 0 }
+    func remove(_ fd: Int32) { _ = steward_epoll_remove(descriptor, fd) }
 
     /// Waits for events (`timeout` -1 = forever). Returns the count, or -1 with errno set.
     func wait(events: UnsafeMutablePointer<UInt32>, tags: UnsafeMutablePointer<UInt64>, capacity: Int32, timeout: Int32) -> Int32 {
-        steward_http_epoll_wait(descriptor, events, tags, capacity, timeout)
+        steward_epoll_wait(descriptor, events, tags, capacity, timeout)
     }
 
     /// Makes the eventfd readable (wakes `wait`).

@@ -1,4 +1,4 @@
-import CStewardHTTP
+import CStewardSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +14,7 @@ extension EventLoop {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let descriptor = withUnsafeMutablePointer(to: &storage) {
-                steward_http_accept(listener.descriptor, $0, &length)
+                steward_accept(listener.descriptor, $0, &length)
             }
             guard descriptor >= 0 else {
                 switch errno {
@@ -92,7 +92,7 @@ extension EventLoop {
         logger?.warning("out of file descriptors; refusing a connection")
         guard reserveDescriptor >= 0 else { return }
         Glibc.close(reserveDescriptor)
-        let descriptor = steward_http_accept(listener.descriptor, nil, nil)
+        let descriptor = steward_accept(listener.descriptor, nil, nil)
         if descriptor >= 0 { Glibc.close(descriptor) }
         reserveDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
         if reserveDescriptor < 0 { pauseListener() }

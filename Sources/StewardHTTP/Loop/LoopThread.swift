@@ -1,4 +1,4 @@
-import CStewardHTTP
+import CStewardSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +14,7 @@ enum LoopThread {
     /// Runs `body` on a new thread named `name` (at most 15 bytes are kept).
     static func spawn(name: String, _ body: @escaping @Sendable () -> Void) -> Result<Void, SystemCallFailure> {
         let context = Unmanaged.passRetained(Body {
-            _ = steward_http_name_thread(name)
+            _ = steward_name_thread(name)
             var all = sigset_t()
             sigfillset(&all)
             pthread_sigmask(SIG_BLOCK, &all, nil)

@@ -1,4 +1,4 @@
-import CStewardHTTP
+import CStewardSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +25,7 @@ public struct PeerCredentials: Sendable, Equatable {
         var pid: pid_t = 0
         var uid: uid_t = 0
         var gid: gid_t = 0
-        guard steward_http_peer_credentials(descriptor, &pid, &uid, &gid) == 0 else { return nil }
+        guard steward_peer_credentials(descriptor, &pid, &uid, &gid) == 0 else { return nil }
         return PeerCredentials(pid: pid, uid: uid, gid: gid)
     }
 

@@ -154,16 +154,16 @@ public final class DescriptorWatcher: Sendable {
             if s.epoll < 0, let failure = start(&s) { return .failure(failure) }
             let id = s.nextID
             s.nextID += 1
-            let events = event == .readable ? steward_watch_epoll_in : steward_watch_epoll_out
+            let events = event == .readable ? steward_epoll_in : steward_epoll_out
             var watched = fd
             var owned = false
-            if steward_watch_epoll_add(s.epoll, fd, events, id) != 0 {
+            if steward_epoll_add(s.epoll, fd, events, id) != 0 {
                 guard errno == EEXIST else { return .failure(.last("epoll_ctl(EPOLL_CTL_ADD, \(fd))")) }
                 // Already watched by another registration: epoll keys its set by descriptor, so
                 // watch a duplicate (the same open file) under its own number.
                 let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
                 guard copy >= 0 else { return .failure(.last("fcntl(F_DUPFD_CLOEXEC, \(fd))")) }
-                guard steward_watch_epoll_add(s.epoll, copy, events, id) == 0 else {
+                guard steward_epoll_add(s.epoll, copy, events, id) == 0 else {
                     let failure = SystemError.last("epoll_ctl(EPOLL_CTL_ADD, \(copy))")
                     close(copy)
                     return .failure(failure)
@@ -200,7 +200,7 @@ public final class DescriptorWatcher: Sendable {
     private func unregister(_ id: UInt64, _ entry: Entry, _ s: inout State) {
         s.entries.removeValue(forKey: id)
         s.deadlines.remove(id)
-        _ = steward_watch_epoll_remove(s.epoll, entry.watched)
+        _ = steward_epoll_remove(s.epoll, entry.watched)
         if entry.ownsWatched { close(entry.watched) }
     }
 
@@ -221,15 +221,15 @@ public final class DescriptorWatcher: Sendable {
     /// Creates the epoll set, its eventfd and the thread (under the lock). Returns what failed;
     /// a later registration tries again.
     private func start(_ s: inout State) -> SystemError? {
-        let epoll = steward_watch_epoll_create()
+        let epoll = steward_epoll_create()
         guard epoll >= 0 else { return .last("epoll_create1") }
-        let wake = steward_watch_eventfd()
+        let wake = steward_eventfd()
         guard wake >= 0 else {
             let failure = SystemError.last("eventfd")
             close(epoll)
             return failure
         }
-        guard steward_watch_epoll_add(epoll, wake, steward_watch_epoll_in, Self.wakeTag) == 0 else {
+        guard steward_epoll_add(epoll, wake, steward_epoll_in, Self.wakeTag) == 0 else {
             let failure = SystemError.last("epoll_ctl(EPOLL_CTL_ADD, eventfd)")
             close(wake)
             close(epoll)
@@ -237,7 +237,7 @@ public final class DescriptorWatcher: Sendable {
         }
         let name = name
         let context = Unmanaged.passRetained(ThreadBody { [self] in
-            _ = steward_watch_name_thread(name)
+            _ = steward_name_thread(name)
             var all = sigset_t()
             sigfillset(&all)
             pthread_sigmask(SIG_BLOCK, &all, nil)
@@ -287,7 +287,7 @@ public final class DescriptorWatcher: Sendable {
             }
             let count = events.withUnsafeMutableBufferPointer { eventBuffer in
                 tags.withUnsafeMutableBufferPointer { tagBuffer in
-                    steward_watch_epoll_wait(epoll, eventBuffer.baseAddress!, tagBuffer.baseAddress!, Int32(capacity), timeout)
+                    steward_epoll_wait(epoll, eventBuffer.baseAddress!, tagBuffer.baseAddress!, Int32(capacity), timeout)
                 }
             }
             let failure = count < 0 ? errno : 0
