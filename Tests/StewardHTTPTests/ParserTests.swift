@@ -1,4 +1,5 @@
 @testable import StewardHTTP
+import StewardCore
 import Testing
 
 @Suite("Request parsing internals", .timeLimit(.minutes(1)))
@@ -84,7 +85,7 @@ struct ParserTests {
 
     @Test("the deadline heap yields deadlines in order through updates and removals")
     func deadlineHeap() {
-        var heap = DeadlineHeap()
+        var heap = DeadlineHeap<UInt64>()
         var reference: [UInt64: UInt64] = [:]
         var generator = SystemRandomNumberGenerator()
         for step in 0..<2000 {

@@ -79,7 +79,7 @@ final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state.
     var connections: [UInt64: Connection] = [:]
-    var deadlines = DeadlineHeap()
+    var deadlines = DeadlineHeap<UInt64>()
     var now: UInt64 = 0
     var nextConnectionID: UInt64 = 2
     var stopping = false

@@ -97,7 +97,7 @@ public final class DescriptorWatcher: Sendable {
         var wake: Int32 = -1
         var thread: pthread_t?
         var entries: [UInt64: Entry] = [:]
-        var deadlines = DeadlineQueue()
+        var deadlines = DeadlineHeap<ContinuousClock.Instant>()
         var nextID: UInt64 = 1  // 0 tags the eventfd
         /// The registration whose callback is running on the watcher thread.
         var running: UInt64?
@@ -173,7 +173,7 @@ public final class DescriptorWatcher: Sendable {
             }
             s.entries[id] = Entry(watched: watched, ownsWatched: owned, mode: mode, handler: handler, addedDuring: s.waits)
             if let deadline {
-                s.deadlines.insert(id, deadline)
+                s.deadlines.set(id, deadline)
                 wakeIfSleepingPast(deadline, &s)
             }
             return .success(Registration(id: id))
@@ -274,7 +274,7 @@ public final class DescriptorWatcher: Sendable {
         while true {
             let timeout = state.withLock { s -> Int32 in
                 let timeout: Int32
-                if let earliest = s.deadlines.earliest {
+                if let earliest = s.deadlines.earliest?.deadline {
                     s.sleep = .until(earliest)
                     timeout = Self.milliseconds(until: earliest)
                 } else {
@@ -314,7 +314,7 @@ public final class DescriptorWatcher: Sendable {
                     if entry.addedDuring < s.waits {
                         expired.append(id)
                     } else {
-                        s.deadlines.insert(id, now)  // added during this wait: poll it once first
+                        s.deadlines.set(id, now)  // added during this wait: poll it once first
                     }
                 }
                 return expired

@@ -1,20 +1,24 @@
-/// A min-heap of deadlines keyed by an id, with at most one deadline per id: updating or removing
-/// an id's deadline is O(log n). The event loop sleeps until ``earliest`` and has no periodic tick.
-struct DeadlineHeap {
-    private var entries: [(deadline: UInt64, id: UInt64)] = []
+/// A min-heap of deadlines keyed by an id, with at most one deadline per id: setting, updating or
+/// removing an id's deadline is O(log n). Event loops (the HTTP server's, the descriptor
+/// watcher's) sleep until ``earliest`` and have no periodic tick.
+package struct DeadlineHeap<Deadline: Comparable> {
+    private var entries: [(deadline: Deadline, id: UInt64)] = []
     private var positions: [UInt64: Int] = [:]
 
+    /// An empty heap.
+    package init() {}
+
     /// The number of ids with a deadline.
-    var count: Int { entries.count }
+    package var count: Int { entries.count }
 
     /// The nearest deadline and its id.
-    var earliest: (deadline: UInt64, id: UInt64)? { entries.first }
+    package var earliest: (deadline: Deadline, id: UInt64)? { entries.first }
 
     /// The deadline of `id`, if any.
-    func deadline(of id: UInt64) -> UInt64? { positions[id].map { entries[$0].deadline } }
+    package func deadline(of id: UInt64) -> Deadline? { positions[id].map { entries[$0].deadline } }
 
     /// Sets (or, with `nil`, removes) the deadline of `id`.
-    mutating func set(_ id: UInt64, _ deadline: UInt64?) {
+    package mutating func set(_ id: UInt64, _ deadline: Deadline?) {
         guard let deadline else { remove(id); return }
         if let position = positions[id] {
             let old = entries[position].deadline
@@ -29,7 +33,7 @@ struct DeadlineHeap {
     }
 
     /// Removes the deadline of `id` (a no-op without one).
-    mutating func remove(_ id: UInt64) {
+    package mutating func remove(_ id: UInt64) {
         guard let position = positions.removeValue(forKey: id) else { return }
         let last = entries.count - 1
         if position != last {
@@ -44,7 +48,7 @@ struct DeadlineHeap {
     }
 
     /// Removes and returns the ids whose deadline is at or before `now`, earliest first.
-    mutating func popExpired(now: UInt64) -> [UInt64] {
+    package mutating func popExpired(now: Deadline) -> [UInt64] {
         var expired: [UInt64] = []
         while let first = entries.first, first.deadline <= now {
             expired.append(first.id)
