@@ -34,17 +34,9 @@ enum FirePlanner {
     ///   - missedRecordLimit: the most `missed` fires returned for recording.
     static func plan(_ schedule: any Schedule, after anchor: Date, now: Date, threshold: Duration,
                      policy: MisfirePolicy, catchUpLimit: Int, missedRecordLimit: Int) -> FirePlan {
-        var fires: [Date] = []
-        var next = schedule.nextFire(after: anchor)
-        var overflowed = false
-        while let fire = next, fire <= now {
-            if fires.count >= catchUpLimit {
-                overflowed = true
-                break
-            }
-            fires.append(fire)
-            next = schedule.nextFire(after: fire)
-        }
+        var fires = schedule.fires(after: anchor, through: now, limit: catchUpLimit + 1)
+        let overflowed = fires.count > catchUpLimit
+        if overflowed { fires.removeLast() }
         guard let lastListed = fires.last else { return FirePlan() }
         var plan = FirePlan()
         if overflowed {
