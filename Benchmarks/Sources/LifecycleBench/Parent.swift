@@ -17,7 +17,7 @@ enum Parent {
             for repetition in 1...arguments.repetitions {
                 let output: String
                 do {
-                    output = try runChild(executable: executable, arguments: ["--single", "\(n)"],
+                    output = try runChild(executable: executable, arguments: ["--single", "\(n)"] + (arguments.health ? ["--health"] : []),
                                           timeoutSeconds: arguments.childTimeoutSeconds)
                 } catch {
                     fail("n=\(n) repetition \(repetition): \(error)")

@@ -74,7 +74,7 @@ extension Duration {
 }
 
 enum SingleRun {
-    static func measure(n: Int, phases: Bool = false, noTimeouts: Bool = false) async -> SingleResult {
+    static func measure(n: Int, phases: Bool = false, noTimeouts: Bool = false, health: Bool = false) async -> SingleResult {
         let baseline = procStatusKiB("VmRSS") ?? 0
         let clock = ContinuousClock()
         let sink = MemoryLogSink(capacity: 100)
@@ -88,11 +88,21 @@ enum SingleRun {
         for i in 0..<n {
             // Diagnostics only (`--no-timeouts`): no per-component stop/shutdown/finalize limits,
             // so the runner arms no timer per bounded call.
-            let componentOptions = noTimeouts
+            var componentOptions = noTimeouts
                 ? ComponentOptions(priority: i % 10, stopTimeout: nil, shutdownTimeout: nil, finalizeTimeout: nil)
                 : ComponentOptions(priority: i % 10)
-            builder.addRunnable("runnable-\(i)", options: componentOptions) { context in
-                await context.untilStopRequested()
+            if health {
+                // `--health`: the group waits for this key, which `run` reports healthy at once.
+                let key = HealthKey("runnable-\(i)")
+                componentOptions.healthKeys = [key]
+                builder.addRunnable("runnable-\(i)", options: componentOptions) { context in
+                    try? context.setHealth(key, healthy: true)
+                    await context.untilStopRequested()
+                }
+            } else {
+                builder.addRunnable("runnable-\(i)", options: componentOptions) { context in
+                    await context.untilStopRequested()
+                }
             }
         }
         let lifecycle: Lifecycle

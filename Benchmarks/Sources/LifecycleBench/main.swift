@@ -7,7 +7,9 @@
 // parent re-executes itself with it (posix_spawn) once per size and repetition. Diagnostics, only
 // with `--single`: `--phases` prints a per-group timeline of every phase to stderr (keeps every
 // event, so it inflates RSS), `--no-timeouts` registers the runnables without stop/shutdown/
-// finalize timeouts (the runner then arms no timer per component).
+// finalize timeouts (the runner then arms no timer per component). `--health` gives every runnable
+// a health key that its `run` marks healthy at once, so each priority group waits for its health
+// before the next one starts (the health-gated variant the anchor comparison uses).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,6 +22,7 @@ struct Arguments {
     var single: Int?
     var phases = false
     var noTimeouts = false
+    var health = false
     var childTimeoutSeconds = 900
 
     static func parse(_ arguments: [String]) -> Arguments {
@@ -47,10 +50,12 @@ struct Arguments {
                 result.single = n
             case "--no-timeouts":
                 result.noTimeouts = true
+            case "--health":
+                result.health = true
             case "--phases":
                 result.phases = true
             case "-h", "--help":
-                print("usage: lifecycle-bench [--sizes 10,100,1000,10000,100000] [--repeat 5] [--child-timeout 900]")
+                print("usage: lifecycle-bench [--sizes 10,100,1000,10000,100000] [--repeat 5] [--child-timeout 900] [--health]")
                 exit(0)
             default:
                 fail("unknown argument \"\(flag)\" (try --help)")
@@ -81,7 +86,7 @@ extension Substring {
 
 let arguments = Arguments.parse(CommandLine.arguments)
 if let n = arguments.single {
-    let result = await SingleRun.measure(n: n, phases: arguments.phases, noTimeouts: arguments.noTimeouts)
+    let result = await SingleRun.measure(n: n, phases: arguments.phases, noTimeouts: arguments.noTimeouts, health: arguments.health)
     print(result.line)
     exit(0)
 }
