@@ -103,6 +103,9 @@ public struct LifecycleBuilder: Sendable {
                                                   logger: options.logger, services: services))
         }
         guard problems.isEmpty else { throw LifecycleBuildError(problems: problems) }
+        // Registered now, not when `run` starts: a probe asked in between (an HTTP server or a
+        // control socket opened before `run`) must not find an empty registry and call it ready.
+        if let key = options.readinessKey { try? health.register(key, owner: nil, reason: "starting") }
         let engine = Engine(runtimes: runtimes, configs: configs, options: options, health: health, services: services)
         return Lifecycle(engine: engine, helpSections: helpSections)
     }

@@ -2,9 +2,6 @@
 /// every `run`, wait for the group's health. Any shutdown request aborts the rest at once.
 extension Engine {
     func startup() async {
-        if let key = options.readinessKey {
-            try? health.register(key, owner: nil, reason: "starting")
-        }
         guard loadConfigs() else { requestShutdown(.failure); return }
 
         for (priority, members) in groups {

@@ -102,6 +102,15 @@ struct OrderingTests {
                                          "second finalize succeeded", "first finalize succeeded", "finished")]) == nil)
     }
 
+    @Test("a built lifecycle that has not run yet is not ready (a probe asked before run sees \"starting\")")
+    func notReadyBeforeRun() throws {
+        var builder = LifecycleBuilder()
+        builder.addRunnable("idle") { context in await context.untilStopRequested() }
+        let lifecycle = try builder.build()
+        #expect(!lifecycle.health.isReady)
+        #expect(lifecycle.health.status(of: "lifecycle")?.reason == "starting")
+    }
+
     @Test("readiness turns false as soon as shutdown begins, before any stop")
     func readinessDropsFirst() async throws {
         let clock = ManualClock()
