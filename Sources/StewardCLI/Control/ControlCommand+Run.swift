@@ -56,8 +56,7 @@ extension ControlCommand {
             while true {
                 let remaining = deadline.map { $0 - ContinuousClock.now } ?? ControlRoutes.longestWait
                 let slice = min(max(remaining, .zero), ControlRoutes.longestWait)
-                let milliseconds = slice.components.seconds * 1000 + slice.components.attoseconds / 1_000_000_000_000_000
-                let response = try client.request("GET", ControlAPI.wait + "?timeout=\(milliseconds)ms")
+                let response = try client.request("GET", ControlAPI.wait + "?timeout=\(ControlClient.encode(slice.compactDescription))")
                 if response.status == 200 { return ExitCodes.success }
                 if response.status != 503 { return failed(response) }
                 if let deadline, ContinuousClock.now >= deadline { return failed(response) }
