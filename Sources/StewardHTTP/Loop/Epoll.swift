@@ -1,4 +1,5 @@
 import CStewardSystem
+import StewardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,20 +21,20 @@ struct Epoll {
     let wakeDescriptor: Int32
 
     /// Creates the epoll instance and its eventfd. Returns the failing call's name and errno.
-    static func make() -> Result<Epoll, SystemCallFailure> {
+    static func make() -> Result<Epoll, SystemError> {
         let descriptor = steward_epoll_create()
-        guard descriptor >= 0 else { return .failure(SystemCallFailure(operation: "epoll_create1", code: errno)) }
+        guard descriptor >= 0 else { return .failure(SystemError(operation: "epoll_create1", code: errno)) }
         let wake = steward_eventfd()
         guard wake >= 0 else {
             let code = errno
             Glibc.close(descriptor)
-            return .failure(SystemCallFailure(operation: "eventfd", code: code))
+            return .failure(SystemError(operation: "eventfd", code: code))
         }
         guard steward_epoll_add(descriptor, wake, readable, wakeTag) == 0 else {
             let code = errno
             Glibc.close(wake)
             Glibc.close(descriptor)
-            return .failure(SystemCallFailure(operation: "epoll_ctl", code: code))
+            return .failure(SystemError(operation: "epoll_ctl", code: code))
         }
         return .success(Epoll(descriptor: descriptor, wakeDescriptor: wake))
     }
@@ -63,19 +64,6 @@ struct Epoll {
         _ = Glibc.close(wakeDescriptor)
         _ = Glibc.close(descriptor)
     }
-}
-
-/// A failed system call: its name and errno.
-struct SystemCallFailure: Error {
-    var operation: String
-    var code: Int32
-}
-
-/// Nanoseconds on the monotonic clock.
-func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
 extension Duration {

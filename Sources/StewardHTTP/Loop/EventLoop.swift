@@ -110,7 +110,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Starts the loop thread.
     func start() throws(HTTPServerError) {
-        if case .failure(let failure) = LoopThread.spawn(name: "steward-http", { [self] in runLoop() }) {
+        if case .failure(let failure) = DetachedThread.spawn(name: "steward-http", { [self] in runLoop() }) {
             teardown()
             throw HTTPServerError(code: .system, address: listener.address, operation: failure.operation, errno: failure.code)
         }

@@ -235,35 +235,18 @@ public final class DescriptorWatcher: Sendable {
             close(epoll)
             return failure
         }
-        let name = name
-        let context = Unmanaged.passRetained(ThreadBody { [self] in
-            _ = steward_name_thread(name)
-            var all = sigset_t()
-            sigfillset(&all)
-            pthread_sigmask(SIG_BLOCK, &all, nil)
-            run(epoll: epoll, wake: wake)
-        }).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { raw in
-            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, context)
-        guard created == 0 else {
-            Unmanaged<ThreadBody>.fromOpaque(context).release()
+        let thread: pthread_t
+        switch DetachedThread.spawn(name: name, { [self] in run(epoll: epoll, wake: wake) }) {
+        case .success(let started): thread = started
+        case .failure(let failure):
             close(wake)
             close(epoll)
-            return SystemError(operation: "pthread_create", code: created)
+            return failure
         }
-        pthread_detach(thread)
         s.thread = thread
         s.epoll = epoll
         s.wake = wake
         return nil
-    }
-
-    private final class ThreadBody {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
     }
 
     /// The watcher thread: sleep, dispatch readiness, then expired deadlines; forever.

@@ -4,15 +4,17 @@ import Glibc
 #endif
 
 /// Starts a detached POSIX thread (outside Swift's cooperative pool) with every signal blocked, so
-/// process signals go to other threads and never interrupt the event loop.
-enum LoopThread {
+/// process signals go to other threads and never interrupt it. For loops that block in the kernel
+/// (epoll, a condition variable, SQLite's file locks) and must not hold a cooperative thread.
+package enum DetachedThread {
     private final class Body {
         let run: () -> Void
         init(_ run: @escaping () -> Void) { self.run = run }
     }
 
-    /// Runs `body` on a new thread named `name` (at most 15 bytes are kept).
-    static func spawn(name: String, _ body: @escaping @Sendable () -> Void) -> Result<Void, SystemCallFailure> {
+    /// Runs `body` on a new thread named `name` (at most 15 bytes are kept); returns the thread.
+    @discardableResult
+    package static func spawn(name: String, _ body: @escaping @Sendable () -> Void) -> Result<pthread_t, SystemError> {
         let context = Unmanaged.passRetained(Body {
             _ = steward_name_thread(name)
             var all = sigset_t()
@@ -27,9 +29,9 @@ enum LoopThread {
         }, context)
         guard result == 0 else {
             Unmanaged<Body>.fromOpaque(context).release()
-            return .failure(SystemCallFailure(operation: "pthread_create", code: result))
+            return .failure(SystemError(operation: "pthread_create", code: result))
         }
         pthread_detach(thread)
-        return .success(())
+        return .success(thread)
     }
 }
