@@ -10,8 +10,9 @@ struct LifecycleIntegrationTests {
     func stopsRunsOnShutdown() async throws {
         let jobClock = ManualJobClock()
         let store = InMemoryRunStore()
-        // A run a previous instance left behind: recovered during initialize.
+        // A run a previous instance left running: recovered (crashed) during initialize.
         try await store.createRun(RunRecord(runId: "orphan", jobId: "work", trigger: .schedule, createdAt: jobClock.now.plus(-60)))
+        _ = try await store.claimRun("orphan", startedAt: jobClock.now.plus(-59))
         let scheduler = JobScheduler(store: store, clock: jobClock,
                                      options: JobSchedulerOptions(logger: Logger(label: "jobs", sink: MemoryLogSink())))
         let t0 = jobClock.now

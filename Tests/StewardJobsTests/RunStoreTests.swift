@@ -93,21 +93,47 @@ struct RunStoreTests {
         #expect(try await store.runs(RunQuery(jobId: "x", limit: 2)).map(\.runId) == ["4", "3"])
     }
 
-    @Test("starting a scheduler marks runs a previous instance left active as crashed (supervisor restart)")
+    @Test("starting a scheduler marks runs a previous instance left running as crashed (supervisor restart)")
     func crashRecovery() async throws {
         let store = InMemoryRunStore()
-        try await store.createRun(record("left-queued"))
         try await store.createRun(record("left-running"))
         _ = try await store.claimRun("left-running", startedAt: t0)
         try await store.createRun(record("done", state: .succeeded))
         let h = Harness(store: store)
         await h.scheduler.start()
-        #expect(try await store.run("left-queued")?.state == .crashed)
         let crashed = try await store.run("left-running")
         #expect(crashed?.state == .crashed)
         #expect(crashed?.error == "supervisor restart")
         #expect(crashed?.finishedAt == h.clock.now)
         #expect(try await store.run("done")?.state == .succeeded)
+        await h.scheduler.shutdown()
+    }
+
+    @Test("requests a previous instance left queued run once each, at their time, under their own run id")
+    func queuedRequestsRunOnce() async throws {
+        let store = InMemoryRunStore()
+        let h = Harness(store: store)
+        let executed = Recorder<RunID>()
+        try await h.scheduler.define(JobDefinition(id: "j") { context in
+            executed.record(context.runId)
+            return .null
+        })
+        try await store.createRun(RunRecord(runId: "now", jobId: "j", trigger: .manual(requestedBy: "alice"), createdAt: t0))
+        try await store.createRun(RunRecord(runId: "later", jobId: "j", trigger: .later(), createdAt: t0,
+                                            scheduledFor: h.clock.now.plus(60)))
+        try await store.createRun(RunRecord(runId: "gone", jobId: "removed", trigger: .manual(), createdAt: t0))
+        try await store.createRun(RunRecord(runId: "child", jobId: "j", trigger: .child, createdAt: t0, parentRunId: "p"))
+        await h.scheduler.start()
+        let ran = try await h.waitFor("now", .succeeded)
+        #expect(ran.trigger == .manual(requestedBy: "alice"))
+        let gone = try await h.waitFor("gone", .crashed)
+        #expect(gone.error?.contains("no longer defined") == true)
+        #expect(try await h.waitFor("child", .crashed).error?.contains("without its parent") == true)
+        #expect(try await store.run("later")?.state == .queued)
+        await h.clock.waitForWallSleeper(until: h.clock.now.plus(60))
+        h.clock.advance(by: .seconds(60))
+        _ = try await h.waitFor("later", .succeeded)
+        #expect(executed.all.sorted() == ["later", "now"])
         await h.scheduler.shutdown()
     }
 
@@ -148,7 +174,7 @@ private struct BrokenStore: RunStore {
     func followLog(_ runId: RunID, from offset: Int) -> RunLogFollow {
         RunLogFollow(from: offset, read: { (_: Int) throws(RunStoreError) -> RunLogPage in throw failure }, waitForMore: { _ in })
     }
-    func crashActiveRuns(reason: String, at instant: Date) async throws(RunStoreError) -> [RunRecord] { throw failure }
+    func recoverRuns(reason: String, at instant: Date) async throws(RunStoreError) -> RunRecovery { throw failure }
     func definitionState(_ jobId: JobID) async throws(RunStoreError) -> JobDefinitionState? { throw failure }
     func saveDefinitionState(_ state: JobDefinitionState) async throws(RunStoreError) { throw failure }
 }

@@ -26,7 +26,9 @@ extension JobScheduler {
             return
         }
         let queued = handle.record
-        await journal(queued.runId) { () throws(RunStoreError) in try await store.createRun(queued) }
+        if !handle.isStored {
+            await journal(queued.runId) { () throws(RunStoreError) in try await store.createRun(queued) }
+        }
         handle.durable.fire()
         runEvents.emit(queued)
         if let backoff = handle.backoff, handle.gate.current == nil { startBackoff(handle, backoff) }

@@ -1,8 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import StewardCore
 
 extension JobScheduler {
-    /// Marks runs a previous instance left active as `crashed` (reason `supervisor restart`).
-    /// Called once, before the timer starts.
+    /// Marks runs a previous instance left running as `crashed` (reason `supervisor restart`) and
+    /// takes over the requests it left queued. Called once, before the timer starts.
     public func initialize(_ context: LifecycleContext) async throws {
         await prepare()
     }
@@ -17,7 +22,8 @@ extension JobScheduler {
     }
 
     /// Starts the scheduler without a lifecycle runner: recovers abandoned runs, then starts the
-    /// timer. Fires missed while steward was down follow each definition's misfire policy.
+    /// timer. Fires missed while steward was down follow each definition's misfire policy; the
+    /// requests a previous instance left queued run once each, at their time.
     /// Idempotent; a stopped scheduler does not start again.
     public func start() async {
         await prepare()
@@ -32,6 +38,7 @@ extension JobScheduler {
             return true
         }
         guard started else { return }
+        await readmitRecovered(at: now)
         let task = Task { [doorbellStream] in await self.timerLoop(doorbellStream) }
         lifecycle.withLock { $0.loop = task }
         doorbell.yield()
@@ -90,14 +97,61 @@ extension JobScheduler {
         }
         guard first else { return }
         do throws(RunStoreError) {
-            let crashed = try await store.crashActiveRuns(reason: "supervisor restart", at: clock.now)
-            if !crashed.isEmpty {
-                logger.warning("runs left active by a previous instance were marked crashed",
-                               metadata: ["count": "\(crashed.count)",
-                                          "runs": crashed.prefix(10).map(\.runId.rawValue).joined(separator: ",")])
+            let recovery = try await store.recoverRuns(reason: "supervisor restart", at: clock.now)
+            if !recovery.crashed.isEmpty {
+                logger.warning("runs left running by a previous instance were marked crashed",
+                               metadata: ["count": "\(recovery.crashed.count)",
+                                          "runs": recovery.crashed.prefix(10).map(\.runId.rawValue).joined(separator: ",")])
             }
+            lifecycle.withLock { $0.recovered = recovery.queued }
         } catch {
             logger.warning("cannot recover abandoned runs from the journal", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Takes over the runs a previous instance left queued: each waits for its time (now, for a
+    /// request of "now") and then goes through its job's overlap policy like any request. A run
+    /// whose job is gone, or that belonged to a parent run (a child, a pipeline's continuation),
+    /// cannot be carried on and ends `crashed`.
+    private func readmitRecovered(at now: Date) async {
+        let recovered = lifecycle.withLock { l -> [RunRecord] in
+            defer { l.recovered = [] }
+            return l.recovered
+        }
+        guard !recovered.isEmpty else { return }
+        var orphans: [RunRecord] = []
+        let readmitted = state.withLock { s -> Int in
+            var count = 0
+            for record in recovered {
+                guard s.phase == .running, let entry = s.jobs[record.jobId],
+                      record.trigger != .child, record.trigger != .proceed else {
+                    orphans.append(record)
+                    continue
+                }
+                let handle = makeHandle(record, entry.definition, isStored: true)
+                s.handles[handle.runId] = handle
+                s.placements[handle.runId] = .later(record.scheduledFor ?? now)
+                launch(handle)
+                count += 1
+            }
+            return count
+        }
+        for var record in orphans {
+            record.state = .crashed
+            record.finishedAt = now
+            record.error = orphanReason(record)
+            let final = record
+            await journal(final.runId) { () throws(RunStoreError) in try await store.finishRun(final) }
+            runEvents.emit(final)
+        }
+        logger.notice("requests left queued by a previous instance were taken over",
+                      metadata: ["runs": "\(readmitted)", "abandoned": "\(orphans.count)"])
+    }
+
+    private func orphanReason(_ record: RunRecord) -> String {
+        if record.trigger == .child || record.trigger == .proceed {
+            return "supervisor restart: a \(record.trigger.name) run cannot be carried on without its parent"
+        }
+        return "supervisor restart: job \"\(record.jobId)\" is no longer defined"
     }
 }

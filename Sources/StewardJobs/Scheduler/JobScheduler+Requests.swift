@@ -182,9 +182,9 @@ extension JobScheduler {
     /// Creates a run's handle and counts it live at once (usually under the state lock, so a
     /// concurrent shutdown that found the run admitted also waits for its final record).
     func makeHandle(_ record: RunRecord, _ definition: JobDefinition, usesWorker: Bool = true, backoff: Duration? = nil,
-                    proceed: ProceedInfo? = nil) -> RunHandle {
+                    proceed: ProceedInfo? = nil, isStored: Bool = false) -> RunHandle {
         let handle = RunHandle(record: record, definition: definition, store: store, logger: logger, usesWorker: usesWorker,
-                               backoff: backoff, proceed: proceed)
+                               backoff: backoff, proceed: proceed, isStored: isStored)
         lifecycle.withLock { $0.live[handle.runId] = handle }
         return handle
     }

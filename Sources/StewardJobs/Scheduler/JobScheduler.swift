@@ -34,7 +34,7 @@ public final class JobScheduler: Runnable {
     let doorbell: AsyncStream<Void>.Continuation
     let doorbellStream: AsyncStream<Void>
     let runEvents = RunEvents()
-    let lifecycle = Mutex<(prepared: Bool, loop: Task<Void, Never>?, live: [RunID: RunHandle])>((false, nil, [:]))
+    let lifecycle = Mutex<(prepared: Bool, loop: Task<Void, Never>?, live: [RunID: RunHandle], recovered: [RunRecord])>((false, nil, [:], []))
 
     /// Creates a scheduler. Nothing fires before ``start()`` (or the runner's `run`).
     /// - Parameters:

@@ -34,6 +34,8 @@ final class RunHandle: Sendable {
     let backoff: Duration?
     /// For a run continuing an interrupted pipeline.
     let proceed: ProceedInfo?
+    /// Whether the `queued` record is already in the store (a request a previous instance left).
+    let isStored: Bool
 
     /// The `queued` record is written (or the write failed and was logged).
     let durable = Latch()
@@ -58,8 +60,9 @@ final class RunHandle: Sendable {
     private let state: Mutex<State>
 
     init(record: RunRecord, definition: JobDefinition, store: any RunStore, logger: Logger, usesWorker: Bool,
-         backoff: Duration? = nil, proceed: ProceedInfo? = nil) {
+         backoff: Duration? = nil, proceed: ProceedInfo? = nil, isStored: Bool = false) {
         runId = record.runId
+        self.isStored = isStored
         self.definition = definition
         journal = RunJournal(runId: record.runId, store: store, logger: logger)
         self.usesWorker = usesWorker

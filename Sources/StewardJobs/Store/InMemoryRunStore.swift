@@ -24,9 +24,7 @@ public final class InMemoryRunStore: RunStore {
 
     private struct Log {
         var lines: [RunLogLine] = []
-        var bytes = 0
-        var truncated = false
-        var dropped = 0
+        var limiter: RunLogLimiter
     }
 
     private struct Waiter {
@@ -72,7 +70,7 @@ public final class InMemoryRunStore: RunStore {
             }
             s.records[record.runId] = record
             s.order.append(record.runId)
-            s.logs[record.runId] = Log()
+            s.logs[record.runId] = Log(limiter: RunLogLimiter(maximumBytes: maximumLogBytes, maximumLines: maximumLogLines))
             if record.state.isFinal { prune(record.jobId, in: &s) }
         }
     }
@@ -147,28 +145,10 @@ public final class InMemoryRunStore: RunStore {
 
     /// See ``RunStore/appendLog(_:_:)``; lines past the caps are dropped after one marker.
     public func appendLog(_ runId: RunID, _ entries: [RunLogEntry]) async throws(RunStoreError) {
-        let (maximumBytes, maximumLines) = (maximumLogBytes, maximumLogLines)
         let woken = try state.withLock { s throws(RunStoreError) -> [CheckedContinuation<Void, Never>] in
-            guard var log = s.logs[runId] else { throw Self.unknown(runId) }
-            for entry in entries {
-                if log.truncated {
-                    log.dropped += 1
-                    continue
-                }
-                let size = entry.text.utf8.count
-                if log.bytes + size > maximumBytes || log.lines.count + 1 > maximumLines {
-                    log.truncated = true
-                    log.dropped += 1
-                    let marker = RunLogEntry(
-                        time: entry.time, level: .warning, source: .system,
-                        text: "[log truncated: the limit of \(maximumBytes) bytes or \(maximumLines) lines was reached; later lines are dropped]")
-                    log.lines.append(RunLogLine(offset: log.lines.count, entry: marker))
-                    continue
-                }
-                log.bytes += size
-                log.lines.append(RunLogLine(offset: log.lines.count, entry: entry))
-            }
-            s.logs[runId] = log
+            guard s.logs[runId] != nil else { throw Self.unknown(runId) }
+            let admitted = s.logs[runId]!.limiter.admit(entries)
+            s.logs[runId]!.lines += admitted
             return Self.takeWaiters(for: runId, in: &s)
         }
         for waiter in woken { waiter.resume() }
@@ -239,24 +219,29 @@ public final class InMemoryRunStore: RunStore {
         }
     }
 
-    /// See ``RunStore/crashActiveRuns(reason:at:)``.
-    public func crashActiveRuns(reason: String, at instant: Date) async throws(RunStoreError) -> [RunRecord] {
-        let (crashed, woken) = state.withLock { s -> ([RunRecord], [CheckedContinuation<Void, Never>]) in
-            var crashed: [RunRecord] = []
+    /// See ``RunStore/recoverRuns(reason:at:)``.
+    public func recoverRuns(reason: String, at instant: Date) async throws(RunStoreError) -> RunRecovery {
+        let (recovery, woken) = state.withLock { s -> (RunRecovery, [CheckedContinuation<Void, Never>]) in
+            var recovery = RunRecovery()
             var woken: [CheckedContinuation<Void, Never>] = []
             for runId in s.order {
-                guard var record = s.records[runId], record.state.isActive else { continue }
+                guard var record = s.records[runId] else { continue }
+                if record.state == .queued {
+                    recovery.queued.append(record)
+                    continue
+                }
+                guard record.state == .running else { continue }
                 record.state = .crashed
                 record.error = reason
                 record.finishedAt = instant
                 s.records[runId] = record
-                crashed.append(record)
+                recovery.crashed.append(record)
                 woken += Self.takeWaiters(for: runId, in: &s)
             }
-            return (crashed, woken)
+            return (recovery, woken)
         }
         for waiter in woken { waiter.resume() }
-        return crashed
+        return recovery
     }
 
     /// See ``RunStore/definitionState(_:)``.
@@ -271,7 +256,7 @@ public final class InMemoryRunStore: RunStore {
 
     /// How many lines of a run's log were dropped past the cap (0 for an unknown run).
     public func droppedLogLines(_ runId: RunID) -> Int {
-        state.withLock { $0.logs[runId]?.dropped ?? 0 }
+        state.withLock { $0.logs[runId]?.limiter.droppedCount ?? 0 }
     }
 
     /// Every record, oldest first (a snapshot, for tests and diagnostics).

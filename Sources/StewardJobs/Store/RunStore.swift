@@ -66,10 +66,12 @@ public protocol RunStore: Sendable {
     /// task is cancelled).
     func followLog(_ runId: RunID, from offset: Int) -> RunLogFollow
 
-    /// Marks every `queued` or `running` run `crashed` with `error` = `reason` and `finishedAt` =
-    /// `instant`; returns them. Called once when a scheduler starts (reason `supervisor restart`),
-    /// so nothing a previous instance left active stays active forever.
-    func crashActiveRuns(reason: String, at instant: Date) async throws(RunStoreError) -> [RunRecord]
+    /// Recovers what a previous instance left active: every `running` run becomes `crashed`
+    /// with `error` = `reason` and `finishedAt` = `instant`; `queued` runs stay queued and are
+    /// returned so the scheduler runs each once. Called once when a scheduler starts (reason
+    /// `supervisor restart`), so nothing stays `running` forever. A store shared with a live
+    /// instance must not be recovered (the SQLite journal takes a lock for that).
+    func recoverRuns(reason: String, at instant: Date) async throws(RunStoreError) -> RunRecovery
 
     /// A definition's persisted state; `nil` if none was saved.
     func definitionState(_ jobId: JobID) async throws(RunStoreError) -> JobDefinitionState?
