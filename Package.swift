@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "StewardSupervisor", targets: ["StewardSupervisor"]),
         // Background jobs: on demand, later, every interval or by cron; runs with logs and progress.
         .library(name: "StewardJobs", targets: ["StewardJobs"]),
+        // The run journal: durable runs, logs and job state in SQLite, readable from other processes.
+        .library(name: "StewardJournal", targets: ["StewardJournal"]),
         // The HTTP server (mount /livez, /readyz, /events in your own app).
         .library(name: "StewardHTTP", targets: ["StewardHTTP"]),
         .executable(name: "steward", targets: ["steward"]),
@@ -41,6 +43,16 @@ let package = Package(
         .target(
             name: "StewardJobs",
             dependencies: ["StewardCore", "StewardProcesses", "CStewardSystem"]
+        ),
+        // The system SQLite library (libsqlite3-dev), through a thin C header.
+        .target(
+            name: "CSQLite",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
+        // The run journal: a RunStore on SQLite (WAL, migrations, one writer thread, retention).
+        .target(
+            name: "StewardJournal",
+            dependencies: ["StewardJobs", "StewardCore", "CSQLite"]
         ),
         // An event-driven HTTP/1.1 server on POSIX sockets (epoll), mountable in any lifecycle.
         .target(
@@ -93,6 +105,10 @@ let package = Package(
         .testTarget(
             name: "StewardJobsTests",
             dependencies: ["StewardJobs", "StewardCore", "StewardTesting"]
+        ),
+        .testTarget(
+            name: "StewardJournalTests",
+            dependencies: ["StewardJournal", "StewardJobs", "StewardCore", "TestSupport"]
         ),
         .testTarget(
             name: "StewardHTTPTests",

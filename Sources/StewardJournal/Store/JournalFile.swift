@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSQLite
+
+/// The journal file on disk: its directory and its permissions.
+enum JournalFile {
+    /// Creates the journal's directory and its missing parents (mode 0700: runs' logs may hold
+    /// private data).
+    static func prepareDirectory(for path: String) throws(SQLiteError) {
+        var directory = ""
+        let components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for (index, component) in components.enumerated() {
+            directory += index == 0 ? String(component) : "/" + component
+            guard !directory.isEmpty else { continue }
+            if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+                let code = errno
+                throw SQLiteError(code: code == EROFS || code == EACCES ? SQLITE_READONLY : SQLITE_CANTOPEN,
+                                  operation: "create the directory \(directory)", message: String(cString: strerror(code)))
+            }
+        }
+    }
+
+    /// Creates an empty journal file with mode 0600 when none exists (SQLite gives its `-wal`
+    /// and `-shm` files the same mode).
+    static func createIfMissing(_ path: String) throws(SQLiteError) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            close(descriptor)
+            return
+        }
+        let code = errno
+        guard code != EEXIST else { return }
+        throw SQLiteError(code: code == EROFS || code == EACCES ? SQLITE_READONLY : SQLITE_CANTOPEN,
+                          operation: "create \(path)", message: String(cString: strerror(code)))
+    }
+}

@@ -1,0 +1,214 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import StewardCore
+import StewardJobs
+import Synchronization
+
+/// The durable ``RunStore``: the run journal in an SQLite file (the system library, WAL mode),
+/// which other processes read while steward writes it (`steward runs`, ``JournalReader``).
+///
+/// - A run is durable before `execute` starts: ``createRun(_:)``, ``claimRun(_:startedAt:)`` and
+///   ``finishRun(_:)`` return once their transaction committed.
+/// - Everything else returns at once: one writer thread takes what is due and writes it in one
+///   transaction — log lines in batches, progress coalesced to one write per
+///   ``JournalOptions/progressInterval`` per run. Readers never see a torn record: each row is
+///   written whole, in a transaction.
+/// - The runs this process owns are kept in memory until their final record is written, so reads
+///   are current and never wait for the disk.
+/// - When the file cannot be written (disk full, read-only, locked by another process), the
+///   journal turns unhealthy (``health``) and the writer retries every
+///   ``JournalOptions/retryInterval``; the jobs go on, and what they wrote is kept in memory
+///   (log lines up to ``JournalOptions/backlogLines``) and written once the cause is gone. A
+///   durable write then throws `unavailable`: the record is not on disk yet, but not lost.
+/// - One process writes a journal at a time: a second steward on the same file finds it locked.
+public final class SQLiteRunStore: RunStore {
+    /// The journal file.
+    public let path: String
+    /// How the journal is kept.
+    public let options: JournalOptions
+
+    let state: ConditionLock<JournalState>
+    let writer: JournalWriter
+    let reader: ConditionLock<SQLiteConnection?>
+    let logger: Logger
+    private let observers = HealthObservers()
+    private let nextObserver = Atomic<UInt64>(0)
+
+    /// Opens (or creates, mode 0600, with its directory) the journal at `path` and starts its
+    /// writer thread. Never throws: a journal that cannot be opened starts unhealthy (see
+    /// ``health``) and is retried; so is a file with a newer schema, with an error saying so.
+    public init(path: String, options: JournalOptions = JournalOptions(),
+                logger: Logger = Logger(label: "journal", sink: FileDescriptorLogSink.standardError())) {
+        self.path = path
+        self.options = options
+        self.logger = logger
+        let state = ConditionLock(JournalState(health: JournalHealth(isHealthy: true, since: Date())))
+        self.state = state
+        reader = ConditionLock(nil)
+        let observers = self.observers
+        writer = JournalWriter(path: path, options: options, logger: logger, state: state) { health in
+            for observer in observers.all { observer(health) }
+        }
+        if let failure = writer.openNow() {
+            state.withLock { s in
+                s.health = JournalHealth(isHealthy: false, reason: JournalHealth.reason(for: failure), since: Date())
+                s.retryAt = monotonicNanoseconds() &+ options.retryInterval.nanoseconds
+            }
+            logger.warning("the journal cannot be opened; jobs go on, their records wait in memory",
+                           metadata: ["path": path, "reason": JournalHealth.reason(for: failure)])
+        }
+        if let failure = writer.start() {
+            state.withLock { s in
+                s.health = JournalHealth(isHealthy: false, reason: "cannot start the writer thread: \(failure)", since: Date())
+                s.writerDone = true
+            }
+        }
+    }
+
+    /// Whether the journal is being written, and why not.
+    public var health: JournalHealth { state.withLock { $0.health } }
+
+    /// Calls `handler` (on the writer thread) each time ``health`` changes; returns a token for
+    /// ``removeHealthObserver(_:)``.
+    @discardableResult
+    public func observeHealth(_ handler: @escaping @Sendable (JournalHealth) -> Void) -> UInt64 {
+        let token = nextObserver.add(1, ordering: .relaxed).newValue
+        observers.handlers.withLock { $0[token] = handler }
+        return token
+    }
+
+    /// Stops calling an observer.
+    public func removeHealthObserver(_ token: UInt64) {
+        _ = observers.handlers.withLock { $0.removeValue(forKey: token) }
+    }
+
+    /// Writes everything pending (one attempt when the journal is unhealthy), checkpoints the WAL
+    /// into the file and closes it. Later writes fail with `unavailable`.
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if s.writerDone { return true }
+                s.closing = true
+                s.wake &+= 1
+                s.closeWaiters.append(continuation)
+                return false
+            }
+            state.broadcast()
+            if done { continuation.resume() }
+        }
+        reader.withLock { $0 = nil }
+    }
+
+    /// Limits the file to `pages` pages (`nil`: no limit), so writes fail with `SQLITE_FULL` as on
+    /// a full disk: for tests of the journal's degradation.
+    package func limitPages(_ pages: Int?) {
+        writer.pageLimit.store(pages ?? 0, ordering: .relaxed)
+        _ = try? change { _ in }
+    }
+
+    // MARK: Shared helpers
+
+    /// Applies `change` to the state and wakes the writer.
+    func change<T>(_ change: (inout JournalState) throws(RunStoreError) -> T) throws(RunStoreError) -> T {
+        let result = try state.withLock { (s: inout JournalState) throws(RunStoreError) -> T in
+            let result = try change(&s)
+            s.wake &+= 1
+            return result
+        }
+        state.broadcast()
+        return result
+    }
+
+    /// Waits until the writer committed everything up to `generation`.
+    /// - Throws: `unavailable` when the write failed (the change stays in memory and is written
+    ///   once the journal recovers) or the journal is closed.
+    func waitDurable(_ generation: UInt64, _ runId: RunID?) async throws(RunStoreError) {
+        let failure: SQLiteError? = await withCheckedContinuation { continuation in
+            let immediate = state.withLock { s -> SQLiteError?? in
+                if generation <= s.committedGeneration { return .some(nil) }
+                if s.writerDone { return .some(SQLiteError(code: 0, operation: "write", message: "the journal is closed")) }
+                if s.isWaitingToRetry(now: monotonicNanoseconds()) {
+                    return .some(SQLiteError(code: 0, operation: "write", message: s.health.reason ?? "the journal is unhealthy"))
+                }
+                s.durableWaiters.append((generation, continuation))
+                return .none
+            }
+            if case .some(let error) = immediate { continuation.resume(returning: error) }
+        }
+        if let failure {
+            throw RunStoreError(.unavailable, runId: runId,
+                                message: "not yet durable (\(failure)); kept in memory and written once the journal recovers")
+        }
+    }
+
+    /// Runs `body` inside the writer's next transaction and returns its result.
+    func command<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T,
+                              committed: @escaping @Sendable (T, inout JournalState) -> Void = { _, _ in }) async throws(RunStoreError) -> T {
+        let box = Mutex<T?>(nil)
+        let failure: SQLiteError? = await withCheckedContinuation { continuation in
+            let command = JournalCommand(
+                body: { connection throws(SQLiteError) in
+                    let value = try body(connection)
+                    box.withLock { $0 = value }
+                },
+                committed: { s in
+                    if let value = box.withLock({ $0 }) { committed(value, &s) }
+                },
+                finished: { error in continuation.resume(returning: error) })
+            let immediate = state.withLock { s -> SQLiteError? in
+                if s.writerDone { return SQLiteError(code: 0, operation: "write", message: "the journal is closed") }
+                if s.isWaitingToRetry(now: monotonicNanoseconds()) {
+                    return SQLiteError(code: 0, operation: "write", message: s.health.reason ?? "the journal is unhealthy")
+                }
+                s.commands.append(command)
+                s.wake &+= 1
+                return nil
+            }
+            state.broadcast()
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+        if let failure { throw RunStoreError(.unavailable, message: "\(failure)") }
+        guard let value = box.withLock({ $0 }) else { throw RunStoreError(.unavailable, message: "the journal returned nothing") }
+        return value
+    }
+
+    /// Runs `body` on the read connection (opened read-only on first use).
+    func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(RunStoreError) -> T {
+        do throws(SQLiteError) {
+            return try reader.withLock { (connection: inout SQLiteConnection?) throws(SQLiteError) -> T in
+                if connection == nil {
+                    let opened = try SQLiteConnection(path: path, readOnly: true, busyTimeout: options.busyTimeout)
+                    try JournalSchema.check(opened)
+                    connection = opened
+                }
+                do throws(SQLiteError) {
+                    return try body(connection!)
+                } catch {
+                    connection = nil
+                    throw error
+                }
+            }
+        } catch {
+            throw RunStoreError(.unavailable, message: "\(error)")
+        }
+    }
+
+    /// A new run's log limiter.
+    func limiter(lines: Int = 0, bytes: Int = 0) -> RunLogLimiter {
+        RunLogLimiter(maximumBytes: options.maximumLogBytes, maximumLines: options.maximumLogLines, lineCount: lines, byteCount: bytes)
+    }
+
+    static func unknown(_ runId: RunID) -> RunStoreError {
+        RunStoreError(.unknownRun, runId: runId, message: "no such run")
+    }
+}
+
+/// The health observers of a store.
+final class HealthObservers: Sendable {
+    let handlers = Mutex<[UInt64: @Sendable (JournalHealth) -> Void]>([:])
+
+    var all: [@Sendable (JournalHealth) -> Void] { handlers.withLock { Array($0.values) } }
+}
