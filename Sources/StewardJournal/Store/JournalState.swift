@@ -70,6 +70,8 @@ struct JournalState {
     var generation: UInt64 = 0
     /// Every change up to this generation is committed.
     var committedGeneration: UInt64 = 0
+    /// Run records written since the store opened (for tests of the coalescing).
+    var recordWrites = 0
     var durableWaiters: [(generation: UInt64, continuation: CheckedContinuation<SQLiteError?, Never>)] = []
     var logWaiters: [UInt64: (runId: RunID, continuation: CheckedContinuation<Void, Never>)] = [:]
     var nextWaiter: UInt64 = 0
@@ -140,6 +142,7 @@ struct JournalState {
     /// Records a committed batch: rows are known, written lines leave the mirror, settled runs go.
     mutating func committed(_ batch: Batch, rowIds: [RunID: Int64], since: Date) -> [CheckedContinuation<SQLiteError?, Never>] {
         for write in batch.runs {
+            if write.record != nil { recordWrites += 1 }
             guard var run = runs[write.runId] else { continue }
             if let rowId = rowIds[write.runId] { run.rowId = rowId }
             run.pending.removeFirst(min(run.inFlight, run.pending.count))

@@ -88,6 +88,7 @@ public final class SQLiteRunStore: RunStore {
     /// Writes everything pending (one attempt when the journal is unhealthy), checkpoints the WAL
     /// into the file and closes it. Later writes fail with `unavailable`.
     public func close() async {
+        reader.withLock { $0 = nil }  // the writer's connection must be the last, to checkpoint and remove the WAL
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s -> Bool in
                 if s.writerDone { return true }
@@ -99,7 +100,6 @@ public final class SQLiteRunStore: RunStore {
             state.broadcast()
             if done { continuation.resume() }
         }
-        reader.withLock { $0 = nil }
     }
 
     /// Limits the file to `pages` pages (`nil`: no limit), so writes fail with `SQLITE_FULL` as on
@@ -108,6 +108,9 @@ public final class SQLiteRunStore: RunStore {
         writer.pageLimit.store(pages ?? 0, ordering: .relaxed)
         _ = try? change { _ in }
     }
+
+    /// Run records written so far (each a whole row): how tests see progress coalescing.
+    package var recordWrites: Int { state.withLock { $0.recordWrites } }
 
     // MARK: Shared helpers
 
