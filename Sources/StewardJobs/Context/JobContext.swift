@@ -33,6 +33,10 @@ public struct JobContext: Sendable {
     let scheduler: JobScheduler
     let clock: any JobClock
 
+    /// The current wall-clock instant on the scheduler's clock (a manual clock in tests): what a
+    /// job should use for "now" so its tests need not sleep.
+    public var now: Date { clock.now }
+
     init(handle: RunHandle, record: RunRecord, scheduler: JobScheduler, clock: any JobClock) {
         runId = record.runId
         jobId = record.jobId

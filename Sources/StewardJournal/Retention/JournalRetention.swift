@@ -1,0 +1,21 @@
+import StewardJobs
+
+extension JobDefinition {
+    /// The journal's retention as a job of its own: on `schedule` it removes what `policy` no
+    /// longer keeps, in bounded batches, logging what it removed. Its runs are journaled like any
+    /// other (and aged out by the same policy).
+    /// - Parameters:
+    ///   - id: the job's id; default `journal-retention`.
+    ///   - schedule: when it runs; default every hour.
+    public static func journalRetention(_ store: SQLiteRunStore, policy: RetentionPolicy = RetentionPolicy(),
+                                        id: JobID = "journal-retention", schedule: (any Schedule)?) -> JobDefinition {
+        JobDefinition(id: id, description: "removes ended runs the journal's retention policy no longer keeps",
+                      schedule: schedule, overlap: .skip, misfire: .fireOnceNow) { context in
+            let report = try await store.prune(policy, now: context.now) { report in
+                context.reportProgress("removed \(report.runs) runs so far", fraction: nil)
+            }
+            context.log("removed \(report.runs) runs and \(report.logLines) log lines in \(report.batches) batches")
+            return ["runs": .int(report.runs), "logLines": .int(report.logLines)]
+        }
+    }
+}
