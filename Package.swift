@@ -37,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "StewardSupervisor",
-            dependencies: ["StewardJobs", "StewardProcesses", "StewardCore", "CStewardSystem"]
+            dependencies: ["StewardJournal", "StewardJobs", "StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
         // Background jobs: definitions, schedules (cron with seconds and zones), runs, the scheduler.
         .target(
@@ -62,12 +62,12 @@ let package = Package(
         // The control plane: status, metrics, probes over HTTP, the control socket.
         .target(
             name: "StewardControl",
-            dependencies: ["StewardHTTP", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
+            dependencies: ["StewardJournal", "StewardHTTP", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
         // The command line: argument parsing and the commands (run, check, exec, …).
         .target(
             name: "StewardCLI",
-            dependencies: ["StewardControl", "StewardHTTP", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore"]
+            dependencies: ["StewardJournal", "StewardControl", "StewardHTTP", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore"]
         ),
         .executableTarget(
             name: "steward",

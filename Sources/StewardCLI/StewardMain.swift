@@ -69,7 +69,9 @@ public enum StewardMain {
         case .run(let path): return await RunCommand.run(path: path, environment: environment, logger: logger)
         case .check(let path): return CheckCommand.run(path: path)
         case .exec(let options): return await ExecCommand.run(options, environment: environment, logger: logger)
-        case .control(let options): return ControlCommand.run(options, environment: environment)
+        case .control(let options):
+            if JournalCommand.reads(options.action) { return await JournalCommand.run(options, environment: environment) }
+            return ControlCommand.run(options, environment: environment)
         case .cron(let options): return CronCommand.run(options, now: Date())
         case .print(let text):
             print(text)

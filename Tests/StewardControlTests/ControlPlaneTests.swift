@@ -22,7 +22,7 @@ struct ControlPlaneTests {
             socket = directory + "/control.sock"
             let tokenSetting = token.map { ", token: \"\($0)\"" } ?? ""
             let config = "{ http: { listen: \"127.0.0.1:0\"\(tokenSetting) }, control: { socket: \"\(socket)\" }, "
-                + "processes: { \(processes) }, jobs: { \(jobs) } }"
+                + "journal: { path: \"\(directory)/journal.sqlite\" }, processes: { \(processes) }, jobs: { \(jobs) } }"
             try config.write(toFile: directory + "/steward.json5", atomically: true, encoding: .utf8)
             run = try ChildProgram([ControlPlaneTests.steward, "run", directory + "/steward.json5"])
             var port = 0
@@ -265,8 +265,9 @@ struct ControlPlaneTests {
         let spaced = try await steward.client(["logs", "a b"])
         #expect(spaced.code == 1)
         #expect(spaced.output.contains { $0.contains("no process named \"a b\"") }, "\(spaced.output)")
-        let since = try await steward.client(["runs", "--since", "2020-01-01T00:00:00+01:00"])
-        #expect(since.code == 0, "\(since.output)")
+        let plus = try await steward.client(["trigger", "a+b c"])
+        #expect(plus.code == 1)
+        #expect(plus.output.contains { $0.contains("no job named \"a+b c\"") }, "\(plus.output)")
     }
 
     @Test("logs -f ends when a reload replaces the process it follows")

@@ -78,26 +78,8 @@ extension ControlCommand {
             let body: JobRoutes.TriggerBody = try decode(response)
             print(body.state == "skipped" ? "\(job): skipped (a run is already active; overlap policy) — run \(body.runId)" : "\(job): run \(body.runId) \(body.state)")
             return body.state == "skipped" ? ExitCodes.failure : ExitCodes.success
-        case .runs(let job, let state, let since, let json):
-            var query: [String] = []
-            if let job { query.append("job=\(ControlClient.encode(job))") }
-            if let state { query.append("state=\(ControlClient.encode(state))") }
-            if let since { query.append("since=\(ControlClient.encode(since))") }
-            let response = try client.request("GET", "/runs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
-            guard response.status == 200 else { return failed(response) }
-            if json { print(response.text); return ExitCodes.success }
-            let runs: [RunBody] = try decode(response)
-            print(JobTable.renderRuns(runs), terminator: "")
-            return ExitCodes.success
-        case .runShow(let id, let json):
-            let response = try client.request("GET", "/runs/\(ControlClient.encode(id))")
-            guard response.status == 200 else { return failed(response) }
-            if json { print(response.text); return ExitCodes.success }
-            let run: RunBody = try decode(response)
-            print(JobTable.renderRun(run), terminator: "")
-            return ExitCodes.success
-        case .runLogs(let id, let follow):
-            return try stream(client, "/runs/\(ControlClient.encode(id))/log" + (follow ? "?follow" : ""))
+        case .runs, .runShow, .runLogs:
+            throw ControlClient.Failure(description: "internal: journal reads go through JournalCommand")
         case .runStop(let id):
             return try act(client, "POST", "/runs/\(ControlClient.encode(id))/stop")
         }

@@ -5,7 +5,9 @@ import Glibc
 #endif
 
 /// The commands that talk to a running steward over its control socket: `status`, `start`,
-/// `stop`, `restart`, `signal`, `logs`, `wait`, `reload`, `shutdown`, `health`.
+/// `stop`, `restart`, `signal`, `logs`, `wait`, `reload`, `shutdown`, `health`, `jobs`,
+/// `trigger`, `run stop` — and `runs`, `run show`, `run logs`, which read the journal file
+/// itself (see ``JournalCommand``).
 ///
 /// Every one takes `--socket PATH` or `--config FILE` (the socket named by that config);
 /// otherwise `STEWARD_SOCKET`, otherwise the default path (see
@@ -19,6 +21,8 @@ public enum ControlCommand {
         public var socket: String?
         /// `--config`.
         public var config: String?
+        /// `--journal` (`runs`, `run show`, `run logs`).
+        public var journal: String? = nil
     }
 
     /// What to ask steward.
@@ -31,7 +35,7 @@ public enum ControlCommand {
         case reload, shutdown, health
         case jobs(json: Bool)
         case trigger(String)
-        case runs(job: String?, state: String?, since: String?, json: Bool)
+        case runs(job: String?, state: String?, since: String?, limit: String?, json: Bool)
         case runShow(String, json: Bool)
         case runLogs(String, follow: Bool)
         case runStop(String)
@@ -45,6 +49,7 @@ public enum ControlCommand {
     public static func parse(_ command: String, _ arguments: [String]) throws(CommandLineError) -> Options {
         var socket: String?
         var config: String?
+        var journal: String?
         var flags: Set<String> = []
         var lines: Int?
         var timeout: Duration?
@@ -61,10 +66,12 @@ public enum ControlCommand {
             switch argument {
             case "--socket": socket = try value(argument)
             case "--config", "-c": config = try value(argument)
+            case "--journal" where JournalCommand.commands.contains(command): journal = try value(argument)
             case "--json" where ["status", "jobs", "runs", "run show"].contains(command),
                  "-f" where ["logs", "run logs"].contains(command), "--follow" where ["logs", "run logs"].contains(command):
                 flags.insert(argument == "--follow" ? "-f" : argument)
-            case "--job" where command == "runs", "--state" where command == "runs", "--since" where command == "runs":
+            case "--job" where command == "runs", "--state" where command == "runs", "--since" where command == "runs",
+                 "--limit" where command == "runs":
                 filters[String(argument.dropFirst(2))] = try value(argument)
             case "-n" where command == "logs", "--lines" where command == "logs":
                 let text = try value(argument)
@@ -108,14 +115,15 @@ public enum ControlCommand {
         case "jobs": _ = try names(0, "[--json]"); action = .jobs(json: flags.contains("--json"))
         case "trigger": action = .trigger(try names(1, "JOB")[0])
         case "runs":
-            _ = try names(0, "[--job J] [--state S] [--since T] [--json]")
-            action = .runs(job: filters["job"], state: filters["state"], since: filters["since"], json: flags.contains("--json"))
+            _ = try names(0, "[--job J] [--state S] [--since T] [--limit N] [--json] [--journal FILE]")
+            action = .runs(job: filters["job"], state: filters["state"], since: filters["since"], limit: filters["limit"],
+                           json: flags.contains("--json"))
         case "run show": action = .runShow(try names(1, "ID [--json]")[0], json: flags.contains("--json"))
         case "run logs": action = .runLogs(try names(1, "ID [-f]")[0], follow: flags.contains("-f"))
         case "run stop": action = .runStop(try names(1, "ID")[0])
         default: throw CommandLineError("unknown command \"\(command)\"")
         }
-        return Options(action: action, socket: socket, config: config)
+        return Options(action: action, socket: socket, config: config, journal: journal)
     }
 
     /// The socket to talk to, from the options, the environment or the default.

@@ -1,3 +1,4 @@
+import StewardCore
 import StewardHTTP
 import StewardJobs
 #if canImport(FoundationEssentials)
@@ -69,12 +70,24 @@ public enum JobRoutes {
         public var state: String
     }
 
-    struct QueryProblem: Error, CustomStringConvertible { let description: String }
+    /// A filter of `/runs` (or of `steward runs`) that cannot be read.
+    public struct QueryProblem: Error, CustomStringConvertible {
+        /// Which filter and why, for people.
+        public let description: String
+    }
 
     static func query(_ request: HTTPRequest) -> Result<RunQuery, QueryProblem> {
+        runQuery(job: request.queryValue("job"), state: request.queryValue("state"), since: request.queryValue("since"),
+                 limit: request.queryValue("limit"), now: Date())
+    }
+
+    /// The run query for the filters of `/runs` and `steward runs`: `job`, `state` (names, comma
+    /// separated), `since` (an ISO 8601 instant, or a duration ago such as `2h`), `limit`
+    /// (default 100).
+    public static func runQuery(job: String?, state: String?, since: String?, limit: String?, now: Date) -> Result<RunQuery, QueryProblem> {
         var query = RunQuery(limit: 100)
-        if let job = request.queryValue("job") { query.jobId = JobID(job) }
-        if let text = request.queryValue("state") {
+        if let job { query.jobId = JobID(job) }
+        if let text = state {
             var states = Set<RunState>()
             for name in text.split(separator: ",") {
                 guard let state = RunState(name: String(name)) else {
@@ -84,15 +97,18 @@ public enum JobRoutes {
             }
             query.states = states
         }
-        if let text = request.queryValue("since") {
-            guard let since = try? InstantText.parse(text, zone: TimeZone(identifier: "UTC")!) else {
-                return .failure(QueryProblem(description: "since: expected an ISO 8601 instant such as 2026-11-22T10:00:00Z, got \"\(text)\""))
+        if let text = since {
+            if let ago = try? Duration(parsing: text) {
+                query.since = now.addingTimeInterval(-Double(ago.components.seconds) - Double(ago.components.attoseconds) / 1e18)
+            } else if let instant = try? InstantText.parse(text, zone: TimeZone(identifier: "UTC")!) {
+                query.since = instant
+            } else {
+                return .failure(QueryProblem(description: "since: expected an ISO 8601 instant such as 2026-11-22T10:00:00Z or a duration ago such as 2h, got \"\(text)\""))
             }
-            query.since = since
         }
-        if let text = request.queryValue("limit") {
-            guard let limit = Int(text), limit > 0 else { return .failure(QueryProblem(description: "limit: expected a positive count, got \"\(text)\"")) }
-            query.limit = limit
+        if let text = limit {
+            guard let count = Int(text), count > 0 else { return .failure(QueryProblem(description: "limit: expected a positive count, got \"\(text)\"")) }
+            query.limit = count
         }
         return .success(query)
     }

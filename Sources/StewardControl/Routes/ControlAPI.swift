@@ -14,6 +14,26 @@ public enum ControlAPI {
     /// `GET` `/processes/NAME/logs?lines=N[&follow]`.
     public static let processes = "/processes/"
 
+    /// `GET`: the jobs' run journal: ``JournalBody`` (404 when steward has no jobs).
+    public static let journal = "/journal"
+
+    /// Where the journal is and whether it is written: what `steward runs` asks a running
+    /// steward to find the file it then reads itself.
+    public struct JournalBody: Codable, Sendable, Equatable {
+        /// The SQLite file.
+        public var path: String
+        /// Whether the last write succeeded.
+        public var healthy: Bool
+        /// Why not.
+        public var reason: String?
+        /// Creates a body.
+        public init(path: String, healthy: Bool, reason: String?) {
+            self.path = path
+            self.healthy = healthy
+            self.reason = reason
+        }
+    }
+
     /// The path of `action` on process `name`.
     public static func process(_ name: String, _ action: String) -> String { processes + name + "/" + action }
 

@@ -19,7 +19,7 @@ public enum ControlRoutes {
                               extraReadiness: @escaping @Sendable () -> [ProbeReport.Check] = { [] }) -> HTTPRouter {
         let lifecycle = supervisor.lifecycle
         var router = HTTPRouter()
-        let probes = LifecycleProbes(lifecycle: lifecycle, extraReadiness: extraReadiness)
+        let probes = LifecycleProbes(lifecycle: lifecycle) { journalCheck(supervisor) + extraReadiness() }
         LifecycleRoutes.mount(probes, on: &router)
         // /readyz/NAME answers for every process: its readiness check if it has one, else
         // whether it runs (such a process is not part of /readyz itself).
@@ -38,6 +38,11 @@ public enum ControlRoutes {
         router.get(.exact(ControlAPI.status)) { _ in json(supervisor.status) }
         router.get("/metrics") { _ in
             .text(SupervisorMetrics.render(supervisor.status), headers: ["Content-Type": PrometheusText.contentType])
+        }
+        router.get(.exact(ControlAPI.journal)) { _ in
+            guard let journal = supervisor.jobs?.journal else { return failure("steward has no jobs, so no journal", status: .notFound) }
+            let health = journal.health
+            return json(ControlAPI.JournalBody(path: journal.path, healthy: health.isHealthy, reason: health.reason))
         }
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
         JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access)
@@ -122,10 +127,10 @@ public enum ControlRoutes {
             }
             timeout = min(parsed, longestWait)
         }
-        let probes = LifecycleProbes(lifecycle: supervisor.lifecycle)
+        let probes = LifecycleProbes(lifecycle: supervisor.lifecycle) { journalCheck(supervisor) }
         if await probes.waitUntilReady(timeout: timeout) { return message("ready") }
         if supervisor.lifecycle.isShuttingDown { return failure("steward is shutting down", status: .conflict) }
-        let failing = probes.readiness.checks.filter { !$0.passed }.map { "\($0.name): \($0.reason ?? "failed")" }
+        let failing = probes.readiness.checks.filter { !$0.passed && $0.isCritical }.map { "\($0.name): \($0.reason ?? "failed")" }
         return failure("not ready after \(timeout.compactDescription): \(failing.joined(separator: "; "))", status: .serviceUnavailable)
     }
 
@@ -134,6 +139,13 @@ public enum ControlRoutes {
         let handler = HTTPClosureHandler(handle)
         guard let token = access.requiredToken else { return handler }
         return HTTPBearerAuthenticator(token: token).protect(handler)
+    }
+
+    /// The journal's health as a non-critical readiness check: a journal that cannot be written
+    /// shows in `/readyz?verbose` but never makes steward unready.
+    static func journalCheck(_ supervisor: Supervisor) -> [ProbeReport.Check] {
+        guard let health = supervisor.jobs?.journal?.health else { return [] }
+        return [ProbeReport.Check(name: "journal", passed: health.isHealthy, reason: health.reason, isCritical: false)]
     }
 
     static func json(_ value: some Encodable, status: HTTPStatus = .ok) -> HTTPResponse {

@@ -1,5 +1,7 @@
 /// The result of `/livez` or `/readyz` in the Kubernetes format: each check `[+]name ok` or
-/// `[-]name failed: reason`, any failure making the whole probe fail (HTTP 500).
+/// `[-]name failed: reason`, any failure of a critical check making the whole probe fail
+/// (HTTP 500). A failing non-critical check (a degraded journal) is listed with
+/// `(non-critical)` and does not fail the probe.
 public struct ProbeReport: Sendable, Equatable {
     /// One named check.
     public struct Check: Sendable, Equatable {
@@ -9,12 +11,15 @@ public struct ProbeReport: Sendable, Equatable {
         public var passed: Bool
         /// Why it fails.
         public var reason: String?
+        /// Whether its failure fails the probe. Default `true`.
+        public var isCritical: Bool
 
         /// Creates a check result.
-        public init(name: String, passed: Bool, reason: String? = nil) {
+        public init(name: String, passed: Bool, reason: String? = nil, isCritical: Bool = true) {
             self.name = name
             self.passed = passed
             self.reason = reason
+            self.isCritical = isCritical
         }
     }
 
@@ -29,8 +34,8 @@ public struct ProbeReport: Sendable, Equatable {
         self.checks = checks
     }
 
-    /// Whether every check passes.
-    public var passed: Bool { checks.allSatisfy(\.passed) }
+    /// Whether every critical check passes.
+    public var passed: Bool { checks.allSatisfy { $0.passed || !$0.isCritical } }
 
     /// The report without the checks named in `excluded` (Kubernetes' `?exclude=`).
     public func excluding(_ excluded: Set<String>) -> ProbeReport {
@@ -45,7 +50,8 @@ public struct ProbeReport: Sendable, Equatable {
     public func body(verbose: Bool) -> String {
         if passed, !verbose { return "ok" }
         var lines = checks.map { check in
-            check.passed ? "[+]\(check.name) ok" : "[-]\(check.name) failed: \(Self.oneLine(check.reason ?? "reason withheld"))"
+            check.passed ? "[+]\(check.name) ok"
+                : "[-]\(check.name) failed: \(Self.oneLine(check.reason ?? "reason withheld"))\(check.isCritical ? "" : " (non-critical)")"
         }
         lines.append("\(probe) check \(passed ? "passed" : "failed")")
         return lines.joined(separator: "\n") + "\n"

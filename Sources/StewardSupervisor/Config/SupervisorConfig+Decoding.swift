@@ -1,8 +1,9 @@
 import StewardJobs
+import StewardJournal
 
 extension SupervisorConfig {
     /// The top-level keys.
-    static let keys = ["shutdownTimeout", "http", "control", "zone", "processes", "jobs"]
+    static let keys = ["shutdownTimeout", "http", "control", "zone", "processes", "jobs", "journal"]
 
     /// Reads the top-level object, reporting every problem in the file.
     static func decode(_ node: ConfigNode) -> SupervisorConfig {
@@ -16,6 +17,7 @@ extension SupervisorConfig {
                 .compactMap { ProcessConfig.decode($0.node, name: $0.key) }
                 .sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
         }
+        if let journalNode = object["journal"] { config.journal = JournalConfig.decode(journalNode) }
         if let zoneNode = object["zone"], let zone = zoneNode.string() {
             do throws(ScheduleError) {
                 _ = try ScheduleSpec.zone(named: zone)
@@ -31,6 +33,9 @@ extension SupervisorConfig {
             if !config.jobs.isEmpty, let processes = object["processes"],
                let clash = processes.members()?.first(where: { $0.key == ConfiguredJobs.componentName }) {
                 clash.node.report("the name \"\(ConfiguredJobs.componentName)\" is taken by the job scheduler when the config has jobs")
+            }
+            if let clash = jobsNode.members()?.first(where: { $0.key == JournalConfig.retentionJobName }) {
+                clash.node.report("the name \"\(JournalConfig.retentionJobName)\" is taken by the journal's retention job")
             }
         }
         return config

@@ -31,6 +31,9 @@ public struct SupervisorConfig: Sendable, Equatable {
     public var jobs: [JobConfig] = []
     /// `zone`: the IANA time zone of job schedules that name none. Default: the system's.
     public var zone: String?
+    /// Where the jobs' run journal is kept and for how long (`journal: { path, retention }`);
+    /// `nil`: the default path and retention (used only when there are jobs).
+    public var journal: JournalConfig?
 
     /// The default ``shutdownTimeout``: 30 s.
     public static let defaultShutdownTimeout: Duration = .seconds(30)

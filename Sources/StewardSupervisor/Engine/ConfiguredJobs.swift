@@ -1,6 +1,10 @@
 import StewardCore
 import StewardJobs
+import StewardJournal
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -20,21 +24,56 @@ public final class ConfiguredJobs: Runnable {
     /// The component's name in the runner.
     public static let componentName = "jobs"
 
+    /// The run journal the runs are kept in, when there is one (else they live in memory).
+    public let journal: SQLiteRunStore?
+    private let retention: JournalConfig
+
     /// Creates the component; definitions are added in `initialize`.
-    /// - Parameter environment: steward's environment, inherited by every command.
-    public init(jobs: [JobConfig], environment: [String: String], store: any RunStore = InMemoryRunStore(), logger: Logger) {
-        scheduler = JobScheduler(store: store, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
+    /// - Parameters:
+    ///   - environment: steward's environment, inherited by every command.
+    ///   - journal: the run journal; `nil` keeps runs in memory.
+    ///   - retention: the journal's retention (its job runs on `retentionEvery`).
+    public init(jobs: [JobConfig], environment: [String: String], journal: SQLiteRunStore? = nil,
+                retention: JournalConfig = JournalConfig(), logger: Logger) {
+        scheduler = JobScheduler(store: journal ?? InMemoryRunStore(),
+                                 options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
         self.environment = environment
+        self.journal = journal
+        self.retention = retention
         initial = jobs
     }
 
+    /// The component for `config`'s jobs, keeping their runs in the journal its `journal`
+    /// section names (or at the default path).
+    public static func journaled(_ config: SupervisorConfig, environment: [String: String], logger: Logger) -> ConfiguredJobs {
+        let settings = config.journal ?? JournalConfig()
+        let journal = SQLiteRunStore(path: settings.resolvedPath(environment: environment, uid: getuid()),
+                                     logger: logger.with(["component": "journal"]))
+        return ConfiguredJobs(jobs: config.jobs, environment: environment, journal: journal, retention: settings, logger: logger)
+    }
+
+    /// Recovers what a previous steward left in the journal, defines the jobs (and the
+    /// journal's retention job).
     public func initialize(_ context: LifecycleContext) async throws {
         try await scheduler.initialize(context)
         for job in initial { try await define(job) }
+        if let journal {
+            let schedule = try IntervalSchedule(every: retention.retentionEvery, anchor: .now)
+            try await scheduler.define(.journalRetention(journal, policy: retention.retention,
+                                                         id: JobID(JournalConfig.retentionJobName), schedule: schedule))
+        }
     }
 
+    /// Runs the scheduler until shutdown; then every run's final record is written and the
+    /// journal is closed (its WAL checkpointed into the file).
     public func run(_ context: LifecycleContext) async throws {
-        try await scheduler.run(context)
+        do {
+            try await scheduler.run(context)
+        } catch {
+            await journal?.close()
+            throw error
+        }
+        await journal?.close()
     }
 
     /// The configured jobs now (after reloads), by name.

@@ -124,7 +124,7 @@ actor ReloadSequence {
                                   outcome: inout Reload.Outcome) async {
         guard let jobs = supervisor.jobs else {
             guard !next.jobs.isEmpty else { return }
-            let jobs = ConfiguredJobs(jobs: next.jobs, environment: environment, logger: logger)
+            let jobs = ConfiguredJobs.journaled(next, environment: environment, logger: logger)
             do {
                 try await supervisor.lifecycle.add(jobs, name: ConfiguredJobs.componentName, options: SupervisorPlan.jobsOptions(next))
                 supervisor.adopt(jobs)

@@ -65,7 +65,7 @@ public struct SupervisorPlan: Sendable {
         if config.jobs.isEmpty {
             jobs = nil
         } else {
-            let jobs = ConfiguredJobs(jobs: config.jobs, environment: environment, logger: logger)
+            let jobs = ConfiguredJobs.journaled(config, environment: environment, logger: logger)
             builder.add(jobs, name: ConfiguredJobs.componentName, options: Self.jobsOptions(config))
             self.jobs = jobs
         }

@@ -1,0 +1,107 @@
+import StewardControl
+import StewardCore
+import StewardJobs
+import StewardJournal
+import StewardSupervisor
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `steward runs`, `steward run show ID` and `steward run logs ID [-f]`: they read the journal
+/// file itself, read-only, so they work whether steward runs or not.
+///
+/// The file: `--journal FILE`; else the one `--config FILE` names (or its default); else
+/// `STEWARD_JOURNAL`; else the one the steward on the control socket (`--socket`, or the
+/// default) writes; else the default path (``JournalConfig/defaultPath(environment:uid:)``).
+enum JournalCommand {
+    /// The commands served from the journal.
+    static let commands: Set<String> = ["runs", "run show", "run logs"]
+
+    /// Whether `action` reads the journal.
+    static func reads(_ action: ControlCommand.Action) -> Bool {
+        switch action {
+        case .runs, .runShow, .runLogs: true
+        default: false
+        }
+    }
+
+    /// Runs the command; 0 done, 1 failed (the reason on standard error).
+    static func run(_ options: ControlCommand.Options, environment: [String: String]) async -> Int32 {
+        do throws(RunStoreError) {
+            let reader = try JournalReader(path: try path(options, environment: environment))
+            return try await perform(options.action, reader)
+        } catch {
+            StewardMain.writeError("steward: \(error.message)")
+            return ExitCodes.failure
+        }
+    }
+
+    private static func perform(_ action: ControlCommand.Action, _ reader: JournalReader) async throws(RunStoreError) -> Int32 {
+        switch action {
+        case .runs(let job, let state, let since, let limit, let json):
+            let query: RunQuery
+            switch JobRoutes.runQuery(job: job, state: state, since: since, limit: limit, now: Date()) {
+            case .success(let parsed): query = parsed
+            case .failure(let problem): throw RunStoreError(.conflict, message: "runs: --\(problem.description)")
+            }
+            let runs = try reader.runs(query).map(RunBody.init)
+            print(json ? encode(runs) : JobTable.renderRuns(runs), terminator: json ? "\n" : "")
+        case .runShow(let id, let json):
+            let run = RunBody(try reader.findRun(id))
+            print(json ? encode(run) : JobTable.renderRun(run), terminator: json ? "\n" : "")
+        case .runLogs(let id, let follow):
+            let runId = try reader.findRun(id).runId
+            if follow {
+                for try await line in reader.followLog(runId, from: 0) { emit(line.text) }
+                return ExitCodes.success
+            }
+            var offset = 0
+            while true {
+                let page = try reader.readLog(runId, from: offset, limit: 1000)
+                for line in page.lines { emit(line.text) }
+                guard !page.lines.isEmpty else { break }
+                offset = page.nextOffset
+            }
+        default:
+            throw RunStoreError(.conflict, message: "internal: not a journal command")
+        }
+        return ExitCodes.success
+    }
+
+    /// The journal file for `options` (see the type's documentation for the order).
+    static func path(_ options: ControlCommand.Options, environment: [String: String]) throws(RunStoreError) -> String {
+        if let journal = options.journal { return journal }
+        if let path = options.config {
+            do throws(ConfigIssues) {
+                let config = try SupervisorConfigLoader.load(path: path)
+                return (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
+            } catch {
+                throw RunStoreError(.unavailable, message: "\(path): \(error.issues.count) problem(s); first: \(error.issues.first.map { "\($0)" } ?? "")")
+            }
+        }
+        if let path = environment["STEWARD_JOURNAL"], !path.isEmpty { return path }
+        let socket = options.socket ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
+        if let response = try? ControlClient(socketPath: socket).request("GET", ControlAPI.journal), response.status == 200,
+           let body = try? ControlCommand.decoder.decode(ControlAPI.JournalBody.self, from: Data(response.body)) {
+            return body.path
+        }
+        return JournalConfig.defaultPath(environment: environment, uid: getuid())
+    }
+
+    private static func emit(_ text: String) {
+        let line = text + "\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count - 1) }
+    }
+
+    private static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+}
