@@ -16,13 +16,13 @@ struct ControlPlaneTests {
         let socket: String
         let directory: String
 
-        init(_ processes: String, jobs: String = "", token: String? = nil) throws {
+        init(_ processes: String, jobs: String = "", token: String? = nil, journal: String? = nil) throws {
             directory = "/tmp/steward-control-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             mkdir(directory, 0o755)
             socket = directory + "/control.sock"
             let tokenSetting = token.map { ", token: \"\($0)\"" } ?? ""
             let config = "{ http: { listen: \"127.0.0.1:0\"\(tokenSetting) }, control: { socket: \"\(socket)\" }, "
-                + "journal: { path: \"\(directory)/journal.sqlite\" }, processes: { \(processes) }, jobs: { \(jobs) } }"
+                + "journal: { path: \"\(journal ?? directory + "/journal.sqlite")\" }, processes: { \(processes) }, jobs: { \(jobs) } }"
             try config.write(toFile: directory + "/steward.json5", atomically: true, encoding: .utf8)
             run = try ChildProgram([ControlPlaneTests.steward, "run", directory + "/steward.json5"])
             var port = 0

@@ -27,14 +27,14 @@ extension SupervisorConfig {
             }
         }
         if let jobsNode = object["jobs"] {
-            config.jobs = (jobsNode.members(expected: "an object of jobs by name") ?? [])
-                .compactMap { JobConfig.decode($0.node, name: $0.key, defaultZone: config.zone) }
+            let members = jobsNode.members(expected: "an object of jobs by name") ?? []
+            config.jobs = members.compactMap { JobConfig.decode($0.node, name: $0.key, defaultZone: config.zone) }
                 .sorted { $0.name < $1.name }
             if !config.jobs.isEmpty, let processes = object["processes"],
                let clash = processes.members()?.first(where: { $0.key == ConfiguredJobs.componentName }) {
                 clash.node.report("the name \"\(ConfiguredJobs.componentName)\" is taken by the job scheduler when the config has jobs")
             }
-            if let clash = jobsNode.members()?.first(where: { $0.key == JournalConfig.retentionJobName }) {
+            if let clash = members.first(where: { $0.key == JournalConfig.retentionJobName }) {
                 clash.node.report("the name \"\(JournalConfig.retentionJobName)\" is taken by the journal's retention job")
             }
         }

@@ -8,7 +8,7 @@ struct ConfigErrorTests {
     @Test("unknown keys at the top, process and probe levels list what is expected")
     func unknownKeys() {
         #expect(problems(in: #"{ shutdownTimout: "10s" }"#) == [
-            "shutdownTimout: unknown key (expected one of: control, http, jobs, processes, shutdownTimeout, zone) (line 1, column 3)",
+            "shutdownTimout: unknown key (expected one of: control, http, jobs, journal, processes, shutdownTimeout, zone) (line 1, column 3)",
         ])
         #expect(problems(in: webProcess(#"colour: "red""#)) == [
             "processes.web.colour: unknown key (expected one of: \(Self.processKeys)) (line 1, column 43)",
@@ -201,7 +201,7 @@ struct ConfigErrorTests {
         """
         let found = issues(in: text)
         #expect(found.map(\.description) == [
-            "colour: unknown key (expected one of: control, http, jobs, processes, shutdownTimeout, zone) (line 3, column 3)",
+            "colour: unknown key (expected one of: control, http, jobs, journal, processes, shutdownTimeout, zone) (line 3, column 3)",
             #"http.listen: not a host:port address ("localhost") (line 4, column 11)"#,
             #"processes.bad name: invalid process name (use letters, digits, "_", "." and "-") (line 11, column 5)"#,
             "processes.bad name.health: a oneshot process cannot have a liveness probe (it is expected to exit) (line 11, column 50)",
@@ -212,7 +212,7 @@ struct ConfigErrorTests {
             #"shutdownTimeout: expected a duration string such as "10s", found a number (30); write "30s" (line 2, column 3)"#,
         ])
         #expect(found.count >= 5)
-        #expect(found.first == ConfigIssue(path: "colour", message: "unknown key (expected one of: control, http, jobs, processes, shutdownTimeout, zone)",
+        #expect(found.first == ConfigIssue(path: "colour", message: "unknown key (expected one of: control, http, jobs, journal, processes, shutdownTimeout, zone)",
                                            line: 3, column: 3))
     }
 
