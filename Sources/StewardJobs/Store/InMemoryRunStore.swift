@@ -34,7 +34,10 @@ public final class InMemoryRunStore: RunStore {
 
     private struct State {
         var records: [RunID: RunRecord] = [:]
+        /// Every run id in creation order; forgotten ids linger until ``compact`` drops them.
         var order: [RunID] = []
+        /// Per job, its ended runs in the order they ended (oldest first), for the retention cap.
+        var ended: [JobID: Deque] = [:]
         var logs: [RunID: Log] = [:]
         var definitions: [JobID: JobDefinitionState] = [:]
         var waiters: [UInt64: Waiter] = [:]
@@ -50,16 +53,40 @@ public final class InMemoryRunStore: RunStore {
         self.maximumEndedRunsPerJob = max(1, maximumEndedRunsPerJob)
     }
 
-    /// Forgets `jobId`'s oldest ended runs beyond ``maximumEndedRunsPerJob``.
-    private func prune(_ jobId: JobID, in s: inout State) {
-        let ended = s.order.filter { s.records[$0].map { $0.jobId == jobId && $0.state.isFinal } ?? false }
-        guard ended.count > maximumEndedRunsPerJob else { return }
-        let forgotten = Set(ended.prefix(ended.count - maximumEndedRunsPerJob))
-        for runId in forgotten {
-            s.records.removeValue(forKey: runId)
-            s.logs.removeValue(forKey: runId)
+    /// Counts `record`'s run as ended and forgets its job's oldest ended runs beyond
+    /// ``maximumEndedRunsPerJob`` (amortized constant time: `order` is compacted only once it
+    /// holds as many forgotten ids as live ones).
+    private func ended(_ record: RunRecord, in s: inout State) {
+        s.ended[record.jobId, default: Deque()].append(record.runId)
+        while s.ended[record.jobId]!.count > maximumEndedRunsPerJob, let forgotten = s.ended[record.jobId]!.popFirst() {
+            s.records.removeValue(forKey: forgotten)
+            s.logs.removeValue(forKey: forgotten)
         }
-        s.order.removeAll { forgotten.contains($0) }
+        if s.order.count > 64 && s.order.count > 2 * s.records.count {
+            s.order.removeAll { s.records[$0] == nil }
+        }
+    }
+
+    /// A queue of run ids with O(1) appends and removals at the front.
+    struct Deque {
+        private var items: [RunID] = []
+        private var head = 0
+
+        var count: Int { items.count - head }
+
+        mutating func append(_ runId: RunID) { items.append(runId) }
+
+        mutating func popFirst() -> RunID? {
+            guard head < items.count else { return nil }
+            defer {
+                head += 1
+                if head > 64 && head * 2 > items.count {
+                    items.removeFirst(head)
+                    head = 0
+                }
+            }
+            return items[head]
+        }
     }
 
     /// See ``RunStore/createRun(_:)``.
@@ -71,7 +98,7 @@ public final class InMemoryRunStore: RunStore {
             s.records[record.runId] = record
             s.order.append(record.runId)
             s.logs[record.runId] = Log(limiter: RunLogLimiter(maximumBytes: maximumLogBytes, maximumLines: maximumLogLines))
-            if record.state.isFinal { prune(record.jobId, in: &s) }
+            if record.state.isFinal { ended(record, in: &s) }
         }
     }
 
@@ -121,7 +148,7 @@ public final class InMemoryRunStore: RunStore {
             }
             s.records[record.runId] = record
             let woken = Self.takeWaiters(for: record.runId, in: &s)
-            prune(record.jobId, in: &s)
+            ended(record, in: &s)
             return woken
         }
         for waiter in woken { waiter.resume() }
@@ -236,6 +263,7 @@ public final class InMemoryRunStore: RunStore {
                 record.finishedAt = instant
                 s.records[runId] = record
                 recovery.crashed.append(record)
+                ended(record, in: &s)
                 woken += Self.takeWaiters(for: runId, in: &s)
             }
             return (recovery, woken)
