@@ -40,7 +40,7 @@ struct JournalCrashTests {
     static func runs(_ journal: String, _ arguments: [String] = []) async throws -> [RunBody] {
         let (code, output) = try await JournalControlTests.steward(["runs", "--journal", journal, "--json", "--limit", "1000"] + arguments)
         try #require(code == 0, "\(output)")
-        return try JournalControlTests.decodeRuns(output)
+        return try JournalControlTests.decodeRuns(output.filter { !$0.hasPrefix("note: ") })
     }
 
     static func killPid(in file: String) {
@@ -76,8 +76,10 @@ struct JournalCrashTests {
         _ = await first.program.waitForExit()
         Self.killPid(in: directory.file("long.pid"))
         Self.killPid(in: directory.file("idle.pid"))
-        // What the killed steward left: nobody is left to say otherwise yet.
+        // What the killed steward left: nobody is left to say otherwise yet, and the CLI says so.
         #expect(try await Self.runs(journal, ["--job", "long"]).first?.state == "running")
+        let listed = try await JournalControlTests.steward(["runs", "--journal", journal, "--job", "long"])
+        #expect(listed.output.contains { $0.hasPrefix("note: no steward is writing") }, "\(listed.output)")
         let killedAt = Date()
 
         let second = try Instance(config: config, socket: socket)

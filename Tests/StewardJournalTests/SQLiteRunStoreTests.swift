@@ -153,9 +153,11 @@ struct SQLiteRunStoreTests {
         #expect(second.health.reason?.contains("in use by another steward (pid \(getpid()))") == true)
         await #expect(throws: RunStoreError.self) { _ = try await second.recoverRuns(reason: "supervisor restart", at: f.t0) }
         #expect(try f.reader().run("mine")?.state == .queued)  // not recovered by the second
+        #expect(try f.reader().writerIsAlive)
         await first.close()
         try await waitUntil("the second takes over once the first is gone") { second.health.isHealthy }
         await second.close()
+        #expect(try !f.reader().writerIsAlive)
     }
 
     @Test("recovery: runs left running are crashed (supervisor restart), queued ones are handed back to run once")

@@ -49,16 +49,32 @@ enum JournalCommand {
             case .success(let parsed): query = parsed
             case .failure(let problem): throw RunStoreError(.conflict, message: "runs: --\(problem.description)")
             }
-            let runs = try reader.runs(query).map(RunBody.init)
+            let records = try reader.runs(query)
+            let runs = records.map(RunBody.init)
             print(json ? encode(runs) : JobTable.renderRuns(runs), terminator: json ? "\n" : "")
+            noteAbandoned(records, reader)
         case .runShow(let id, let json):
-            let run = RunBody(try reader.findRun(id))
-            print(json ? encode(run) : JobTable.renderRun(run), terminator: json ? "\n" : "")
+            let record = try reader.findRun(id)
+            print(json ? encode(RunBody(record)) : JobTable.renderRun(RunBody(record)), terminator: json ? "\n" : "")
+            noteAbandoned([record], reader)
         case .runLogs(let id, let follow):
             let runId = try reader.findRun(id).runId
             if follow {
-                for try await line in reader.followLog(runId, from: 0) { emit(line.text) }
-                return ExitCodes.success
+                var offset = 0
+                while true {
+                    let page = try reader.readLog(runId, from: offset, limit: 1000)
+                    for line in page.lines { emit(line.text) }
+                    offset = page.nextOffset
+                    if page.isComplete { return ExitCodes.success }
+                    if page.lines.isEmpty {
+                        guard reader.writerIsAlive else {
+                            StewardMain.writeError("steward: no steward is writing \(reader.path); run \(runId) was left active by one "
+                                                   + "that stopped without recording its end")
+                            return ExitCodes.failure
+                        }
+                        try? await Task.sleep(for: .milliseconds(200))
+                    }
+                }
             }
             var offset = 0
             while true {
@@ -71,6 +87,14 @@ enum JournalCommand {
             throw RunStoreError(.conflict, message: "internal: not a journal command")
         }
         return ExitCodes.success
+    }
+
+    /// Says on standard error when active runs were listed from a journal no steward writes.
+    private static func noteAbandoned(_ records: [RunRecord], _ reader: JournalReader) {
+        let active = records.filter(\.state.isActive).count
+        guard active > 0, !reader.writerIsAlive else { return }
+        StewardMain.writeError("note: no steward is writing \(reader.path): \(active) run(s) shown queued or running were left by one "
+                               + "that stopped without recording their end; they become crashed (or run, if queued) when steward starts again")
     }
 
     /// The journal file for `options` (see the type's documentation for the order).

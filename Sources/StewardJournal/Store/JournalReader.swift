@@ -34,6 +34,19 @@ public final class JournalReader: Sendable {
         }
     }
 
+    /// Whether a steward is writing the journal now (it holds the writer lock). When none is, a
+    /// run the file still calls `queued` or `running` was left by a steward that stopped without
+    /// recording its end (it becomes `crashed`, or runs, when steward starts again). `true` when
+    /// it cannot be told (the lock file is not readable).
+    public var writerIsAlive: Bool {
+        let descriptor = open(path + ".lock", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return errno != ENOENT }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return true }
+        _ = flock(descriptor, LOCK_UN)
+        return false
+    }
+
     /// One run's record; `nil` if unknown.
     public func run(_ runId: RunID) throws(RunStoreError) -> RunRecord? {
         try read { connection throws(SQLiteError) in try JournalQueries.run(runId, on: connection)?.record }
