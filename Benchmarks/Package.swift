@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lifecycle-bench", targets: ["LifecycleBench"]),
+        .executable(name: "journal-bench", targets: ["JournalBench"]),
     ],
     dependencies: [
         .package(name: "Steward", path: ".."),
@@ -19,6 +20,15 @@ let package = Package(
             name: "LifecycleBench",
             dependencies: [.product(name: "StewardCore", package: "Steward")],
             path: "Sources/LifecycleBench"
+        ),
+        .executableTarget(
+            name: "JournalBench",
+            dependencies: [
+                .product(name: "StewardCore", package: "Steward"),
+                .product(name: "StewardJobs", package: "Steward"),
+                .product(name: "StewardJournal", package: "Steward"),
+            ],
+            path: "Sources/JournalBench"
         ),
     ],
     swiftLanguageModes: [.v6]
