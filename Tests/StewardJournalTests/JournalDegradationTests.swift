@@ -74,7 +74,7 @@ struct JournalDegradationTests {
         #expect(try reader.run("during")?.state == .queued)
         let lines = try reader.readLog("before", from: 0, limit: nil).lines
         #expect(lines.count == 41)
-        #expect(lines.last?.text == "[60 log lines were lost while the journal could not be written]")
+        #expect(lines.last?.text == "[60 log lines were dropped: the journal could not be written fast enough, or at all]")
         #expect(try reader.run("before")?.state == .succeeded)
     }
 
@@ -92,6 +92,31 @@ struct JournalDegradationTests {
         try await waitUntil("the journal healthy again") { store.health.isHealthy }
         await store.close()
         #expect(try f.reader().run("r")?.state == .running)
+    }
+
+    @Test("recovery asked while the journal is locked happens once it is free, sparing the runs this steward started meanwhile")
+    func deferredRecovery() async throws {
+        let f = try JournalFixture("deferred")
+        let before = f.open()
+        try await before.createRun(f.record("left"))
+        _ = try await before.claimRun("left", startedAt: f.t0)
+        await before.close()
+
+        let store = f.open()
+        try await store.createRun(f.record("mine", at: 5))
+        _ = try await store.claimRun("mine", startedAt: f.t0.addingTimeInterval(5))  // on disk, running
+        let blocker = try SQLiteConnection(path: f.path, readOnly: false)
+        try blocker.execute("BEGIN EXCLUSIVE")
+        try await store.appendLog("mine", [RunLogEntry(time: f.t0, text: "while locked")])
+        try await waitUntil("the journal reported locked") { !store.health.isHealthy }
+        await #expect(throws: RunStoreError.self) { _ = try await store.recoverRuns(reason: "supervisor restart", at: f.t0) }
+        try blocker.execute("COMMIT")
+        try await waitUntil("the journal healthy again") { store.health.isHealthy }
+        await store.close()
+        let reader = try f.reader()
+        #expect(try reader.run("left")?.state == .crashed)
+        #expect(try reader.run("left")?.error == "supervisor restart")
+        #expect(try reader.run("mine")?.state == .running)
     }
 
     @Test("a journal from a newer steward is refused, by the writer and by readers, with an error that says so")

@@ -54,8 +54,10 @@ struct JournalState {
         var probe = false
         /// The generation the batch makes durable.
         var generation: UInt64 = 0
-        /// Run a deferred recovery after opening (a scheduler asked while the journal was down).
+        /// Run a deferred recovery after opening (a scheduler asked while the journal was down),
+        /// sparing the runs this process owns.
         var recover = false
+        var recoverExcept: Set<RunID> = []
 
         var isEmpty: Bool { runs.isEmpty && definitions.isEmpty && commands.isEmpty && !probe }
     }
@@ -123,6 +125,7 @@ struct JournalState {
         batch.commands = commands
         commands = []
         batch.recover = recoveryPending
+        if recoveryPending { batch.recoverExcept = Set(runs.keys) }
         batch.probe = batch.isEmpty && !health.isHealthy
         guard !batch.isEmpty || batch.recover else { return nil }
         batch.generation = generation

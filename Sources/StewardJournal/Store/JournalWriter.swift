@@ -147,7 +147,9 @@ final class JournalWriter: @unchecked Sendable {
             appliedPageLimit = limit
         }
         return try connection.writeTransaction { () throws(SQLiteError) -> [RunID: Int64] in
-            if batch.recover { _ = try JournalRecovery.crashRunning(on: connection, except: [], reason: "supervisor restart", at: Date()) }
+            if batch.recover {
+                _ = try JournalRecovery.crashRunning(on: connection, except: batch.recoverExcept, reason: "supervisor restart", at: Date())
+            }
             var rowIds: [RunID: Int64] = [:]
             let upsert = try connection.statement(RunRow.upsert + " RETURNING id")
             let findRow = try connection.statement("SELECT id FROM runs WHERE run_id = ?")

@@ -119,8 +119,9 @@ extension SQLiteRunStore {
     }
 
     /// See ``RunStore/appendLog(_:_:)``; written with the next batch. Past the per-run cap one
-    /// marker is written; while the journal is down and the backlog is full, lines are dropped,
-    /// counted, and noted in the log once it recovers.
+    /// marker is written; when the lines waiting for the writer pass
+    /// ``JournalOptions/backlogLines`` (the journal is down, or the disk cannot keep up), later
+    /// lines are dropped, counted, and noted in the run's log once there is room.
     public func appendLog(_ runId: RunID, _ entries: [RunLogEntry]) async throws(RunStoreError) {
         guard !entries.isEmpty else { return }
         try await adoptIfNeeded(runId)
@@ -131,7 +132,7 @@ extension SQLiteRunStore {
                 rounded.time = entry.time.journalRounded
                 return rounded
             }
-            if s.backlog + entries.count > options.backlogLines && !run.pending.isEmpty {
+            if s.backlog + entries.count > options.backlogLines {
                 run.lost += entries.count
                 s.runs[runId] = run
                 return []
@@ -216,7 +217,7 @@ extension SQLiteRunStore {
     /// Adds the note about lines lost while the journal was down.
     static func noteLostLines(_ run: inout JournalState.OwnedRun, _ s: inout JournalState, at time: Date) {
         let note = RunLogEntry(time: time, level: .warning, source: .system,
-                               text: "[\(run.lost) log lines were lost while the journal could not be written]")
+                               text: "[\(run.lost) log lines were dropped: the journal could not be written fast enough, or at all]")
         run.pending.append(run.limiter.force(note))
         s.backlog += 1
         run.lost = 0
