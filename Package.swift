@@ -79,7 +79,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LifecycleDemo",
-            dependencies: ["StewardCore", "StewardJobs"],
+            dependencies: ["StewardCore", "StewardJobs", "StewardJournal"],
             path: "Examples/LifecycleDemo"
         ),
         // A child program the signal tests start and signal for real.

@@ -5,10 +5,13 @@
 //   swift run lifecycle-demo --help                       # every config field
 //
 // Startup: config (priority 0) → database (0) → worker (1, health "worker") → web (2, health "web")
-// → jobs (3: a scheduler running a job defined in code, on cron and on demand).
+// → jobs (3: a scheduler running a job defined in code, on cron and on demand, its runs kept in
+// the SQLite journal at $DEMO_JOURNAL, default /tmp/lifecycle-demo/journal.sqlite, which
+// `steward runs --journal FILE` reads too).
 // Shutdown: jobs → web → worker → finalize database, config.
 import StewardCore
 import StewardJobs
+import StewardJournal
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -45,9 +48,13 @@ builder.add(Worker(), name: "worker", options: .init(priority: 1, healthKeys: ["
 builder.add(WebServer(), name: "web", options: .init(priority: 2, healthKeys: ["web"], startupTimeout: .seconds(10),
                                                      stopTimeout: .seconds(3), shutdownTimeout: .seconds(3)))
 
-let scheduler = JobScheduler(options: JobSchedulerOptions(logger: logger.with(["component": "jobs"])))
+let journalPath = ProcessInfo.processInfo.environment["DEMO_JOURNAL"] ?? "/tmp/lifecycle-demo/journal.sqlite"
+let journal = SQLiteRunStore(path: journalPath, logger: logger.with(["component": "journal"]))
+let scheduler = JobScheduler(store: journal, options: JobSchedulerOptions(logger: logger.with(["component": "jobs"])))
 do {
     try await scheduler.define(DemoJobs.definition(zone: .current))
+    // The journal's own housekeeping, as a job: every hour, the default retention.
+    try await scheduler.define(.journalRetention(journal, schedule: try IntervalSchedule(every: .seconds(3600), anchor: .now)))
 } catch {
     logError("lifecycle-demo: \(error)")
     exit(1)
@@ -94,6 +101,7 @@ let jobWatcher = Task {
 }
 let report = await lifecycle.run()
 jobWatcher.cancel()
+await journal.close()  // every run's final record is written; checkpoint the WAL into the file
 await printer.value  // the event stream ends when run() returns; print the last events first
 if !report.isClean { logError("\(report)") }
 exit(report.exitCode)
