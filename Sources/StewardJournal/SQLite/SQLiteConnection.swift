@@ -71,8 +71,10 @@ final class SQLiteConnection {
         }
     }
 
-    /// Runs `body` in a read transaction, so every query in it sees one snapshot.
+    /// Runs `body` in a read transaction, so every query in it sees one snapshot; inside a
+    /// transaction already, in that one.
     func readTransaction<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
         try execute("BEGIN")
         defer { _ = sqlite3_exec(handle, "COMMIT", nil, nil, nil) }
         return try body()

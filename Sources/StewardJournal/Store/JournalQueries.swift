@@ -7,6 +7,10 @@ import StewardJobs
 enum JournalQueries {
     /// A run's `id` and record (with its steps); `nil` if unknown.
     static func run(_ runId: RunID, on connection: SQLiteConnection) throws(SQLiteError) -> (id: Int64, record: RunRecord)? {
+        try connection.readTransaction { () throws(SQLiteError) -> (id: Int64, record: RunRecord)? in try runInSnapshot(runId, on: connection) }
+    }
+
+    private static func runInSnapshot(_ runId: RunID, on connection: SQLiteConnection) throws(SQLiteError) -> (id: Int64, record: RunRecord)? {
         let found = try connection.statement("\(RunRow.select) WHERE run_id = ?").first([.text(runId.rawValue)]) { row in
             (RunRow.record(row), RunRow.stepCount(row))
         }
@@ -18,6 +22,10 @@ enum JournalQueries {
 
     /// Runs matching `query`, newest first.
     static func runs(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunRecord] {
+        try connection.readTransaction { () throws(SQLiteError) -> [RunRecord] in try runsInSnapshot(query, on: connection) }
+    }
+
+    private static func runsInSnapshot(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunRecord] {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
         if let jobId = query.jobId {

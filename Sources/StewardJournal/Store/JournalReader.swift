@@ -77,9 +77,7 @@ public final class JournalReader: Sendable {
 
     /// Runs matching `query`, newest first.
     public func runs(_ query: RunQuery) throws(RunStoreError) -> [RunRecord] {
-        try read { connection throws(SQLiteError) in
-            try connection.readTransaction { () throws(SQLiteError) in try JournalQueries.runs(query, on: connection) }
-        }
+        try read { connection throws(SQLiteError) in try JournalQueries.runs(query, on: connection) }
     }
 
     /// Up to `limit` lines (all when `nil`) of a run's log from `offset` on.

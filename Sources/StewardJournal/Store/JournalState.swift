@@ -54,10 +54,11 @@ struct JournalState {
         var probe = false
         /// The generation the batch makes durable.
         var generation: UInt64 = 0
-        /// Run a deferred recovery after opening (a scheduler asked while the journal was down),
-        /// sparing the runs this process owns.
+        /// Run a deferred recovery after opening (a scheduler asked while the journal was down).
         var recover = false
-        var recoverExcept: Set<RunID> = []
+        /// The runs this process owned when the batch was taken: what recovery and retention
+        /// must never touch.
+        var owned: Set<RunID> = []
 
         var isEmpty: Bool { runs.isEmpty && definitions.isEmpty && commands.isEmpty && !probe }
     }
@@ -84,7 +85,10 @@ struct JournalState {
     var wake: UInt64 = 0
     var writing = false
     var closing = false
+    /// The writer takes no more work (answered "closed" from now on).
     var writerDone = false
+    /// The writer has closed the file.
+    var writerFinished = false
     /// Recovery was asked for and not yet done (the journal was down when the scheduler started).
     var recoveryPending = false
     var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -125,7 +129,7 @@ struct JournalState {
         batch.commands = commands
         commands = []
         batch.recover = recoveryPending
-        if recoveryPending { batch.recoverExcept = Set(runs.keys) }
+        batch.owned = Set(runs.keys)
         batch.probe = batch.isEmpty && !health.isHealthy
         guard !batch.isEmpty || batch.recover else { return nil }
         batch.generation = generation
@@ -133,8 +137,10 @@ struct JournalState {
     }
 
     /// The next instant the writer must wake at by itself (a coalesced progress write, a retry).
+    /// While it waits to retry, only the retry: nothing else is written before it.
     func nextDeadline(progressInterval: UInt64) -> UInt64? {
-        var deadline = retryAt.flatMap { health.isHealthy ? nil : $0 }
+        if !health.isHealthy, let retryAt { return retryAt }
+        var deadline: UInt64?
         for run in runs.values where run.progressDirty {
             let due = run.lastWrite &+ progressInterval
             deadline = deadline.map { min($0, due) } ?? due
@@ -151,6 +157,7 @@ struct JournalState {
             run.pending.removeFirst(min(run.inFlight, run.pending.count))
             backlog -= run.inFlight
             run.inFlight = 0
+            if run.record.state.isFinal && run.lost > 0 { noteLostLines(&run, at: run.record.finishedAt ?? since) }
             runs[write.runId] = run.isSettled ? nil : run
         }
         if !health.isHealthy { health = JournalHealth(isHealthy: true, since: since) }
@@ -190,6 +197,17 @@ struct JournalState {
         return taken
     }
 
+    /// Adds the note about lines dropped for lack of room (so a finished run with dropped lines
+    /// still gets its note written, and then leaves the mirror).
+    mutating func noteLostLines(_ run: inout OwnedRun, at time: Date) {
+        let note = RunLogEntry(time: time, level: .warning, source: .system,
+                               text: "[\(run.lost) log lines were dropped: the journal could not be written fast enough, or at all]")
+        run.pending.append(run.limiter.force(note))
+        backlog += 1
+        run.lost = 0
+        wake &+= 1
+    }
+
     /// Takes the log followers of `runId`.
     mutating func takeLogWaiters(_ runId: RunID) -> [CheckedContinuation<Void, Never>] {
         let matching = logWaiters.filter { $0.value.runId == runId }
@@ -201,8 +219,9 @@ struct JournalState {
 /// Work that needs the database inside the writer's transaction (a compare-and-set on a run this
 /// process does not hold, recovery, retention).
 struct JournalCommand: Sendable {
-    /// Runs inside the transaction; a thrown error rolls the whole batch back.
-    let body: @Sendable (SQLiteConnection) throws(SQLiteError) -> Void
+    /// Runs inside the transaction, with the runs this process owned when the batch was taken; a
+    /// thrown error rolls the whole batch back.
+    let body: @Sendable (SQLiteConnection, Set<RunID>) throws(SQLiteError) -> Void
     /// Runs under the state lock once the transaction committed (to update the mirror).
     let committed: @Sendable (inout JournalState) -> Void
     /// Runs once the batch committed (`nil`) or failed.

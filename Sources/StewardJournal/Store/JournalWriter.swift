@@ -78,12 +78,18 @@ final class JournalWriter: @unchecked Sendable {
                     s.writing = true
                     return .write(batch)
                 }
-                if s.closing { return .exit }
+                if s.closing {
+                    s.writerDone = true  // from here on, new work is refused at once
+                    return .exit
+                }
                 return .sleep(seen: s.wake, deadline: s.nextDeadline(progressInterval: interval))
             }
             switch step {
             case .write(let batch):
-                if !write(batch), state.withLock({ $0.closing }) {
+                if !write(batch), state.withLock({ s in
+                    if s.closing { s.writerDone = true }
+                    return s.closing
+                }) {
                     logger.error("the journal was closed with records it could not write", metadata: ["path": path])
                     finish()
                     return
@@ -148,7 +154,7 @@ final class JournalWriter: @unchecked Sendable {
         }
         return try connection.writeTransaction { () throws(SQLiteError) -> [RunID: Int64] in
             if batch.recover {
-                _ = try JournalRecovery.crashRunning(on: connection, except: batch.recoverExcept, reason: "supervisor restart", at: Date())
+                _ = try JournalRecovery.crashRunning(on: connection, except: batch.owned, reason: "supervisor restart", at: Date())
             }
             var rowIds: [RunID: Int64] = [:]
             let upsert = try connection.statement(RunRow.upsert + " RETURNING id")
@@ -182,7 +188,7 @@ final class JournalWriter: @unchecked Sendable {
                 try connection.statement("INSERT OR REPLACE INTO meta (key, value) VALUES ('heartbeat', ?)")
                     .run([.text(String(Date().journalMilliseconds))])
             }
-            for command in batch.commands { try command.body(connection) }
+            for command in batch.commands { try command.body(connection, batch.owned) }
             return rowIds
         }
     }
@@ -208,22 +214,31 @@ final class JournalWriter: @unchecked Sendable {
         return connection
     }
 
-    /// Flushes the WAL into the file and lets go of it (the `-wal` and `-shm` files go with the
+    /// Answers what is still waiting (durability waiters, commands, log followers) with "closed",
+    /// flushes the WAL into the file and lets go of it (the `-wal` and `-shm` files go with the
     /// last connection), then tells ``SQLiteRunStore/close()`` it is done.
     private func finish() {
-        if let connection { _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
-        connection = nil
-        lock = nil
-        let (waiters, closers) = state.withLock { s -> ([CheckedContinuation<SQLiteError?, Never>], [CheckedContinuation<Void, Never>]) in
+        let (waiters, commands, followers) = state.withLock { s in
             s.writerDone = true
             defer {
                 s.durableWaiters = []
-                s.closeWaiters = []
+                s.commands = []
+                s.logWaiters = [:]
             }
-            return (s.durableWaiters.map(\.continuation), s.closeWaiters)
+            return (s.durableWaiters.map(\.continuation), s.commands, s.logWaiters.values.map(\.continuation))
         }
         let closed = SQLiteError(code: 0, operation: "write", message: "the journal is closed")
         for waiter in waiters { waiter.resume(returning: closed) }
+        for command in commands { command.finished(closed) }
+        for follower in followers { follower.resume() }
+        if let connection { _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        connection = nil
+        lock = nil
+        let closers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.writerFinished = true
+            defer { s.closeWaiters = [] }
+            return s.closeWaiters
+        }
         for closer in closers { closer.resume() }
     }
 }

@@ -87,7 +87,7 @@ extension SQLiteRunStore {
                 throw RunStoreError(.conflict, runId: record.runId, message: "the run is already \(run.record.state)")
             }
             if run.record.steps != record.steps { run.stepsDirty = true }
-            if run.lost > 0 { Self.noteLostLines(&run, &s, at: record.finishedAt ?? Date()) }
+            if run.lost > 0 { s.noteLostLines(&run, at: record.finishedAt ?? Date()) }
             run.record = record
             run.recordDirty = true
             s.runs[record.runId] = run
@@ -100,7 +100,7 @@ extension SQLiteRunStore {
 
     /// See ``RunStore/markProceeded(_:by:)``: a compare-and-set in the writer's transaction.
     public func markProceeded(_ runId: RunID, by newRunId: RunID) async throws(RunStoreError) -> RunRecord {
-        let outcome = try await command({ connection throws(SQLiteError) -> Result<RunRecord, RunStoreError> in
+        let outcome = try await command({ connection, _ throws(SQLiteError) -> Result<RunRecord, RunStoreError> in
             guard var record = try JournalQueries.run(runId, on: connection)?.record else { return .failure(Self.unknown(runId)) }
             guard record.state == .interrupted else {
                 return .failure(RunStoreError(.conflict, runId: runId,
@@ -124,7 +124,7 @@ extension SQLiteRunStore {
     /// lines are dropped, counted, and noted in the run's log once there is room.
     public func appendLog(_ runId: RunID, _ entries: [RunLogEntry]) async throws(RunStoreError) {
         guard !entries.isEmpty else { return }
-        try await adoptIfNeeded(runId)
+        try await adoptIfNeeded(runId, includingEnded: true)  // a note after the end (a failed callback) is kept
         let woken = try change { s throws(RunStoreError) -> [CheckedContinuation<Void, Never>] in
             guard var run = s.runs[runId] else { throw Self.unknown(runId) }
             let entries = entries.map { entry in
@@ -132,12 +132,13 @@ extension SQLiteRunStore {
                 rounded.time = entry.time.journalRounded
                 return rounded
             }
-            if s.backlog + entries.count > options.backlogLines {
+            if s.backlog > 0 && s.backlog + entries.count > options.backlogLines {
                 run.lost += entries.count
+                if run.record.state.isFinal { s.noteLostLines(&run, at: entries[0].time) }  // nothing later would
                 s.runs[runId] = run
                 return []
             }
-            if run.lost > 0 { Self.noteLostLines(&run, &s, at: entries[0].time) }
+            if run.lost > 0 { s.noteLostLines(&run, at: entries[0].time) }
             let admitted = run.limiter.admit(entries)
             run.pending += admitted
             s.backlog += admitted.count
@@ -151,9 +152,8 @@ extension SQLiteRunStore {
     /// runs left running are marked crashed as soon as it can (the queued ones then wait for the
     /// next start).
     public func recoverRuns(reason: String, at instant: Date) async throws(RunStoreError) -> RunRecovery {
-        let owned = state.withLock { Set($0.runs.keys) }
         do throws(RunStoreError) {
-            let found = try await command({ connection throws(SQLiteError) -> RecoveredRuns in
+            let found = try await command({ connection, owned throws(SQLiteError) -> RecoveredRuns in
                 let crashed = try JournalRecovery.crashRunning(on: connection, except: owned, reason: reason, at: instant)
                 var queued: [RecoveredRuns.Queued] = []
                 for (id, record) in try JournalRecovery.queued(on: connection, except: owned) {
@@ -195,14 +195,16 @@ extension SQLiteRunStore {
 
     /// Takes a run this process does not hold yet (one a previous instance left active) into the
     /// mirror, so changes to it follow the same path.
-    func adoptIfNeeded(_ runId: RunID) async throws(RunStoreError) {
+    /// Ended runs are taken only with `includingEnded` (to write lines after their end; they leave
+    /// again once those are written); otherwise they are a `conflict`.
+    func adoptIfNeeded(_ runId: RunID, includingEnded: Bool = false) async throws(RunStoreError) {
         guard state.withLock({ $0.runs[runId] == nil }) else { return }
         let found = try read { connection throws(SQLiteError) -> (Int64, RunRecord, (lines: Int, bytes: Int))? in
             guard let (id, record) = try JournalQueries.run(runId, on: connection) else { return nil }
             return (id, record, try JournalQueries.logSize(id, on: connection))
         }
         guard let (id, record, size) = found else { throw Self.unknown(runId) }
-        guard record.state.isActive else {
+        guard record.state.isActive || includingEnded else {
             throw RunStoreError(.conflict, runId: runId, message: "the run is already \(record.state)")
         }
         try change { s throws(RunStoreError) in
@@ -212,15 +214,6 @@ extension SQLiteRunStore {
             run.rowId = id
             s.runs[runId] = run
         }
-    }
-
-    /// Adds the note about lines lost while the journal was down.
-    static func noteLostLines(_ run: inout JournalState.OwnedRun, _ s: inout JournalState, at time: Date) {
-        let note = RunLogEntry(time: time, level: .warning, source: .system,
-                               text: "[\(run.lost) log lines were dropped: the journal could not be written fast enough, or at all]")
-        run.pending.append(run.limiter.force(note))
-        s.backlog += 1
-        run.lost = 0
     }
 }
 

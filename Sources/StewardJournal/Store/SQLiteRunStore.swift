@@ -64,6 +64,7 @@ public final class SQLiteRunStore: RunStore {
             state.withLock { s in
                 s.health = JournalHealth(isHealthy: false, reason: "cannot start the writer thread: \(failure)", since: Date())
                 s.writerDone = true
+                s.writerFinished = true
             }
         }
     }
@@ -91,7 +92,7 @@ public final class SQLiteRunStore: RunStore {
         reader.withLock { $0 = nil }  // the writer's connection must be the last, to checkpoint and remove the WAL
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s -> Bool in
-                if s.writerDone { return true }
+                if s.writerFinished { return true }
                 s.closing = true
                 s.wake &+= 1
                 s.closeWaiters.append(continuation)
@@ -148,13 +149,13 @@ public final class SQLiteRunStore: RunStore {
     }
 
     /// Runs `body` inside the writer's next transaction and returns its result.
-    func command<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T,
+    func command<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection, Set<RunID>) throws(SQLiteError) -> T,
                               committed: @escaping @Sendable (T, inout JournalState) -> Void = { _, _ in }) async throws(RunStoreError) -> T {
         let box = Mutex<T?>(nil)
         let failure: SQLiteError? = await withCheckedContinuation { continuation in
             let command = JournalCommand(
-                body: { connection throws(SQLiteError) in
-                    let value = try body(connection)
+                body: { connection, owned throws(SQLiteError) in
+                    let value = try body(connection, owned)
                     box.withLock { $0 = value }
                 },
                 committed: { s in

@@ -55,12 +55,17 @@ public final class ConfiguredJobs: Runnable {
     /// Recovers what a previous steward left in the journal, defines the jobs (and the
     /// journal's retention job).
     public func initialize(_ context: LifecycleContext) async throws {
-        try await scheduler.initialize(context)
-        for job in initial { try await define(job) }
-        if let journal {
-            let schedule = try IntervalSchedule(every: retention.retentionEvery, anchor: .now)
-            try await scheduler.define(.journalRetention(journal, policy: retention.retention,
-                                                         id: JobID(JournalConfig.retentionJobName), schedule: schedule))
+        do {
+            try await scheduler.initialize(context)
+            for job in initial { try await define(job) }
+            if let journal {
+                let schedule = try IntervalSchedule(every: retention.retentionEvery, anchor: .now)
+                try await scheduler.define(.journalRetention(journal, policy: retention.retention,
+                                                             id: JobID(JournalConfig.retentionJobName), schedule: schedule))
+            }
+        } catch {
+            await journal?.close()  // run will not be called: let go of the file and its lock
+            throw error
         }
     }
 

@@ -130,6 +130,7 @@ actor ReloadSequence {
                 supervisor.adopt(jobs)
                 outcome.added += next.jobs.map { "job \($0.name)" }
             } catch {
+                await jobs.journal?.close()  // let go of the file (and its lock) for the next attempt
                 outcome.problems.append("jobs: \(error)")
             }
             return
