@@ -437,8 +437,11 @@ class StewardRun(Subject):
         self.config = os.path.join(workdir, "steward.json5")
         command = command or ["sleep", "infinity"]
         procs = ",\n".join(f"    p{i}: {{ command: {json.dumps(command)} }}" for i in range(n))
+        # A journal of its own (used when `extra` has jobs), never the user's default one.
+        journal = os.path.join(workdir, "journal.sqlite")
         with open(self.config, "w") as f:
-            f.write(f"{{\n  control: {{ socket: {json.dumps(self.socket)} }},\n{extra}  processes: {{\n{procs}\n  }},\n}}\n")
+            f.write(f"{{\n  control: {{ socket: {json.dumps(self.socket)} }},\n  journal: {{ path: {json.dumps(journal)} }},\n"
+                    f"{extra}  processes: {{\n{procs}\n  }},\n}}\n")
 
     def argv(self):
         return [self.steward, "run", self.config]
