@@ -1,4 +1,7 @@
 import StewardSupervisor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `steward check CONFIG`: validate only; exit 0, or print every problem and exit 78.
 public enum CheckCommand {
@@ -10,11 +13,17 @@ public enum CheckCommand {
         return path
     }
 
-    /// Runs the check; problems go to stderr, one per line.
-    public static func run(path: String) -> Int32 {
+    /// Runs the check; problems go to stderr, one per line. With jobs, it says where their runs
+    /// will be kept.
+    public static func run(path: String, environment: [String: String] = [:]) -> Int32 {
         do {
             let config = try SupervisorConfigLoader.load(path: path)
-            print("\(path): ok (\(config.processes.count) process(es))")
+            var summary = "\(config.processes.count) process(es)"
+            if !config.jobs.isEmpty {
+                let journal = (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
+                summary += ", \(config.jobs.count) job(s), journal \(journal)"
+            }
+            print("\(path): ok (\(summary))")
             return ExitCodes.success
         } catch {
             StewardMain.writeIssues(error, in: path)

@@ -67,7 +67,7 @@ public enum StewardMain {
         }
         switch invocation {
         case .run(let path): return await RunCommand.run(path: path, environment: environment, logger: logger)
-        case .check(let path): return CheckCommand.run(path: path)
+        case .check(let path): return CheckCommand.run(path: path, environment: environment)
         case .exec(let options): return await ExecCommand.run(options, environment: environment, logger: logger)
         case .control(let options):
             if JournalCommand.reads(options.action) { return await JournalCommand.run(options, environment: environment) }
