@@ -25,6 +25,12 @@ struct RunCommandTests {
         defer { unlink(good) }
         let ok = try ChildProgram([steward, "check", good])
         #expect(await ok.waitForExit()?.exitCode == 0)
+        #expect(ok.lines == ["\(good): ok (1 process(es))"])
+        let withJobs = try config(#"{ journal: { path: "/srv/j.sqlite" }, processes: { a: { command: ["true"] } }, jobs: { b: { command: ["true"] } } }"#)
+        defer { unlink(withJobs) }
+        let jobs = try ChildProgram([steward, "check", withJobs])
+        #expect(await jobs.waitForExit()?.exitCode == 0)
+        #expect(jobs.lines == ["\(withJobs): ok (1 process(es), 1 job(s), journal /srv/j.sqlite)"])
         let bad = try config("""
         {
           processes: {
