@@ -18,6 +18,14 @@ struct ReaperTests {
         _ = before
     }
 
+    @Test("reapAll reports that a child is left while one runs")
+    func reportsChildrenLeft() async throws {
+        let child = try ChildProgram(["/bin/sleep", "60"])
+        #expect(Reaper.shared.reapAll())
+        child.signal(SIGKILL)
+        #expect(await child.waitForExit() == .killed(by: SIGKILL))
+    }
+
     @Test("1,000 orphaned zombies are reaped, none left (subreaper mode)")
     func thousandOrphans() async throws {
         try Reaper.shared.becomeSubreaper()

@@ -113,13 +113,17 @@ public final class Reaper: Sendable {
     }
 
     /// Reaps every child that has exited. Called on SIGCHLD; safe to call at any time.
-    public func reapAll() {
+    /// - Returns: whether this process still has a child (running, or exited but not yet reaped);
+    ///   `false` when `waitpid` answered `ECHILD`. As PID 1 or a subreaper that also means no
+    ///   descendant is left: any orphaned descendant would have been re-parented to us.
+    @discardableResult
+    public func reapAll() -> Bool {
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             if pid <= 0 {
                 if pid < 0, errno == EINTR { continue }
-                return  // 0: children remain, none exited; -1 ECHILD: no children at all
+                return pid == 0 || errno != ECHILD  // 0: children remain, none exited; ECHILD: none at all
             }
             let handle = state.withLock { s -> ChildProcessHandle? in
                 if let handle = s.children.removeValue(forKey: pid) { return handle }

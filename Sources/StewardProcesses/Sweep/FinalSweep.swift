@@ -22,7 +22,12 @@ public enum FinalSweep {
     /// Sweeps every descendant of this process (which must be PID 1 or a subreaper for orphans to
     /// count as descendants). Waits at most `grace` after SIGTERM, then at most `grace` again for
     /// the reaper after SIGKILL. Polls `/proc` every 10 ms meanwhile: the sweep runs once, at exit.
+    ///
+    /// When the reaper finds no child at all (`ECHILD`), `/proc` is not read: every descendant is
+    /// a child of ours or has a parent that is, so none can exist. Reading `/proc` costs an open
+    /// and read of every process on the machine, most of a quick shutdown.
     public static func run(grace: Duration, reaper: Reaper = .shared, logger: Logger? = nil) async -> Report {
+        guard reaper.reapAll() else { return Report(terminated: [], killed: []) }
         let me = getpid()
         let alive = { ProcessTable.read().descendants(of: me).filter { $0.state != "Z" }.map(\.pid) }
         let first = alive()
