@@ -22,6 +22,7 @@ public final class ChildProcess: Runnable {
     private let reaper: Reaper
     private let current = ChildSlot()
     private let history = Mutex<(starts: Int, lastExit: ExitStatus?)>((0, nil))
+    private let resolved = ResolvedExecutable()
 
     /// Creates the component; nothing starts until the runner calls `run`.
     public init(_ spec: ChildProcessSpec, reaper: Reaper = .shared) {
@@ -37,13 +38,13 @@ public final class ChildProcess: Runnable {
     public var lastExit: ExitStatus? { history.withLock { $0.lastExit } }
 
     public func initialize(_ context: LifecycleContext) async throws {
-        _ = try spec.resolveExecutable()
+        resolved.keep(try spec.resolveExecutable())
     }
 
     public func run(_ context: LifecycleContext) async throws {
         if context.isStopRequested { return }  // asked to stop before anything started
         history.withLock { $0.starts += 1 }
-        let exit = try await Self.runToExit(spec, reaper: reaper, current: current, context: context)
+        let exit = try await Self.runToExit(spec, reaper: reaper, current: current, context: context, executable: resolved.take())
         history.withLock { $0.lastExit = exit.status }
         try Self.judge(exit, stopSignal: spec.stopSignal, context: context)
     }
@@ -72,9 +73,14 @@ public final class ChildProcess: Runnable {
     ///
     /// `context.isStopRequested` is checked again once the child exists: a stop that arrived
     /// between `run` starting and the spawn found no child to signal, so it is delivered here.
+    /// `executable`, when given, is the file `spec`'s program was resolved to (see
+    /// ``ChildProcessSpec/resolveExecutable()``); `nil` resolves it again.
     public static func runToExit(_ spec: ChildProcessSpec, reaper: Reaper, current: ChildSlot, context: LifecycleContext,
+                                 executable: String? = nil,
                                  onStart: (ChildProcessHandle) -> Void = { _ in }) async throws -> ChildProcessExit {
-        let handle = try reaper.spawn(spec.spawnRequest)
+        var request = spec.spawnRequest
+        request.executable = executable
+        let handle = try reaper.spawn(request)
         current.handle = handle
         defer { current.clear(handle) }
         let logger = context.logger
@@ -128,6 +134,22 @@ public final class OneShotProcess: Initializer {
         let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, context: context)
         if !exit.status.isSuccess { throw exit }
     }
+}
+
+/// The executable a component's `initialize` resolved, kept for its first spawn only: that spawn
+/// follows at once, so looking the program up in `PATH` again would find the same file. Later
+/// starts (restarts) look it up afresh, so a program replaced meanwhile is found where it is now.
+package final class ResolvedExecutable: Sendable {
+    private let path = Mutex<String?>(nil)
+
+    /// Creates an empty one.
+    package init() {}
+
+    /// Keeps `path` for the next ``take()``.
+    package func keep(_ path: String) { self.path.withLock { $0 = path } }
+
+    /// The kept path, once; `nil` afterwards (or if none was kept).
+    package func take() -> String? { path.withLock { p in defer { p = nil }; return p } }
 }
 
 /// The handle of the child currently running for a component, if any.

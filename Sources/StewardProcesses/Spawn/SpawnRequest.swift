@@ -23,6 +23,10 @@ public struct SpawnRequest: Sendable, Hashable {
 
     /// `argv`; `arguments[0]` names the program, looked up in `PATH` when it has no `/`.
     public var arguments: [String]
+    /// The file to execute when the caller has already resolved `arguments[0]` (with
+    /// ``ExecutableLookup/resolve(_:environment:workingDirectory:)``); `nil` (the default) resolves
+    /// it at spawn time.
+    public var executable: String?
     /// The complete environment of the child (nothing is inherited implicitly).
     public var environment: [String: String]
     /// Working directory; `nil` inherits steward's.
@@ -41,11 +45,13 @@ public struct SpawnRequest: Sendable, Hashable {
     /// descriptor is closed on exec.
     public var descriptors: [Int32: Int32]
 
-    /// Creates a request; the environment defaults to none, grouping to a new process group.
+    /// Creates a request; the environment defaults to none, grouping to a new process group, and
+    /// the executable is looked up at spawn time.
     public init(arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
                 credentials: (uid: UInt32, gid: UInt32)? = nil, grouping: Grouping = .processGroup,
-                descriptors: [Int32: Int32] = [:]) {
+                descriptors: [Int32: Int32] = [:], executable: String? = nil) {
         self.arguments = arguments
+        self.executable = executable
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.uid = credentials?.uid

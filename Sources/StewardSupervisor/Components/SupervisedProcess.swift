@@ -26,6 +26,7 @@ public final class SupervisedProcess: Runnable {
     let reaper: Reaper
     let current = ChildSlot()
     let record = Mutex(ProcessRecord())
+    let resolved = ResolvedExecutable()
 
     /// Creates the component; nothing starts until the runner calls `run`.
     public init(name: String, spec: ChildProcessSpec, readiness: ReadinessSpec? = nil, liveness: LivenessSpec? = nil,
@@ -55,7 +56,7 @@ public final class SupervisedProcess: Runnable {
     }
 
     public func initialize(_ context: LifecycleContext) async throws {
-        _ = try spec.resolveExecutable()
+        resolved.keep(try spec.resolveExecutable())
     }
 
     /// Runs the child until it exits for a reason of its own (returning or throwing as
@@ -95,7 +96,8 @@ public final class SupervisedProcess: Runnable {
             spec.descriptors[2] = output.childDescriptor
         }
         let probes = Mutex<Task<Void, Never>?>(nil)
-        let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, context: context) { handle in
+        let exit = try await ChildProcess.runToExit(spec, reaper: reaper, current: current, context: context,
+                                                    executable: resolved.take()) { handle in
             // An operator's stop that came while no child existed applies to this one.
             let heldAlready = record.withLock { r -> Bool in
                 r.started()
