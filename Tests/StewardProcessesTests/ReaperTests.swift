@@ -18,6 +18,32 @@ struct ReaperTests {
         _ = before
     }
 
+    @Test("children spawned from many tasks at once that exit instantly each get their own status")
+    func concurrentInstantExits() async throws {
+        // Spawns run outside the reaper's lock: SIGCHLD for one child arrives while others are
+        // being spawned, and none of them may be reaped as an orphan before it is registered
+        // (its handle would then never complete).
+        let results = try await withThrowingTaskGroup(of: [(expected: Int32, status: StewardProcesses.ExitStatus?)].self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    var children: [(Int32, ChildProgram)] = []
+                    for index in 0..<25 {
+                        let code = Int32((task * 25 + index) % 7)
+                        children.append((code, try ChildProgram(["/bin/sh", "-c", "exit \(code)"])))
+                    }
+                    var results: [(expected: Int32, status: StewardProcesses.ExitStatus?)] = []
+                    for (code, child) in children { results.append((code, await child.waitForExit())) }
+                    return results
+                }
+            }
+            var all: [(expected: Int32, status: StewardProcesses.ExitStatus?)] = []
+            for try await results in group { all += results }
+            return all
+        }
+        #expect(results.count == 100)
+        for result in results { #expect(result.status == .exited(result.expected)) }
+    }
+
     @Test("reapAll reports that a child is left while one runs")
     func reportsChildrenLeft() async throws {
         let child = try ChildProgram(["/bin/sleep", "60"])

@@ -10,8 +10,13 @@ import Glibc
 /// On every SIGCHLD (signals coalesce, so it never assumes one per child) it loops
 /// `waitpid(-1, WNOHANG)` until nothing is left: statuses of children it spawned go to their
 /// ``ChildProcessHandle``; anything else (orphans re-parented to us as PID 1 or subreaper) is
-/// reaped silently and counted. Spawning happens under the same lock the reap loop takes to look a
-/// pid up, so a child that exits instantly can never be mistaken for an orphan.
+/// reaped silently and counted.
+///
+/// A child that exits instantly must never be mistaken for an orphan, so no pid is reaped while a
+/// spawn is in flight: between `vfork` and the registration of the new pid, the reap loop only
+/// notes that it was wanted, and the last spawn to finish runs it. The spawn itself (`vfork` +
+/// `exec`, during which the spawning thread is suspended) runs outside the lock, so spawns on
+/// several threads and the reap loop never wait for one another's `exec`.
 public final class Reaper: Sendable {
     /// The reaper of this process.
     public static let shared = Reaper()
@@ -21,19 +26,28 @@ public final class Reaper: Sendable {
         var children: [Int32: ChildProcessHandle] = [:]
         var orphansReaped = 0
         var token: SignalListener.Token?
+        /// Spawns between "about to vfork" and "pid registered".
+        var spawnsInFlight = 0
+        /// A reap was asked for while spawns were in flight; the last of them runs it.
+        var reapDeferred = false
     }
 
     private let state = Mutex(State())
+    /// Set once ``start()`` has caught SIGCHLD: every spawn calls `start()`, and this spares it
+    /// the lock.
+    private let running = Atomic<Bool>(false)
 
     private init() {}
 
     /// Starts reaping (idempotent): catches SIGCHLD and reaps whatever already exited.
     /// - Throws: ``SystemError`` if SIGCHLD cannot be caught.
     public func start() throws(SystemError) {
+        if running.load(ordering: .acquiring) { return }
         let alreadyStarted = state.withLock { s in defer { s.started = true }; return s.started }
         guard !alreadyStarted else { return }
         let token = try SignalListener.shared.observe([SIGCHLD]) { [weak self] _ in self?.reapAll() }
         state.withLock { $0.token = token }
+        running.store(true, ordering: .releasing)
         reapAll()
     }
 
@@ -82,8 +96,10 @@ public final class Reaper: Sendable {
         var pid: pid_t = 0
         var step: Int32 = 0
         var error: Int32 = 0
+        // From here until the pid is registered, the reap loop holds off (see the type's discussion).
+        state.withLock { $0.spawnsInFlight += 1 }
         let credentials = request.credentials
-        let spawned: ChildProcessHandle? = path.withCString { pathPointer in
+        let spawned: Bool = path.withCString { pathPointer in
             (request.workingDirectory ?? "").withCString { cwdPointer in
                 sources.withUnsafeBufferPointer { sourcePointer in
                     targets.withUnsafeBufferPointer { targetPointer in
@@ -96,44 +112,60 @@ public final class Reaper: Sendable {
                                     group_mode: request.grouping.mode,
                                     fd_sources: sourcePointer.baseAddress, fd_targets: targetPointer.baseAddress,
                                     fd_count: Int32(targets.count))
-                                // Under the lock: the reap loop cannot look this pid up before it is registered.
-                                return state.withLock { s -> ChildProcessHandle? in
-                                    guard steward_spawn(&spawnRequest, &pid, &step, &error) == 0 else { return nil }
-                                    let handle = ChildProcessHandle(pid: pid)
-                                    s.children[pid] = handle
-                                    return handle
-                                }
+                                return steward_spawn(&spawnRequest, &pid, &step, &error) == 0
                             }
                         }
                     }
                 }
             }
         }
-        guard let spawned else {
+        let (handle, reapNow) = state.withLock { s -> (ChildProcessHandle?, Bool) in
+            s.spawnsInFlight -= 1
+            var handle: ChildProcessHandle?
+            if spawned {
+                handle = ChildProcessHandle(pid: pid)
+                s.children[pid] = handle
+            }
+            let reapNow = s.spawnsInFlight == 0 && s.reapDeferred
+            if reapNow { s.reapDeferred = false }
+            return (handle, reapNow)
+        }
+        if reapNow { reapAll() }
+        guard let handle else {
             // A child that failed before exec exits 127 and is reaped as an orphan.
             throw SpawnError(step: SpawnError.Step(code: step), code: error, program: program)
         }
         // The child may already have exited and been reaped by now; the handle then has its status.
-        return spawned
+        return handle
     }
 
-    /// Reaps every child that has exited. Called on SIGCHLD; safe to call at any time.
+    /// Reaps every child that has exited. Called on SIGCHLD; safe to call at any time. While a
+    /// spawn is in flight it reaps nothing and leaves the reap to the last spawn to finish.
     /// - Returns: whether this process still has a child (running, or exited but not yet reaped);
     ///   `false` when `waitpid` answered `ECHILD`. As PID 1 or a subreaper that also means no
     ///   descendant is left: any orphaned descendant would have been re-parented to us.
     @discardableResult
     public func reapAll() -> Bool {
         while true {
+            // Each waitpid and the lookup of its pid happen under the lock, with no spawn in
+            // flight: a pid reaped here is never one whose registration is still to come.
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
-            if pid <= 0 {
-                if pid < 0, errno == EINTR { continue }
-                return pid == 0 || errno != ECHILD  // 0: children remain, none exited; ECHILD: none at all
-            }
-            let handle = state.withLock { s -> ChildProcessHandle? in
-                if let handle = s.children.removeValue(forKey: pid) { return handle }
+            let (pid, handle, failure) = state.withLock { s -> (pid_t, ChildProcessHandle?, Int32) in
+                if s.spawnsInFlight > 0 {
+                    s.reapDeferred = true
+                    return (-1, nil, EAGAIN)
+                }
+                let pid = waitpid(-1, &status, WNOHANG)
+                guard pid > 0 else { return (pid, nil, pid < 0 ? errno : 0) }
+                if let handle = s.children.removeValue(forKey: pid) { return (pid, handle, 0) }
                 s.orphansReaped += 1
-                return nil
+                return (pid, nil, 0)
+            }
+            if pid <= 0 {
+                if pid < 0, failure == EINTR { continue }
+                // 0: children remain, none exited; EAGAIN: deferred (a spawn is in flight);
+                // ECHILD: no children at all.
+                return failure != ECHILD
             }
             handle?.complete(ExitStatus(waitStatus: status))
         }
