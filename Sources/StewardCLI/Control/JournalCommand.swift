@@ -1,6 +1,7 @@
 import StewardControl
 import StewardCore
 import StewardJobs
+import StewardHTTP
 import StewardJournal
 import StewardSupervisor
 #if canImport(FoundationEssentials)
@@ -126,9 +127,6 @@ enum JournalCommand {
     }
 
     private static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        (try? JSONEncoder.steward.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

@@ -17,9 +17,7 @@ enum ControlEvents {
         let runs = supervisor.jobs?.scheduler.runChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
         return .serverSentEvents { writer in
             guard writer.sendComment("steward events") else { return }
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
+            let encoder = JSONEncoder.steward
             func send(_ value: some Encodable, as kind: String) -> Bool {
                 guard let data = try? encoder.encode(value) else { return true }
                 return writer.send(ServerSentEvent(data: String(decoding: data, as: UTF8.self), event: kind))

@@ -149,10 +149,7 @@ public enum ControlRoutes {
     }
 
     static func json(_ value: some Encodable, status: HTTPStatus = .ok) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? .json(encoding: value, status: status, encoder: encoder)) ?? .status(.internalServerError)
+        (try? .json(encoding: value, status: status, encoder: .steward)) ?? .status(.internalServerError)
     }
 
     static func message(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {

@@ -80,3 +80,14 @@ public struct HTTPResponse: Sendable {
         return HTTPResponse(status: status, headers: headers, body: .bytes(bytes))
     }
 }
+
+extension JSONEncoder {
+    /// How steward writes JSON everywhere (HTTP bodies, `/events`, the CLI's `--json`): ISO 8601
+    /// dates and sorted keys, so the same value reads the same wherever it is printed.
+    package static var steward: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -72,9 +72,7 @@ public enum LifecycleRoutes {
         let stream = lifecycle.events(bufferingPolicy: .bufferingNewest(eventBacklog))
         return .serverSentEvents { writer in
             guard writer.sendComment("steward lifecycle events") else { return }
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
+            let encoder = JSONEncoder.steward
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await event in stream {
