@@ -60,32 +60,24 @@ enum JournalCommand {
             noteAbandoned([record], reader)
         case .runLogs(let id, let follow):
             let runId = try reader.findRun(id).runId
-            if follow {
-                var offset = 0
-                var writerGone = false
-                while true {
-                    let page = try reader.readLog(runId, from: offset, limit: 1000)
-                    for line in page.lines { emit(line.text) }
-                    offset = page.nextOffset
-                    if page.isComplete { return ExitCodes.success }
-                    guard page.lines.isEmpty else { continue }
-                    // No writer: one more read (it may have written the end just before it
-                    // exited), then say the run was abandoned.
-                    if writerGone {
-                        StewardMain.writeError("steward: no steward is writing \(reader.path); run \(runId) was left active by one "
-                                               + "that stopped without recording its end")
-                        return ExitCodes.failure
-                    }
-                    writerGone = !reader.writerIsAlive
-                    if !writerGone { try? await Task.sleep(for: .milliseconds(200)) }
-                }
-            }
             var offset = 0
+            var writerGone = false
             while true {
                 let page = try reader.readLog(runId, from: offset, limit: 1000)
                 for line in page.lines { emit(line.text) }
-                guard !page.lines.isEmpty else { break }
                 offset = page.nextOffset
+                if page.isComplete { break }
+                guard page.lines.isEmpty else { continue }
+                guard follow else { break }  // without -f: what is there now
+                // No writer: one more read (it may have written the end just before it exited),
+                // then say the run was abandoned.
+                if writerGone {
+                    StewardMain.writeError("steward: no steward is writing \(reader.path); run \(runId) was left active by one "
+                                           + "that stopped without recording its end")
+                    return ExitCodes.failure
+                }
+                writerGone = !reader.writerIsAlive
+                if !writerGone { try? await Task.sleep(for: .milliseconds(200)) }
             }
         default:
             throw RunStoreError(.conflict, message: "internal: not a journal command")
