@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An SQLite call failed: what was being done, SQLite's (extended) result code and its message.
 public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -15,6 +18,13 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
         self.code = code
         self.operation = operation
         self.message = message
+    }
+
+    /// A file-system call on the journal's files failed with `errno`: read-only (`EROFS`,
+    /// `EACCES`) or cannot open, like SQLite reports its own.
+    static func fileSystem(_ code: Int32, operation: String) -> SQLiteError {
+        SQLiteError(code: code == EROFS || code == EACCES ? SQLITE_READONLY : SQLITE_CANTOPEN,
+                    operation: operation, message: String(cString: strerror(code)))
     }
 
     /// The primary result code (the low byte of ``code``).

@@ -14,9 +14,7 @@ enum JournalFile {
             directory += index == 0 ? String(component) : "/" + component
             guard !directory.isEmpty else { continue }
             if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-                let code = errno
-                throw SQLiteError(code: code == EROFS || code == EACCES ? SQLITE_READONLY : SQLITE_CANTOPEN,
-                                  operation: "create the directory \(directory)", message: String(cString: strerror(code)))
+                throw SQLiteError.fileSystem(errno, operation: "create the directory \(directory)")
             }
         }
     }
@@ -31,7 +29,6 @@ enum JournalFile {
         }
         let code = errno
         guard code != EEXIST else { return }
-        throw SQLiteError(code: code == EROFS || code == EACCES ? SQLITE_READONLY : SQLITE_CANTOPEN,
-                          operation: "create \(path)", message: String(cString: strerror(code)))
+        throw SQLiteError.fileSystem(code, operation: "create \(path)")
     }
 }

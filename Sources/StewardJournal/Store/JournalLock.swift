@@ -20,9 +20,7 @@ final class JournalLock {
         path = journalPath + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            let code = errno
-            throw SQLiteError(code: code == EROFS || code == EACCES ? SQLITE_READONLY : SQLITE_CANTOPEN,
-                              operation: "lock \(path)", message: String(cString: strerror(code)))
+            throw SQLiteError.fileSystem(errno, operation: "lock \(path)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = Self.readOwner(descriptor)
