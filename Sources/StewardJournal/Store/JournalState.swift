@@ -101,6 +101,16 @@ struct JournalState {
         !health.isHealthy && (retryAt.map { $0 > now } ?? false)
     }
 
+    /// Why a caller waiting on the writer should be answered at once rather than wait: the
+    /// journal is closed, or down with no attempt before ``retryAt``; `nil` to wait.
+    func refusal(now: UInt64) -> SQLiteError? {
+        if writerDone { return SQLiteError(code: 0, operation: "write", message: "the journal is closed") }
+        if isWaitingToRetry(now: now) {
+            return SQLiteError(code: 0, operation: "write", message: health.reason ?? "the journal is unhealthy")
+        }
+        return nil
+    }
+
     /// Takes what is due, marking it in flight; `nil` when nothing is.
     mutating func takeBatch(now: UInt64, progressInterval: UInt64) -> Batch? {
         if isWaitingToRetry(now: now) && !closing { return nil }

@@ -133,10 +133,7 @@ public final class SQLiteRunStore: RunStore {
         let failure: SQLiteError? = await withCheckedContinuation { continuation in
             let immediate = state.withLock { s -> SQLiteError?? in
                 if generation <= s.committedGeneration { return .some(nil) }
-                if s.writerDone { return .some(SQLiteError(code: 0, operation: "write", message: "the journal is closed")) }
-                if s.isWaitingToRetry(now: monotonicNanoseconds()) {
-                    return .some(SQLiteError(code: 0, operation: "write", message: s.health.reason ?? "the journal is unhealthy"))
-                }
+                if let refusal = s.refusal(now: monotonicNanoseconds()) { return .some(refusal) }
                 s.durableWaiters.append((generation, continuation))
                 return .none
             }
@@ -163,10 +160,7 @@ public final class SQLiteRunStore: RunStore {
                 },
                 finished: { error in continuation.resume(returning: error) })
             let immediate = state.withLock { s -> SQLiteError? in
-                if s.writerDone { return SQLiteError(code: 0, operation: "write", message: "the journal is closed") }
-                if s.isWaitingToRetry(now: monotonicNanoseconds()) {
-                    return SQLiteError(code: 0, operation: "write", message: s.health.reason ?? "the journal is unhealthy")
-                }
+                if let refusal = s.refusal(now: monotonicNanoseconds()) { return refusal }
                 s.commands.append(command)
                 s.wake &+= 1
                 return nil
