@@ -117,9 +117,9 @@ public enum StewardMain {
         writeError("\(path): \(issues.issues.count) problem(s)\n" + issues.issues.map { "  \($0)" }.joined(separator: "\n"))
     }
 
-    /// Writes `text` and a newline to standard error.
+    /// Writes `text` and a newline to standard error, through its queue (never blocking: this
+    /// also runs while steward supervises).
     public static func writeError(_ text: String) {
-        let line = text + "\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
+        OutputQueue.standardError.enqueue(Array((text + "\n").utf8))
     }
 }

@@ -1,7 +1,12 @@
 // The `steward` executable: everything lives in StewardCLI so that it can be tested.
 import StewardCLI
+import StewardCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-exit(await StewardMain.run(Array(CommandLine.arguments.dropFirst())))
+let code = await StewardMain.run(Array(CommandLine.arguments.dropFirst()))
+// Queued log lines get a bounded chance to be written; a stdout nobody reads never keeps steward
+// from exiting.
+OutputQueue.flushStandard()
+exit(code)

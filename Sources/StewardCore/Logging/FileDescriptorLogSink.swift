@@ -5,44 +5,55 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
-/// A sink that formats each record as one line and writes it to a file descriptor (standard output
-/// by default).
+/// A sink that formats each record as one line and hands it to the ``OutputQueue`` of a file
+/// descriptor (standard output by default), whose own thread writes it.
 ///
 /// Guarantees:
-/// - Each record is written as a single `write(2)` of the complete line (text plus `"\n"`),
-///   repeated only to finish a partial write or after `EINTR`; a non-blocking descriptor that
-///   reports `EAGAIN` is waited on with `poll(2)`.
-/// - Writes are serialised by a lock shared by every `FileDescriptorLogSink` on the same
-///   descriptor number, so lines from concurrent callers (or from several sinks on one descriptor)
-///   never interleave or tear.
+/// - ``write(_:)`` never blocks on the descriptor: a reader that stops draining (a full pipe, a
+///   terminal paused with Ctrl-S) costs memory up to the queue's capacity, then dropped lines,
+///   counted, and a note record once the descriptor drains again — never a stalled caller.
+/// - Each record is one complete line (text plus `"\n"`); every sink on descriptor 1 (or 2)
+///   shares one queue, so lines never interleave or tear, and keep the order they were written in.
 /// - Write errors never trap or throw. After `EPIPE` (reader gone) or `EBADF` (descriptor closed)
 ///   the sink stops writing and drops every later record; other errors (such as `ENOSPC`) drop
-///   only the current line. `SIGPIPE` raised by the sink's own write is blocked and discarded, so a
-///   closed pipe does not kill the process even when `SIGPIPE` has its default disposition.
+///   only the lines of that write. A closed pipe raises no `SIGPIPE` that could kill the process:
+///   the writer thread blocks every signal.
 ///
-/// The sink does not own the descriptor: it never closes it.
+/// The sink does not own the descriptor: it never closes it. Call ``flush(timeout:)`` before
+/// closing it yourself.
 public final class FileDescriptorLogSink: LogSink {
     /// The descriptor lines are written to.
     public let fileDescriptor: Int32
     /// The format of the lines.
     public let format: LogFormat
+    /// The queue the lines go through (shared by every writer of descriptors 1 and 2).
+    public let queue: OutputQueue
 
     private let formatter: LogFormatter
-    private let lock: FileDescriptorWriteLock
-    /// Set once the descriptor reported `EPIPE` or `EBADF`; later records are dropped unwritten.
-    private let stopped = Atomic<Bool>(false)
 
     /// Creates a sink writing `format` lines to `fileDescriptor` (standard output by default).
-    public init(fileDescriptor: Int32 = 1, format: LogFormat) {
+    /// Descriptors 1 and 2 use the process's shared queue; any other gets a queue of its own with
+    /// room for `capacity` bytes.
+    public init(fileDescriptor: Int32 = 1, format: LogFormat, capacity: Int = 1 << 20) {
         self.fileDescriptor = fileDescriptor
         self.format = format
-        self.formatter = LogFormatter(format: format)
-        self.lock = FileDescriptorWriteLock.lock(for: fileDescriptor)
-        #if canImport(Darwin)
-        _ = fcntl(fileDescriptor, F_SETNOSIGPIPE, 1)
-        #endif
+        let formatter = LogFormatter(format: format)
+        self.formatter = formatter
+        queue = OutputQueue.standard(fileDescriptor) ?? OutputQueue(descriptor: fileDescriptor, capacity: capacity)
+        queue.setNote { count in
+            var line: [UInt8] = []
+            formatter.append(LogRecord(time: Date(), level: .warning, label: "steward",
+                                       message: "\(count) log line(s) dropped: the output was not being read fast enough",
+                                       metadata: ["dropped": "\(count)"]), to: &line, extraCapacity: 1)
+            line.append(UInt8(ascii: "\n"))
+            return line
+        }
     }
 
     /// A shared sink writing to standard output (descriptor 1). With `format` `nil` the format is
@@ -69,110 +80,18 @@ public final class FileDescriptorLogSink: LogSink {
     private static let standardOutputHuman = FileDescriptorLogSink(fileDescriptor: 1, format: .human)
 
     /// Whether the sink has given up on its descriptor after `EPIPE` or `EBADF`.
-    var hasStopped: Bool {
-        stopped.load(ordering: .relaxed)
-    }
+    public var hasStopped: Bool { queue.hasStopped }
 
-    /// Formats `record` and writes it as one line. Never traps; see the type's documentation for
-    /// how errors are handled.
+    /// Waits until every record written so far has reached the descriptor (or was dropped), at
+    /// most `timeout`. Returns whether it did.
+    @discardableResult
+    public func flush(timeout: Duration = .seconds(5)) -> Bool { queue.flush(timeout: timeout) }
+
+    /// Formats `record` and queues it as one line. Never blocks; see the type's documentation.
     public func write(_ record: LogRecord) {
-        if stopped.load(ordering: .relaxed) { return }
         var line: [UInt8] = []
         formatter.append(record, to: &line, extraCapacity: 1)
         line.append(UInt8(ascii: "\n"))
-        line.withUnsafeBytes { bytes in
-            lock.mutex.withLock { _ in
-                if stopped.load(ordering: .relaxed) { return }
-                if !Self.writeAll(bytes, to: fileDescriptor) {
-                    stopped.store(true, ordering: .relaxed)
-                }
-            }
-        }
-    }
-
-    /// Writes all of `bytes`, retrying after `EINTR`, partial writes and `EAGAIN`. Returns `false`
-    /// when the descriptor is unusable for good (`EPIPE`, `EBADF`).
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
-        #if canImport(Glibc) || canImport(Musl)
-        // Block SIGPIPE for this thread while writing, so a closed pipe yields EPIPE instead of
-        // killing the process; a SIGPIPE our write raised is then discarded before unblocking.
-        var pipeSignal = sigset_t()
-        sigemptyset(&pipeSignal)
-        sigaddset(&pipeSignal, SIGPIPE)
-        var previousMask = sigset_t()
-        let masked = pthread_sigmask(SIG_BLOCK, &pipeSignal, &previousMask) == 0
-        let alreadyBlocked = masked && sigismember(&previousMask, SIGPIPE) == 1
-        defer {
-            if masked { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
-        }
-        #endif
-        var offset = 0
-        while offset < bytes.count {
-            let written = systemWrite(descriptor, base + offset, bytes.count - offset)
-            if written > 0 {
-                offset += written
-                continue
-            }
-            if written == 0 { return true }  // No progress and no error: drop the rest.
-            switch errno {
-            case EINTR:
-                continue
-            case EAGAIN, EWOULDBLOCK:
-                if !waitUntilWritable(descriptor) { return true }
-            case EPIPE:
-                #if canImport(Glibc) || canImport(Musl)
-                if masked && !alreadyBlocked { discardPendingSignal(pipeSignal) }
-                #endif
-                return false
-            case EBADF:
-                return false
-            default:
-                return true  // ENOSPC, EIO, ...: drop this line, try again with the next one.
-            }
-        }
-        return true
-    }
-
-    /// Waits for `descriptor` to accept more data. Returns `false` if waiting failed.
-    private static func waitUntilWritable(_ descriptor: Int32) -> Bool {
-        var request = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-        while true {
-            let ready = poll(&request, 1, -1)
-            if ready >= 0 { return true }
-            if errno != EINTR { return false }
-        }
-    }
-
-    #if canImport(Glibc) || canImport(Musl)
-    /// Consumes a pending (blocked) `SIGPIPE` directed at this thread, if there is one.
-    private static func discardPendingSignal(_ signals: sigset_t) {
-        var signals = signals
-        var noWait = timespec(tv_sec: 0, tv_nsec: 0)
-        while sigtimedwait(&signals, nil, &noWait) < 0 && errno == EINTR {}
-    }
-    #endif
-
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(descriptor, bytes, count)
-        #elseif canImport(Musl)
-        Musl.write(descriptor, bytes, count)
-        #else
-        Darwin.write(descriptor, bytes, count)
-        #endif
-    }
-}
-
-/// The lock serialising writes to one descriptor number. Locks are striped: every sink whose
-/// descriptor has the same number modulo the stripe count shares one, so two sinks on the same
-/// descriptor can never interleave their lines.
-final class FileDescriptorWriteLock: Sendable {
-    let mutex = Mutex(())
-
-    private static let stripes: [FileDescriptorWriteLock] = (0..<16).map { _ in FileDescriptorWriteLock() }
-
-    static func lock(for descriptor: Int32) -> FileDescriptorWriteLock {
-        stripes[Int(UInt32(bitPattern: descriptor) % UInt32(stripes.count))]
+        queue.enqueue(line)
     }
 }

@@ -102,6 +102,9 @@ public final class Lifecycle: Sendable {
             let text = "\(report)\n"
             _ = text.withCString { write(2, $0, strlen($0)) }
         }
+        // Log lines still queued get a bounded chance: an output that stopped draining must not
+        // keep the process from ending.
+        OutputQueue.flushStandard()
         exit(report.exitCode)
     }
 }

@@ -16,8 +16,10 @@ public final class OutputPump: Sendable {
     private let readEnd: Int32
     private let name: String
     private let prefix: Bool
-    private let destination: Int32
-    private let file: RotatingFile?
+    /// Steward's output (shared with its own log lines), or `nil` for nowhere.
+    private let destination: OutputQueue?
+    /// The log file's queue: a slow disk never stalls the watcher thread either.
+    private let fileQueue: OutputQueue?
     private let maxLineLength = 16 * 1024
     private let state: Mutex<State>
     private let registration = Mutex<DescriptorWatcher.Registration?>(nil)
@@ -40,8 +42,13 @@ public final class OutputPump: Sendable {
         childDescriptor = fds[1]
         self.name = name
         self.prefix = prefix
-        self.destination = destination
-        self.file = file
+        self.destination = destination < 0 ? nil : (OutputQueue.standard(destination) ?? OutputQueue(descriptor: destination))
+        self.fileQueue = file.map { file in
+            OutputQueue(name: "steward-log", deliver: { lines in
+                for line in lines { file.append(line) }
+                return true
+            }, note: { count in Array("steward: \(count) line(s) dropped: the log file was not written fast enough\n".utf8) })
+        }
         capacity = max(1, ringCapacity)
         state = Mutex(State())
         do {
@@ -164,28 +171,19 @@ public final class OutputPump: Sendable {
             return s.followers.values
         }
         for follower in followers { follower(text) }
-        file?.append(line)
-        guard destination >= 0 else { return }
+        fileQueue?.enqueue(line)
+        guard let destination else { return }
         var output: [UInt8] = prefix ? Array("\(name) | ".utf8) : []
         output += line
         output.append(10)
-        OutputPump.writeAll(destination, output)
+        destination.enqueue(output)
     }
 
-    /// One write(2) per line (retrying partial writes), so lines of different children never
-    /// interleave mid-line on steward's stdout.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return  // EPIPE, EBADF: steward's output is gone; never crash over it
-                }
-                offset += written
-            }
-        }
+    /// Waits until the lines read so far reached steward's output and the log file (at most
+    /// `timeout` for each). For tests and the end of a process.
+    public func flush(timeout: Duration = .seconds(5)) {
+        destination?.flush(timeout: timeout)
+        fileQueue?.flush(timeout: timeout)
     }
 }
 
@@ -211,11 +209,12 @@ public final class RotatingFile: Sendable {
 
     deinit { close(state.withLock { $0.fd }) }
 
-    /// Appends one line; rotates first if it would pass the size limit.
+    /// Appends one line (a newline is added); rotates first if it would pass the size limit.
+    /// Blocks on the disk: the output pump calls it from its file queue's thread.
     func append(_ line: [UInt8]) {
         state.withLock { s in
             if s.size + line.count + 1 > maxSize, s.size > 0 { rotate(&s) }
-            OutputPump.writeAll(s.fd, line + [10])
+            _ = DescriptorWriting.writeAll(line + [10], to: s.fd)
             s.size += line.count + 1
         }
     }

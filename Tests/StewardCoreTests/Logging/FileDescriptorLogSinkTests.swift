@@ -21,7 +21,8 @@ struct FileDescriptorLogSinkTests {
         _ = fcntl(pipe.write, 1031 /* F_SETPIPE_SZ */, 4096)
         #endif
         let drain = PipeDrain(descriptor: pipe.read, chunkSize: 1000, delayMicroseconds: 20)
-        let sink = FileDescriptorLogSink(fileDescriptor: pipe.write, format: .logfmt)
+        // Room for every line: this test is about order and tearing, not about dropping.
+        let sink = FileDescriptorLogSink(fileDescriptor: pipe.write, format: .logfmt, capacity: 64 << 20)
         let logger = Logger(label: "writer", sink: sink, level: .trace, now: { LoggingFixtures.time })
 
         await withTaskGroup(of: Void.self) { group in
@@ -33,6 +34,7 @@ struct FileDescriptorLogSinkTests {
                 }
             }
         }
+        #expect(sink.flush())
         close(pipe.write)
         let bytes = await drain.bytes()
 
@@ -69,6 +71,7 @@ struct FileDescriptorLogSinkTests {
         for index in 0..<4 {
             sink.write(LoggingFixtures.record(message: "\(index)" + big))
         }
+        #expect(sink.flush())
         close(pipe.write)
         let lines = String(decoding: await drain.bytes(), as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 4)
@@ -84,6 +87,7 @@ struct FileDescriptorLogSinkTests {
         let sink = FileDescriptorLogSink(fileDescriptor: pipe.write, format: .logfmt)
         // With SIGPIPE at its default disposition this would kill the process if not handled.
         for _ in 0..<3 { sink.write(LoggingFixtures.record()) }
+        sink.flush()
         #expect(sink.hasStopped)
         close(pipe.write)
     }
@@ -92,6 +96,7 @@ struct FileDescriptorLogSinkTests {
         let sink = FileDescriptorLogSink(fileDescriptor: -1, format: .json)
         sink.write(LoggingFixtures.record())
         sink.write(LoggingFixtures.record())
+        sink.flush()
         #expect(sink.hasStopped)
     }
 
@@ -101,6 +106,7 @@ struct FileDescriptorLogSinkTests {
         let sink = FileDescriptorLogSink(fileDescriptor: pipe.write, format: .human)
         sink.write(LoggingFixtures.record(message: "one\ntwo"))
         sink.write(LoggingFixtures.record(level: .error, message: "three"))
+        #expect(sink.flush())
         close(pipe.write)
         let text = String(decoding: await drain.bytes(), as: UTF8.self)
         #expect(text == "13:25:36.123 INFO  [web] one\\ntwo\n13:25:36.123 ERROR [web] three\n")
