@@ -66,12 +66,15 @@ struct OperatorActionTests {
 
     @Test("stop escalates to SIGKILL after the stop timeout when the child ignores its stop signal")
     func stopEscalates() async throws {
+        // Wait for the trap, not for the pid: a SIGTERM before `trap` ran would kill the shell.
+        let marker = "/tmp/steward-trap-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(marker) }
         let process = SupervisedProcess(
             name: "stubborn",
-            spec: ChildProcessSpec(command: ["sh", "-c", "trap '' TERM; echo up; while :; do sleep 1; done"], environment: Self.environment),
+            spec: ChildProcessSpec(command: ["sh", "-c", "trap '' TERM; echo > \(marker); while :; do sleep 1; done"], environment: Self.environment),
             stopTimeout: .milliseconds(200))
         let (lifecycle, run) = try running(process)
-        #expect(await eventually { process.pid != nil })
+        #expect(await eventually { process.pid != nil && access(marker, F_OK) == 0 })
         try await process.stopByOperator()
         #expect(process.lastExit?.signal == SIGKILL)
         lifecycle.requestShutdown()

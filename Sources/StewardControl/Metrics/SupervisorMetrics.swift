@@ -1,3 +1,4 @@
+import StewardCore
 import StewardSupervisor
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -19,6 +20,7 @@ import Foundation
 /// | `steward_process_uptime_seconds` | gauge (running children) | `process` |
 /// | `steward_process_last_exit_code` | gauge (after a first exit) | `process` |
 /// | `steward_process_probe_failures_total` | counter | `process` |
+/// | `steward_output_dropped_lines_total` | counter (lines steward's stdout/stderr could not take in time) | `stream` |
 /// | `process_resident_memory_bytes`, `process_open_fds` | gauge | |
 public enum SupervisorMetrics {
     /// The states `steward_process_state` enumerates, so a state's series exists (as 0) before
@@ -48,6 +50,10 @@ public enum SupervisorMetrics {
                    per { $0.lastExitCode.map(Double.init) })
         out.family("steward_process_probe_failures_total", .counter, help: "Readiness and liveness checks that failed.",
                    per { Double($0.probeFailures) })
+        out.family("steward_output_dropped_lines_total", .counter,
+                   help: "Lines dropped because steward's output was not being read fast enough.",
+                   [([("stream", "stdout")], Double(OutputQueue.standardOutput.droppedLines)),
+                    ([("stream", "stderr")], Double(OutputQueue.standardError.droppedLines))])
         out.family("process_resident_memory_bytes", .gauge, help: "Steward's resident memory in bytes.", value: Double(usage.residentBytes))
         out.family("process_open_fds", .gauge, help: "Steward's open file descriptors.", value: Double(usage.openDescriptors))
         return out.text

@@ -103,14 +103,10 @@ public final class ChildProcess: Runnable {
         return ChildProcessExit(pid: handle.pid, status: final)
     }
 
-    /// Sends `number` to the child's process group (or to the child alone when it shares ours).
+    /// Sends `number` to the child's process group (or to the child alone when it shares ours),
+    /// unless it has been reaped (see ``ChildProcessHandle/signal(_:toGroup:)``).
     public static func signal(_ handle: ChildProcessHandle, _ number: Int32, grouping: SpawnRequest.Grouping) {
-        guard handle.exitStatus == nil else { return }
-        if grouping == .inherit {
-            kill(handle.pid, number)
-        } else {
-            kill(-handle.pid, number)
-        }
+        handle.signal(number, toGroup: grouping != .inherit)
     }
 }
 

@@ -7,8 +7,20 @@ public final class ChildProcessHandle: Sendable {
     public let pid: Int32
     private let exit = Latch()
     private let status = Mutex<ExitStatus?>(nil)
+    private let reaper: Reaper
 
-    init(pid: Int32) { self.pid = pid }
+    init(pid: Int32, reaper: Reaper) {
+        self.pid = pid
+        self.reaper = reaper
+    }
+
+    /// Sends `number` to the child (`toGroup`: to its process group, whose id is the child's pid)
+    /// unless it has been reaped: never to a pid the kernel may have given to another process
+    /// since. Returns whether the signal was sent.
+    @discardableResult
+    public func signal(_ number: Int32, toGroup: Bool) -> Bool {
+        reaper.signal(self, number, toGroup: toGroup)
+    }
 
     /// The exit status, once the child has been reaped.
     public var exitStatus: ExitStatus? { status.withLock { $0 } }

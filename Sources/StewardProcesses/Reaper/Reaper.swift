@@ -123,7 +123,7 @@ public final class Reaper: Sendable {
             s.spawnsInFlight -= 1
             var handle: ChildProcessHandle?
             if spawned {
-                handle = ChildProcessHandle(pid: pid)
+                handle = ChildProcessHandle(pid: pid, reaper: self)
                 s.children[pid] = handle
             }
             let reapNow = s.spawnsInFlight == 0 && s.reapDeferred
@@ -137,6 +137,18 @@ public final class Reaper: Sendable {
         }
         // The child may already have exited and been reaped by now; the handle then has its status.
         return handle
+    }
+
+    /// Sends `number` to `handle`'s child (`toGroup`: to its process group) if the reaper has not
+    /// collected it yet. The check and the `kill(2)` happen under the lock every `waitpid` takes, so
+    /// the pid cannot have been reaped and reused by another process in between (a zombie's pid is
+    /// never reused). Returns whether the signal was sent.
+    @discardableResult
+    func signal(_ handle: ChildProcessHandle, _ number: Int32, toGroup: Bool) -> Bool {
+        state.withLock { s in
+            guard s.children[handle.pid] === handle else { return false }
+            return kill(toGroup ? -handle.pid : handle.pid, number) == 0
+        }
     }
 
     /// Reaps every child that has exited. Called on SIGCHLD; safe to call at any time. While a

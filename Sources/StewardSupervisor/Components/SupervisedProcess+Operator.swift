@@ -51,7 +51,10 @@ extension SupervisedProcess {
             if handle != nil { r.operatorExitPending = true }
             return handle
         }
-        if let handle { await terminate(handle) }
+        guard let handle else { return }
+        let status = await termination.terminate(handle)
+        // Held: no new child can start, so the record can say at once how this one ended.
+        record.withLock { $0.exited(status) }
     }
 
     /// Starts a child an operator stopped. Returns at once; the child starts as on a restart.
@@ -75,29 +78,13 @@ extension SupervisedProcess {
             if handle != nil { r.operatorExitPending = true }
             return handle
         }
-        if let handle { await terminate(handle) }
+        if let handle { await termination.terminate(handle) }
     }
 
     /// Sends `signal` to the child itself (not its group: `HUP` for a master process should not
     /// reach its workers).
     /// - Throws: ``ProcessControlError/notRunning(_:)`` when no child runs.
     public func signalByOperator(_ signal: Int32) throws(ProcessControlError) {
-        guard let handle = current.handle, handle.exitStatus == nil else { throw .notRunning(name) }
-        kill(handle.pid, signal)
-    }
-
-    /// The stop signal to the child's group, SIGKILL if it is still there after ``stopTimeout``;
-    /// returns once the reaper collected it.
-    private func terminate(_ handle: ChildProcessHandle) async {
-        ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping)
-        let grouping = spec.grouping
-        let escalation = Task { [stopTimeout] in
-            guard (try? await Task.sleep(for: stopTimeout)) != nil else { return }
-            ChildProcess.signal(handle, SIGKILL, grouping: grouping)
-        }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            handle.onExit { _ in continuation.resume() }
-        }
-        escalation.cancel()
+        guard let handle = current.handle, handle.signal(signal, toGroup: false) else { throw .notRunning(name) }
     }
 }

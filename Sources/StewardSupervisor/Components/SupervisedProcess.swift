@@ -40,6 +40,11 @@ public final class SupervisedProcess: Runnable {
         self.reaper = reaper
     }
 
+    /// How this process's child is stopped: its stop signal, `stopTimeout`, then SIGKILL.
+    public var termination: Termination {
+        Termination(stopSignal: spec.stopSignal, stopTimeout: stopTimeout, grouping: spec.grouping)
+    }
+
     /// The health key the runner should register and wait for, when readiness is configured.
     public var healthKey: HealthKey? { readiness == nil ? nil : HealthKey(name) }
     /// The running child's pid (`nil` from the moment the reaper collected it).
@@ -105,7 +110,7 @@ public final class SupervisedProcess: Runnable {
                 r.operatorExitPending = true
                 return true
             }
-            if heldAlready { ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping) }
+            if heldAlready { Task { await self.termination.terminate(handle) } }
             channel?.childStarted()
             let task = Task { await self.watch(handle, channel: channel, context: context) }
             probes.withLock { $0 = task }
@@ -140,7 +145,7 @@ public final class SupervisedProcess: Runnable {
             let failure = await establishReadiness(readiness, channel: channel, context: context)
             guard !Task.isCancelled else { return }
             if let failure {
-                giveUp(handle, failure, context: context)
+                await giveUp(handle, failure, context: context)
                 return
             }
             try? context.setHealth(key, healthy: true)
@@ -161,7 +166,7 @@ public final class SupervisedProcess: Runnable {
             record.withLock { $0.probeFailures += 1 }
             context.logger.warning("liveness check failed", metadata: ["failures": "\(failures)", "detail": result.detail])
             if failures >= liveness.failureThreshold {
-                giveUp(handle, ProbeFailure(probe: "liveness", failures: failures, detail: result.detail), context: context)
+                await giveUp(handle, ProbeFailure(probe: "liveness", failures: failures, detail: result.detail), context: context)
                 return
             }
         }
@@ -191,9 +196,11 @@ public final class SupervisedProcess: Runnable {
         return nil
     }
 
-    private func giveUp(_ handle: ChildProcessHandle, _ failure: ProbeFailure, context: LifecycleContext) {
+    /// Stops the child for good (stop signal, SIGKILL after `stopTimeout`: a hung child is
+    /// exactly what liveness exists for); its `run` then fails with `failure`.
+    private func giveUp(_ handle: ChildProcessHandle, _ failure: ProbeFailure, context: LifecycleContext) async {
         record.withLock { $0.probeFailure = failure }
-        context.logger.error("\(failure); stopping the process")
-        ChildProcess.signal(handle, spec.stopSignal, grouping: spec.grouping)
+        context.logger.error("\(failure); stopping the process", metadata: ["stop_timeout": stopTimeout.compactDescription])
+        await termination.terminate(handle)
     }
 }

@@ -120,11 +120,12 @@ extension ProbeCheck {
         } catch {
             return .fail("\(error)")
         }
+        // Past its timeout the check is killed with its group (through the reaper: never a reused pid).
         let timer = Task {
             try await Task.sleep(for: timeout)
-            kill(-handle.pid, SIGKILL)
+            handle.signal(SIGKILL, toGroup: true)
         }
-        let status = await withTaskCancellationHandler { await handle.waitForExit() } onCancel: { kill(-handle.pid, SIGKILL) }
+        let status = await withTaskCancellationHandler { await handle.waitForExit() } onCancel: { handle.signal(SIGKILL, toGroup: true) }
         timer.cancel()
         guard let status else { return .fail("cancelled") }
         if status.isSuccess { return .pass() }
