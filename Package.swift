@@ -67,7 +67,7 @@ let package = Package(
         // The command line: argument parsing and the commands (run, check, exec, …).
         .target(
             name: "StewardCLI",
-            dependencies: ["StewardJournal", "StewardControl", "StewardHTTP", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore"]
+            dependencies: ["StewardJournal", "StewardControl", "StewardHTTP", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
         .executableTarget(
             name: "steward",

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -89,3 +90,6 @@ int steward_signal_unblock(int signo) {
     if (rc != 0) { errno = rc; return -1; }
     return 0;
 }
+
+int steward_signal_realtime_min(void) { return SIGRTMIN; }
+int steward_signal_realtime_max(void) { return SIGRTMAX; }

@@ -1,5 +1,7 @@
 import StewardControl
 import StewardCore
+import StewardHTTP
+import StewardJournal
 import StewardProcesses
 import StewardSupervisor
 #if canImport(Glibc)
@@ -27,6 +29,17 @@ public enum RunCommand {
             StewardMain.writeIssues(error, in: path)
             return ExitCodes.config
         }
+        // From here until steward returns, no signal ends it by its default disposition.
+        let signals: RunSignals
+        do { signals = try RunSignals(logger: logger) } catch {
+            StewardMain.writeError("steward: cannot handle signals: \(error)")
+            return ExitCodes.failure
+        }
+        let socketPath = config.control?.socketPath ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
+        if let running = anotherSteward(config, socketPath: socketPath, environment: environment) {
+            StewardMain.writeError("steward: \(running); not starting a second one (exit \(ExitCodes.alreadyRunning))")
+            return ExitCodes.alreadyRunning
+        }
         let reaper = Reaper.shared
         StewardMain.adoptOrphans(reaper, logger: logger)
         let supervisor: Supervisor
@@ -42,7 +55,6 @@ public enum RunCommand {
         }
         let controlPlane: ControlPlane
         do {
-            let socketPath = config.control?.socketPath ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
             controlPlane = try await ControlPlane(supervisor: supervisor, http: config.http, socketPath: socketPath, logger: logger)
         } catch {
             StewardMain.writeError("steward: \(error)")
@@ -51,13 +63,35 @@ public enum RunCommand {
         logger.info("supervising \(config.processes.count) process(es) from \(path)", metadata: ["pid": "\(getpid())"])
         let reloads = reloadOnHangup(supervisor, logger: logger)
         let report = await supervisor.lifecycle.run()
+        // Shutdown signals stay caught (RunSignals): from now on they hurry the sweep.
+        signals.finishing()
         reloads?.cancel()
-        let sweep = await FinalSweep.run(grace: .seconds(5), reaper: reaper, logger: logger)
+        let sweep = await FinalSweep.run(grace: .seconds(5), reaper: reaper, logger: logger, hurry: { signals.hurry.isFired })
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
         await controlPlane.shutdown()
-        if !report.isClean { StewardMain.writeError("\(report)") }
         let nonCritical = Set(config.processes.filter { !$0.critical }.map(\.name))
-        return exitCode(for: report.forgettingEarlyFailures(of: nonCritical))
+        let final = report.forgettingEarlyFailures(of: nonCritical)
+        // A signal that hurried the sweep forced the end of the shutdown.
+        let code = signals.hurry.isFired ? ExitCodes.forced : exitCode(for: final)
+        if !final.isClean { StewardMain.writeError("\(final)") }
+        logger.notice("steward exits", metadata: ["exit_code": "\(code)"])
+        return code
+    }
+
+    /// Another steward already running this config: one listening on its control socket, or one
+    /// writing its journal (when it has jobs). Says which, with its pid; `nil` when there is none.
+    /// Checked before anything starts, so a second steward started by mistake never runs a
+    /// process or a job a second time.
+    static func anotherSteward(_ config: SupervisorConfig, socketPath: String, environment: [String: String]) -> String? {
+        if let listener = PeerCredentials.ofListener(at: socketPath) {
+            return "another steward (pid \(listener.pid)) is listening on the control socket \(socketPath)"
+        }
+        guard !config.jobs.isEmpty else { return nil }
+        let journal = (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
+        if let writer = JournalOwner.writer(ofJournalAt: journal) {
+            return "another steward (pid \(writer)) is writing the journal \(journal)"
+        }
+        return nil
     }
 
     /// SIGHUP re-reads the config and applies the difference, one reload at a time. A config
@@ -90,6 +124,7 @@ public enum RunCommand {
     /// the report's code (128 + n after an unclean unwind following signal n, 1 otherwise).
     public static func exitCode(for report: LifecycleReport) -> Int32 {
         if report.isClean { return ExitCodes.success }
+        if report.forced { return LifecycleReport.forcedExitCode }
         if report.cause == .failure,
            let exit = report.errors.lazy.compactMap({ $0.underlying as? ChildProcessExit }).first {
             return exit.status.exitCode == 0 ? ExitCodes.failure : exit.status.exitCode
@@ -106,6 +141,6 @@ extension LifecycleReport {
     func forgettingEarlyFailures(of components: Set<String>) -> LifecycleReport {
         let early = errors.count - unwindErrorCount
         let kept = errors.enumerated().filter { index, error in !(index < early && components.contains(error.component)) }.map(\.element)
-        return LifecycleReport(errors: kept, cause: cause, abandoned: abandoned, unwindErrorCount: unwindErrorCount)
+        return LifecycleReport(errors: kept, cause: cause, abandoned: abandoned, unwindErrorCount: unwindErrorCount, forced: forced)
     }
 }

@@ -26,7 +26,7 @@ struct ReloadTests {
         let path = "/tmp/steward-reload-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json5"
         defer { unlink(path) }
         write("{ processes: { \(Self.process("keep", "keep-v1")), \(Self.process("drop", "drop-v1")), \(Self.process("change", "change-v1")) } }", to: path)
-        let run = try ChildProgram([steward, "run", path])
+        let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
         #expect(run.waitUntil { lines in ["keep", "drop", "change"].allSatisfy { name in lines.contains { $0.hasPrefix("\(name) | \(name)-v1") } } })
         let keepLine = run.lines.first { $0.hasPrefix("keep | keep-v1") }
 
@@ -51,7 +51,7 @@ struct ReloadTests {
         let path = "/tmp/steward-reload-all-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json5"
         defer { unlink(path) }
         write("{ processes: { \(Self.process("only", "only-v1")) } }", to: path)
-        let run = try ChildProgram([steward, "run", path])
+        let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
         #expect(run.waitUntil { $0.contains { $0.hasPrefix("only | only-v1") } })
         write("{ processes: { \(Self.process("only", "only-v2")) } }", to: path)
         run.signal(SIGHUP)

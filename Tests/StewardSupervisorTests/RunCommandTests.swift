@@ -60,7 +60,7 @@ struct RunCommandTests {
         } }
         """#)
         defer { unlink(path) }
-        let run = try ChildProgram([steward, "run", path])
+        let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
         #expect(await run.waitForExit()?.exitCode == 5)
         #expect(run.lines.contains("migrate | migrating"))
         #expect(!run.lines.contains("web | web started"))
@@ -75,7 +75,7 @@ struct RunCommandTests {
         } }
         """#)
         defer { unlink(path) }
-        let run = try ChildProgram([steward, "run", path])
+        let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
         #expect(await run.waitForExit()?.exitCode == 7)
         #expect(run.lines.contains { $0.contains("crashy: run failed (pid") && $0.contains("exited 7; more than 2 restarts within 1m)") })
     }
@@ -90,7 +90,7 @@ struct RunCommandTests {
         } }
         """#)
         defer { unlink(path) }
-        let run = try ChildProgram([steward, "run", path])
+        let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
         #expect(run.waitUntil { $0.contains("second | up") })
         #expect(run.waitUntil { $0.contains { $0.contains("msg=ready") || $0.contains("msg=\"ready\"") } })
         run.signal(SIGTERM)
@@ -105,7 +105,7 @@ struct RunCommandTests {
         { processes: { stubborn: { command: ["sh", "-c", "trap '' TERM; echo up; while :; do sleep 0.05; done"], stopTimeout: "300ms" } } }
         """#)
         defer { unlink(path) }
-        let run = try ChildProgram([steward, "run", path])
+        let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
         #expect(run.waitUntil { $0.contains("stubborn | up") })
         run.signal(SIGTERM)
         #expect(await run.waitForExit()?.exitCode == 143)

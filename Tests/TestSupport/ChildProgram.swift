@@ -45,6 +45,16 @@ public final class ChildProgram {
         return result
     }
 
+    /// This process's environment with a control socket of its own (`STEWARD_SOCKET` under /tmp)
+    /// and `extra` on top: a `steward run` whose config names no socket would otherwise take the
+    /// default one, and a second steward on a taken socket refuses to start.
+    public static func isolatedEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = currentEnvironment
+        environment["STEWARD_SOCKET"] = "/tmp/steward-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
     /// Starts `arguments` with stdout and stderr on one pipe; `extra` descriptors are added.
     public init(_ arguments: [String], environment: [String: String]? = nil, workingDirectory: String? = nil,
                 credentials: (uid: UInt32, gid: UInt32)? = nil, grouping: SpawnRequest.Grouping = .processGroup,

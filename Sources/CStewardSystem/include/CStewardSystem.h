@@ -26,6 +26,10 @@ int steward_signal_default(int signo);
 int steward_signal_take(int signo);
 
 /// Unblocks `signo` in the calling thread (signals must be deliverable to reach the handler).
+// The first and last real-time signal numbers this libc leaves to applications (SIGRTMIN and
+// SIGRTMAX are function calls in glibc, not constants Swift can import).
+int steward_signal_realtime_min(void);
+int steward_signal_realtime_max(void);
 int steward_signal_unblock(int signo);
 
 /// `prctl(PR_SET_CHILD_SUBREAPER, on)`. Returns 0, or -1 with errno set (ENOSYS off Linux).

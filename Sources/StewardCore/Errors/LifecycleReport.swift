@@ -32,6 +32,7 @@ public struct ShutdownCause: Sendable, Hashable, CustomStringConvertible {
 /// |---|---|
 /// | no error, nothing abandoned (whatever triggered shutdown, including SIGTERM) | 0 |
 /// | shutdown caused by signal n and the unwind itself was not clean (e.g. a stop timed out) | 128 + n (143) |
+/// | the shutdown was forced (a second signal, or the shutdown deadline passed) | 3 (``forcedExitCode``) |
 /// | any other error (config, startup, a failure before the signal) | 1 |
 public struct LifecycleReport: Sendable, CustomStringConvertible {
     /// Every error collected, in the order they happened.
@@ -44,27 +45,38 @@ public struct LifecycleReport: Sendable, CustomStringConvertible {
     /// How many of `errors` happened during the unwind (after shutdown began).
     public var unwindErrorCount: Int
 
+    /// Whether the shutdown was forced (a second signal, or the shutdown deadline): stop and
+    /// shutdown waits were cut short, so the unwind is never clean, even if everything returned.
+    public var forced: Bool
+
+    /// The exit code of a forced shutdown: 3.
+    public static let forcedExitCode: Int32 = 3
+
     /// Creates a report.
-    public init(errors: [LifecycleError], cause: ShutdownCause?, abandoned: [String], unwindErrorCount: Int? = nil) {
+    public init(errors: [LifecycleError], cause: ShutdownCause?, abandoned: [String], unwindErrorCount: Int? = nil,
+                forced: Bool = false) {
         self.errors = errors
         self.cause = cause
         self.abandoned = abandoned
         self.unwindErrorCount = unwindErrorCount ?? errors.count
+        self.forced = forced
     }
 
-    /// Whether the run and the unwind produced no error and left nothing running.
-    public var isClean: Bool { errors.isEmpty && abandoned.isEmpty }
+    /// Whether the run and the unwind produced no error, left nothing running and were not forced.
+    public var isClean: Bool { errors.isEmpty && abandoned.isEmpty && !forced }
 
     /// The process exit code, per the table above.
     public var exitCode: Int32 {
         if isClean { return 0 }
+        if forced { return Self.forcedExitCode }
         if let signal = cause?.signal, errors.count == unwindErrorCount { return 128 + signal }
         return 1
     }
 
     public var description: String {
-        var lines = ["lifecycle \(isClean ? "ended cleanly" : "ended with \(errors.count) error(s)")"
-            + (cause.map { " after \($0)" } ?? "") + ", exit code \(exitCode)"]
+        let outcome = forced ? "was forced" + (errors.isEmpty ? "" : " with \(errors.count) error(s)")
+            : isClean ? "ended cleanly" : "ended with \(errors.count) error(s)"
+        var lines = ["lifecycle \(outcome)" + (cause.map { " after \($0)" } ?? "") + ", exit code \(exitCode)"]
         lines += errors.map { "  - \($0)" }
         if !abandoned.isEmpty { lines.append("  abandoned: \(abandoned.joined(separator: ", "))") }
         return lines.joined(separator: "\n")

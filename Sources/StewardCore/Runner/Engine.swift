@@ -123,23 +123,27 @@ final class Engine: Sendable {
         if let signalToken { SignalListener.shared.removeObserver(signalToken) }
         deadlineTask?.cancel()
         scheduler.shutdown()
-        var abandoned: [String] = []
+        // Still running: a `run` that has not returned, or an `initialize` still in progress. A
+        // component whose `run` ended is never listed, even if its `finalize` was cut short.
+        let abandoned = runtimes.filter { runtime in
+            runtime.state.withLock { s in (s.runEnded.map { !$0.isFired } ?? false) || s.status == .initializing }
+        }.map(\.name)
         if gaveUp.isFired {
-            abandoned = runtimes.filter { runtime in
+            let unfinalized = runtimes.filter { runtime in
                 runtime.state.withLock { s in
-                    (s.runEnded.map { !$0.isFired } ?? false) || s.status == .initializing
-                        || (s.initialized && s.status != .finalized && s.status != .failedInit)
+                    s.initialized && s.status != .finalized && s.status != .failedInit && !abandoned.contains(runtime.name)
                 }
             }.map(\.name)
+            var details: [String] = []
+            if !abandoned.isEmpty { details.append("still running: \(abandoned.joined(separator: ", "))") }
+            if !unfinalized.isEmpty { details.append("not finalized: \(unfinalized.joined(separator: ", "))") }
             record(LifecycleError(component: "lifecycle", phase: .shutdown, kind: .deadline, limit: options.shutdownDeadline,
-                                  detail: abandoned.isEmpty ? nil : "still running: \(abandoned.joined(separator: ", "))"))
-        } else {
-            abandoned = runtimes.filter { runtime in
-                runtime.state.withLock { s in s.runEnded.map { !$0.isFired } ?? false }
-            }.map(\.name)
+                                  detail: details.isEmpty ? nil : details.joined(separator: "; ")))
         }
+        let wasForced = forced.isFired
         let report = state.withLock {
-            LifecycleReport(errors: $0.errors, cause: $0.cause, abandoned: abandoned, unwindErrorCount: $0.unwindErrors)
+            LifecycleReport(errors: $0.errors, cause: $0.cause, abandoned: abandoned, unwindErrorCount: $0.unwindErrors,
+                            forced: wasForced)
         }
         milestone(.finished)
         if report.isClean {

@@ -86,9 +86,16 @@ struct UnixSocketAddress {
 
     /// Whether some process accepts connections here now.
     mutating func acceptsConnections() -> Bool {
+        listener() != nil
+    }
+
+    /// The credentials of the process that accepts connections here now (the one that created
+    /// the listening socket); `nil` when none does.
+    mutating func listener() -> PeerCredentials? {
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard probe >= 0 else { return false }
+        guard probe >= 0 else { return nil }
         defer { Glibc.close(probe) }
-        return withSocketAddress { connect(probe, $0, $1) } == 0
+        guard withSocketAddress({ connect(probe, $0, $1) }) == 0 else { return nil }
+        return PeerCredentials.of(probe) ?? PeerCredentials(pid: 0, uid: 0, gid: 0)
     }
 }

@@ -29,6 +29,13 @@ public struct PeerCredentials: Sendable, Equatable {
         return PeerCredentials(pid: pid, uid: uid, gid: gid)
     }
 
+    /// The credentials of the process listening on the Unix socket at `path` (it answered a
+    /// connection); `nil` when nothing listens there. Nothing is sent on the connection.
+    public static func ofListener(at path: String) -> PeerCredentials? {
+        guard var address = UnixSocketAddress(path) else { return nil }
+        return address.listener()
+    }
+
     /// Whether this peer is `uid` or root: the rule of a private admin socket.
     public func isOwnerOrRoot(_ uid: UInt32) -> Bool { self.uid == uid || self.uid == 0 }
 }

@@ -26,7 +26,10 @@ public enum FinalSweep {
     /// When the reaper finds no child at all (`ECHILD`), `/proc` is not read: every descendant is
     /// a child of ours or has a parent that is, so none can exist. Reading `/proc` costs an open
     /// and read of every process on the machine, most of a quick shutdown.
-    public static func run(grace: Duration, reaper: Reaper = .shared, logger: Logger? = nil) async -> Report {
+    ///
+    /// `hurry` cuts the grace period short: once it returns `true` (a signal during the sweep), whatever is
+    /// left gets SIGKILL at once.
+    public static func run(grace: Duration, reaper: Reaper = .shared, logger: Logger? = nil, hurry: @Sendable () -> Bool = { false }) async -> Report {
         guard reaper.reapAll() else { return Report(terminated: [], killed: []) }
         let me = getpid()
         let alive = { ProcessTable.read().descendants(of: me).filter { $0.state != "Z" }.map(\.pid) }
@@ -40,11 +43,12 @@ public enum FinalSweep {
         // the grace period (a `sleep` in a trap) must not be interrupted. Anything still alive
         // after the grace period, newcomers included, gets SIGKILL.
         for pid in first { kill(pid, SIGTERM) }
-        var remaining = await waitUntilGone(deadline: ContinuousClock.now + grace, reaper: reaper, alive: alive) { _ in }
+        var remaining = await waitUntilGone(deadline: ContinuousClock.now + grace, reaper: reaper, alive: alive, hurry: hurry) { _ in }
         var killed: [Int32] = []
         if !remaining.isEmpty {
             killed = remaining
-            logger?.warning("final sweep: SIGKILL to \(remaining.count) process(es) still running after \(grace.compactDescription)")
+            logger?.warning("final sweep: SIGKILL to \(remaining.count) process(es) still running"
+                + (hurry() ? "" : " after \(grace.compactDescription)"))
             remaining = await waitUntilGone(deadline: ContinuousClock.now + grace, reaper: reaper, alive: alive) { pid in
                 kill(pid, SIGKILL)
             }
@@ -54,9 +58,9 @@ public enum FinalSweep {
     }
 
     private static func waitUntilGone(deadline: ContinuousClock.Instant, reaper: Reaper, alive: () -> [Int32],
-                                      signal: (Int32) -> Void) async -> [Int32] {
+                                      hurry: () -> Bool = { false }, signal: (Int32) -> Void) async -> [Int32] {
         var remaining = alive()
-        while !remaining.isEmpty, ContinuousClock.now < deadline {
+        while !remaining.isEmpty, ContinuousClock.now < deadline, !hurry() {
             for pid in remaining { signal(pid) }
             reaper.reapAll()
             try? await Task.sleep(for: .milliseconds(10))

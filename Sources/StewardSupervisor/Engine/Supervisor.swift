@@ -2,6 +2,9 @@ import StewardCore
 import StewardJobs
 import StewardProcesses
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -29,13 +32,17 @@ public final class Supervisor: Sendable {
     public init(config: SupervisorConfig, path: String, environment: [String: String], logger: Logger,
                 reaper: Reaper = .shared) throws {
         let plan = try SupervisorPlan(config: config, environment: environment, reaper: reaper, logger: logger)
-        lifecycle = try plan.builder.build(options: LifecycleOptions(shutdownDeadline: config.shutdownTimeout, logger: logger))
+        lifecycle = try plan.builder.build(options: LifecycleOptions(signals: Self.signals, shutdownDeadline: config.shutdownTimeout, logger: logger))
         directory = plan.directory
         configPath = path
         startedAt = .now
         reloads = ReloadSequence(config: config, environment: environment, reaper: reaper, logger: logger)
         jobsComponent = Mutex(plan.jobs)
     }
+
+    /// The signals that shut steward down: SIGTERM, SIGINT and SIGQUIT, escalating (a second one
+    /// forces the shutdown, a third exits at once).
+    public static let signals = SignalPolicy(shutdownSignals: [SIGTERM, SIGINT, SIGQUIT])
 
     /// The job scheduler of the config's `jobs`; `nil` while the config has none.
     public var jobs: ConfiguredJobs? { jobsComponent.withLock { $0 } }

@@ -22,7 +22,7 @@ struct HungChildTests {
             restart: { policy: "always", backoff: "10ms" },
         } } }
         """, to: config)
-        let steward = try ChildProgram([Fault.steward, "run", config])
+        let steward = try ChildProgram([Fault.steward, "run", config], environment: ChildProgram.isolatedEnvironment())
         #expect(steward.waitUntil(seconds: 20) { lines in lines.contains { $0.contains("liveness") && $0.contains("stopping the process") } })
         let gaveUp = ContinuousClock.now
         #expect(steward.waitUntil(seconds: 20) { lines in lines.contains { $0.contains("killed by SIGKILL") } },

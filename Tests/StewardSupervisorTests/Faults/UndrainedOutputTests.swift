@@ -29,7 +29,7 @@ struct UndrainedOutputTests {
         """, to: config)
         // ChildProgram reads steward's output only when asked: here, never.
         let steward = try ChildProgram([Fault.steward, "run", config],
-                                       environment: ChildProgram.currentEnvironment.merging(["STEWARD_LOG_FORMAT": "logfmt"]) { $1 })
+                                       environment: ChildProgram.isolatedEnvironment(["STEWARD_LOG_FORMAT": "logfmt"]))
         let flood = try #require(await Fault.pid(in: directory.file("flood.pid")))
         let stubborn = try #require(await Fault.pid(in: directory.file("stubborn.pid")))
         // Steward read all 8 MB from the child while its own stdout (a 64 KiB pipe) was full.
