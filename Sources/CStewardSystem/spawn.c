@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <termios.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -62,6 +63,10 @@ static void child_main(const struct steward_spawn_request *r, int report_fd) {
 
     if (r->group_mode == 1 && setsid() < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_SESSION);
     if (r->group_mode == 2 && setpgid(0, 0) < 0) child_fail(report_fd, STEWARD_SPAWN_STEP_SESSION);
+    // Every signal is still blocked here (the parent blocked them around vfork), SIGTTOU included,
+    // so a background caller may hand the terminal over. A failure (no such terminal any more) is
+    // not fatal: the child then runs in the background, as without a terminal.
+    if (r->group_mode == 2 && r->foreground_terminal >= 0) (void)tcsetpgrp(r->foreground_terminal, getpid());
 
     // Move the report pipe and every source above all targets first, so that installing one
     // target can never clobber another source.
@@ -141,3 +146,19 @@ int steward_spawn(const struct steward_spawn_request *request, pid_t *pid_out, i
     }
     return 0;
 }
+
+static int terminal_set_foreground(int fd, pid_t pgid) {
+    sigset_t ttou, previous;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    pthread_sigmask(SIG_BLOCK, &ttou, &previous);
+    int rc = tcsetpgrp(fd, pgid);
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    errno = saved;
+    return rc;
+}
+
+int steward_terminal_take(int fd) { return terminal_set_foreground(fd, getpgrp()); }
+
+int steward_terminal_give(int fd, pid_t pgid) { return terminal_set_foreground(fd, pgid); }

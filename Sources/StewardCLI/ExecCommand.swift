@@ -1,3 +1,4 @@
+import CStewardSystem
 import StewardCore
 import StewardProcesses
 import Synchronization
@@ -29,8 +30,11 @@ public enum ExecCommand {
     }
 
     /// Signals that are forwarded: every catchable one except SIGCHLD (ours to reap with) and the
-    /// synchronous faults, which concern steward itself.
+    /// synchronous faults, which concern steward itself; real-time signals included.
     public static let forwarded: Set<Int32> = Set(1...31).subtracting([SIGKILL, SIGSTOP, SIGCHLD, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS])
+        .union(Set(steward_signal_realtime_min()...steward_signal_realtime_max()))
+    /// Signals that, once the child has exited, hurry the final sweep (SIGKILL to what is left).
+    static let hurrying: Set<Int32> = [SIGTERM, SIGINT, SIGQUIT, SIGHUP]
 
     /// Parses `[--group] [--grace D] [--] CMD ARGS…`.
     public static func parse(_ arguments: [String]) throws(CommandLineError) -> Options {
@@ -57,44 +61,69 @@ public enum ExecCommand {
     }
 
     /// Runs the child to completion and returns the exit code steward should exit with.
+    ///
+    /// On a terminal (standard input is one, and steward's group is its foreground), the child's
+    /// group gets the terminal's foreground before it runs and steward takes it back when it ends,
+    /// as tini does: an interactive program can read it. When the child is stopped by job control
+    /// (Ctrl-Z), steward takes the terminal back and stops itself, so the shell above sees its job
+    /// stopped; when continued (`fg`), it hands the terminal to the child again and continues it.
     public static func run(_ options: Options, environment: [String: String], logger: Logger) async -> Int32 {
         let reaper = Reaper.shared
         StewardMain.adoptOrphans(reaper, logger: logger)
+        let terminal: Int32? = isatty(0) == 1 && tcgetpgrp(0) == getpgrp() ? 0 : nil
         // Catch the signals before the child exists: one sent the moment it starts must be
         // forwarded, not kill steward with its default disposition. Early ones wait in `early`.
-        let target = Mutex<(pid: Int32?, early: [Int32])>((nil, []))
+        // They stay caught until steward returns: after the child, they hurry the final sweep.
+        let target = Mutex<(handle: ChildProcessHandle?, early: [Int32], exited: Bool)>((nil, [], false))
+        let hurry = Latch()
         let token: SignalListener.Token?
         do {
             token = try SignalListener.shared.observe(forwarded) { number in
-                let pid = target.withLock { t -> Int32? in
-                    if t.pid == nil { t.early.append(number) }
-                    return t.pid
+                let (handle, exited) = target.withLock { t -> (ChildProcessHandle?, Bool) in
+                    if t.handle == nil, !t.exited { t.early.append(number) }
+                    return (t.handle, t.exited)
                 }
-                if let pid { kill(pid, number) }
+                if exited {
+                    if hurrying.contains(number) { hurry.fire() }
+                    return
+                }
+                // On a terminal, continuing the child is ours to do (after giving it the terminal).
+                if terminal != nil, number == SIGCONT { return }
+                handle?.signal(number, toGroup: options.group)
             }
         } catch {
             logger.error("cannot forward signals: \(error)")
             token = nil
         }
+        defer { if let token { SignalListener.shared.removeObserver(token) } }
         let handle: ChildProcessHandle
         do {
             try reaper.start()
-            handle = try reaper.spawn(SpawnRequest(arguments: options.command, environment: environment, grouping: .processGroup))
+            var request = SpawnRequest(arguments: options.command, environment: environment, grouping: .processGroup)
+            request.foregroundTerminal = terminal
+            handle = try reaper.spawn(request)
         } catch {
-            if let token { SignalListener.shared.removeObserver(token) }
             logger.error("cannot start \(options.command[0]): \(error)")
             return ExitCodes.cannotStart
         }
-        let pid = options.group ? -handle.pid : handle.pid
+        if let terminal {
+            handle.onStop { _ in
+                _ = steward_terminal_take(terminal)
+                raise(SIGSTOP)  // returns once continued (`fg`, or SIGCONT)
+                _ = steward_terminal_give(terminal, handle.pid)
+                handle.signal(SIGCONT, toGroup: true)
+            }
+        }
         let early = target.withLock { t -> [Int32] in
-            t.pid = pid
+            t.handle = handle
             defer { t.early = [] }
             return t.early
         }
-        for number in early { kill(pid, number) }
+        for number in early { handle.signal(number, toGroup: options.group) }
         let status = await handle.waitForExit() ?? .exited(ExitCodes.failure)
-        if let token { SignalListener.shared.removeObserver(token) }
-        let sweep = await FinalSweep.run(grace: options.grace, reaper: reaper, logger: logger)
+        target.withLock { $0.exited = true }
+        if let terminal { _ = steward_terminal_take(terminal) }
+        let sweep = await FinalSweep.run(grace: options.grace, reaper: reaper, logger: logger, hurry: { hurry.isFired })
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
         return status.exitCode
     }

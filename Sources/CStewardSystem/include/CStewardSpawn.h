@@ -24,6 +24,9 @@ struct steward_spawn_request {
     const int *fd_sources;
     const int *fd_targets;
     int fd_count;
+    /// A terminal descriptor whose foreground process group becomes the child's new group (as a
+    /// shell does for a foreground job, and tini for its child), or -1. Only with group_mode 2.
+    int foreground_terminal;
 };
 
 /// Which step of the child's preparation failed (reported with its errno).
@@ -45,5 +48,13 @@ enum steward_spawn_step {
 /// Returns 0 and sets *pid_out on success; on failure returns -1 and sets *step_out and *errno_out
 /// (a child that failed before exec has already exited with status 127 and still needs reaping).
 int steward_spawn(const struct steward_spawn_request *request, pid_t *pid_out, int *step_out, int *errno_out);
+
+/// Makes the calling process's group the foreground group of the terminal `fd` again (after a
+/// child that had it exited or stopped). SIGTTOU is blocked in the calling thread meanwhile, so a
+/// background caller is not stopped by it. Returns 0, or -1 with errno.
+int steward_terminal_take(int fd);
+
+/// Makes `pgid` the foreground process group of the terminal `fd` (SIGTTOU blocked meanwhile).
+int steward_terminal_give(int fd, pid_t pgid);
 
 #endif

@@ -8,6 +8,7 @@ public final class ChildProcessHandle: Sendable {
     private let exit = Latch()
     private let status = Mutex<ExitStatus?>(nil)
     private let reaper: Reaper
+    private let stopObserver = Mutex<(@Sendable (Int32) -> Void)?>(nil)
 
     init(pid: Int32, reaper: Reaper) {
         self.pid = pid
@@ -37,6 +38,17 @@ public final class ChildProcessHandle: Sendable {
         exit.observe { [self] in
             if let value = exitStatus { action(value) }
         }
+    }
+
+    /// Calls `action` with the signal each time the child is stopped by one (SIGTSTP, SIGTTIN,
+    /// SIGTTOU, SIGSTOP), on the reaper's thread; it must not block for long. Replaces any
+    /// earlier observer.
+    public func onStop(_ action: @escaping @Sendable (Int32) -> Void) {
+        stopObserver.withLock { $0 = action }
+    }
+
+    func stopped(by signal: Int32) {
+        stopObserver.withLock { $0 }?(signal)
     }
 
     func complete(_ value: ExitStatus) {

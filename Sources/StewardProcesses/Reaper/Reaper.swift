@@ -111,7 +111,8 @@ public final class Reaper: Sendable {
                                     set_ids: credentials == nil ? 0 : 1, uid: credentials?.uid ?? 0, gid: credentials?.gid ?? 0,
                                     group_mode: request.grouping.mode,
                                     fd_sources: sourcePointer.baseAddress, fd_targets: targetPointer.baseAddress,
-                                    fd_count: Int32(targets.count))
+                                    fd_count: Int32(targets.count),
+                                    foreground_terminal: request.foregroundTerminal ?? -1)
                                 return steward_spawn(&spawnRequest, &pid, &step, &error) == 0
                             }
                         }
@@ -167,8 +168,11 @@ public final class Reaper: Sendable {
                     s.reapDeferred = true
                     return (-1, nil, EAGAIN)
                 }
-                let pid = waitpid(-1, &status, WNOHANG)
+                // WUNTRACED: a child stopped by a job-control signal is reported too (once per
+                // stop), so `exec` on a terminal can behave as a shell does; it stays registered.
+                let pid = waitpid(-1, &status, WNOHANG | WUNTRACED)
                 guard pid > 0 else { return (pid, nil, pid < 0 ? errno : 0) }
+                if status & 0xff == 0x7f { return (pid, s.children[pid], 0) }
                 if let handle = s.children.removeValue(forKey: pid) { return (pid, handle, 0) }
                 s.orphansReaped += 1
                 return (pid, nil, 0)
@@ -179,7 +183,11 @@ public final class Reaper: Sendable {
                 // ECHILD: no children at all.
                 return failure != ECHILD
             }
-            handle?.complete(ExitStatus(waitStatus: status))
+            if status & 0xff == 0x7f {
+                handle?.stopped(by: (status >> 8) & 0xff)
+            } else {
+                handle?.complete(ExitStatus(waitStatus: status))
+            }
         }
     }
 }

@@ -44,6 +44,10 @@ public struct SpawnRequest: Sendable, Hashable {
     /// 2: pipe, 3: notifyPipe]`). Targets 0–2 not listed are inherited from steward; every other
     /// descriptor is closed on exec.
     public var descriptors: [Int32: Int32]
+    /// A terminal (a descriptor of steward's, usually 0) whose foreground the child's new process
+    /// group takes before it runs, so an interactive program can read it (with
+    /// ``Grouping/processGroup`` only); `nil` (the default) leaves the terminal alone.
+    public var foregroundTerminal: Int32?
 
     /// Creates a request; the environment defaults to none, grouping to a new process group, and
     /// the executable is looked up at spawn time.
