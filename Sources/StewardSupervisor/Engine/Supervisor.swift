@@ -69,13 +69,17 @@ public final class Supervisor: Sendable {
     }
 }
 
-/// Serializes reloads (and operator restarts that replace a component) and remembers the config
-/// the last reload applied.
+/// Serializes reloads and operator restarts that replace a component — first in, first out, each
+/// one finished before the next reads anything (an actor alone would let a second reload in while
+/// the first awaits) — and compares each new config with what actually runs: the process
+/// directory, not the config the last reload read. So a change is never applied twice, and an
+/// addition that failed (it is not in the directory) is tried again by the next reload.
 actor ReloadSequence {
     private var current: SupervisorConfig
     private let environment: [String: String]
     private let reaper: Reaper
     private let logger: Logger
+    private let gate = SerialGate()
 
     init(config: SupervisorConfig, environment: [String: String], reaper: Reaper, logger: Logger) {
         current = config
@@ -85,6 +89,10 @@ actor ReloadSequence {
     }
 
     func reload(path: String, supervisor: Supervisor) async -> Reload.Outcome {
+        await gate.run { await self.reloadNow(path: path, supervisor: supervisor) }
+    }
+
+    private func reloadNow(path: String, supervisor: Supervisor) async -> Reload.Outcome {
         let lifecycle = supervisor.lifecycle
         guard !lifecycle.isShuttingDown else { return Reload.Outcome(problems: ["steward is shutting down"]) }
         let next: SupervisorConfig
@@ -93,9 +101,12 @@ actor ReloadSequence {
         } catch {
             return Reload.Outcome(problems: ["\(path) has \(error.issues.count) problem(s); nothing changed"] + error.issues.map { "\($0)" })
         }
-        let (previous, environment, reaper, logger) = (current, self.environment, self.reaper, self.logger)
+        var actual = current
+        actual.processes = supervisor.directory.all.map(\.config)
+        let running = actual
+        let (environment, reaper, logger) = (self.environment, self.reaper, self.logger)
         let outcome = await lifecycle.reconfigure {
-            var outcome = await Reload.apply(from: previous, to: next, lifecycle: lifecycle, environment: environment,
+            var outcome = await Reload.apply(from: running, to: next, lifecycle: lifecycle, environment: environment,
                                              directory: supervisor.directory, reaper: reaper)
             await Self.applyJobs(next, supervisor: supervisor, environment: environment, logger: logger, outcome: &outcome)
             return outcome
@@ -108,6 +119,10 @@ actor ReloadSequence {
     /// batch (steward does not end between the removal and the addition). Returns the problem,
     /// if any.
     func replace(_ name: String, supervisor: Supervisor) async -> String? {
+        await gate.run { await self.replaceNow(name, supervisor: supervisor) }
+    }
+
+    private func replaceNow(_ name: String, supervisor: Supervisor) async -> String? {
         guard let config = supervisor.directory[name]?.config else { return "not configured" }
         let (environment, reaper) = (self.environment, self.reaper)
         let lifecycle = supervisor.lifecycle
