@@ -94,20 +94,25 @@ public enum RunCommand {
         return nil
     }
 
-    /// SIGHUP re-reads the config and applies the difference, one reload at a time. A config
-    /// with errors changes nothing: its problems are logged and the processes go on.
+    /// SIGHUP re-reads the config and applies the difference, one reload at a time. SIGHUPs that
+    /// arrive while a reload runs are coalesced into one more reload after it (a storm of them
+    /// converges to the last config, once). A config with errors changes nothing: its problems
+    /// are logged and the processes go on.
     static func reloadOnHangup(_ supervisor: Supervisor, logger: Logger) -> Task<Void, Never>? {
-        let hangups: AsyncStream<Int32>
-        do { hangups = try SignalListener.shared.signals([SIGHUP]) } catch {
+        let (hangups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let token: SignalListener.Token
+        do { token = try SignalListener.shared.observe([SIGHUP]) { _ in continuation.yield() } } catch {
             logger.warning("reload on SIGHUP unavailable", metadata: ["error": "\(error)"])
             return nil
         }
+        continuation.onTermination = { _ in SignalListener.shared.removeObserver(token) }
         return Task {
             for await _ in hangups {
                 guard !supervisor.lifecycle.isShuttingDown else { break }
                 logger.notice("SIGHUP: reloading \(supervisor.configPath)")
                 log(await supervisor.reload(), logger: logger)
             }
+            continuation.finish()
         }
     }
 
@@ -134,13 +139,21 @@ public enum RunCommand {
 }
 
 extension LifecycleReport {
-    /// The report without the failures of `components` from before the shutdown began: a
-    /// non-critical process that failed for good was allowed to (that is what `critical: false`
-    /// means), so it does not make a later clean shutdown unclean. Its failure was logged when
-    /// it happened.
+    /// The report without the failures from before the shutdown began that steward already
+    /// answered for:
+    /// - a non-critical process that failed for good was allowed to (that is what
+    ///   `critical: false` means), so it does not make a later clean shutdown unclean;
+    /// - an addition by a reload that did not start (init or readiness failed) was reported by
+    ///   that reload and rolled back, and the next reload tries it again.
+    /// Both were logged when they happened. A startup failure (the shutdown's cause) is kept.
     func forgettingEarlyFailures(of components: Set<String>) -> LifecycleReport {
         let early = errors.count - unwindErrorCount
-        let kept = errors.enumerated().filter { index, error in !(index < early && components.contains(error.component)) }.map(\.element)
+        let startupPhases: [LifecyclePhase] = [.inject, .initialize, .ready]
+        let kept = errors.enumerated().filter { index, error in
+            guard index < early else { return true }
+            if components.contains(error.component) { return false }
+            return cause == .failure || !startupPhases.contains(error.phase)
+        }.map(\.element)
         return LifecycleReport(errors: kept, cause: cause, abandoned: abandoned, unwindErrorCount: unwindErrorCount, forced: forced)
     }
 }

@@ -4,7 +4,7 @@ extension ProcessConfig {
     /// The keys of a process object.
     static let keys = [
         "priority", "command", "oneshot", "env", "envFile", "cwd", "user", "group", "ready", "health",
-        "restart", "stopSignal", "stopTimeout", "critical", "log",
+        "restart", "stopSignal", "stopTimeout", "startupTimeout", "critical", "log",
     ]
 
     /// Reads the process `name` from its object, reporting every problem (including those that
@@ -39,6 +39,7 @@ extension ProcessConfig {
         process.restart = RestartSettings.decode(object["restart"], oneshot: oneshot)
         if let signalNode = object["stopSignal"], let signal = decodeSignal(signalNode) { process.stopSignal = signal }
         if let stopTimeout = object["stopTimeout"]?.duration() { process.stopTimeout = stopTimeout }
+        if let startupTimeout = object["startupTimeout"]?.duration() { process.startupTimeout = startupTimeout }
         if let critical = object["critical"]?.bool() { process.critical = critical }
         process.log = LogSettings.decode(object["log"])
         return process

@@ -39,6 +39,10 @@ public struct ProcessConfig: Sendable, Equatable {
     public var stopSignal: Int32
     /// `stopTimeout`: wait after the stop signal before SIGKILL. Default 10 s (0 = kill at once).
     public var stopTimeout: Duration
+    /// `startupTimeout`: how long a started process may take to become ready (its readiness check
+    /// passes) — at startup, where a miss fails the startup, and when a reload adds it, where a
+    /// miss rolls the addition back and the next reload tries again. Default 60 s.
+    public var startupTimeout: Duration = defaultStartupTimeout
     /// `critical`: when this process fails for good, the whole supervisor shuts down (and its exit
     /// code becomes steward's). Default true.
     public var critical: Bool
@@ -47,6 +51,8 @@ public struct ProcessConfig: Sendable, Equatable {
 
     /// The default ``stopSignal``: SIGTERM (15).
     public static let defaultStopSignal: Int32 = 15
+    /// The default ``startupTimeout``: 60 s.
+    public static let defaultStartupTimeout: Duration = .seconds(60)
     /// The default ``stopTimeout``: 10 s.
     public static let defaultStopTimeout: Duration = .seconds(10)
 

@@ -11,6 +11,7 @@ import StewardProcesses
 /// | `ready` | the process's health key, which its group waits for |
 /// | `health` | liveness: failures stop the process, its restart policy applies |
 /// | `restart` | the component's ``RestartPolicy`` |
+/// | `startupTimeout` | the runner's startup (health) timeout: at startup and when a reload adds the process |
 /// | `stopSignal` / `stopTimeout` | the signal `stop` sends / the runner's shutdown timeout, then SIGKILL |
 /// | `critical` | whether failing for good shuts steward down |
 /// | `env`, `envFile`, `cwd`, `user`, `group` | the child's spawn request (inherited env < envFile < env) |
@@ -111,6 +112,7 @@ public struct SupervisorPlan: Sendable {
         let options = ComponentOptions(
             priority: process.priority, metadata: ["process": process.name],
             healthKeys: supervised.healthKey.map { [$0] } ?? [],
+            startupTimeout: supervised.healthKey == nil ? nil : process.startupTimeout,
             shutdownTimeout: process.stopTimeout, restart: process.restart.policy, isCritical: process.critical)
         return Entry(component: supervised, options: options, output: output, supervised: supervised)
     }
