@@ -25,6 +25,9 @@ enum StatusTable {
             }
             out += cells.joined(separator: "  ").trailingSpacesRemoved + "\n"
         }
+        for (name, reason) in (status.notStarted ?? [:]).sorted(by: { $0.key < $1.key }) {
+            out += "not started by the last reload: \(name): \(reason) (the next reload tries again)\n"
+        }
         return out
     }
 

@@ -24,6 +24,8 @@ public final class Supervisor: Sendable {
     public let startedAt: Date
     let reloads: ReloadSequence
     private let jobsComponent: Mutex<ConfiguredJobs?>
+    /// What the last reload could not start (name → why), for ``status``.
+    let notStarted = Mutex<[String: String]>([:])
 
     /// Builds the supervisor for `config` (read from `path`); nothing starts until
     /// `lifecycle.run()`.
@@ -48,7 +50,9 @@ public final class Supervisor: Sendable {
     public var jobs: ConfiguredJobs? { jobsComponent.withLock { $0 } }
 
     /// The state of steward and every process now.
-    public var status: SupervisorStatus { SupervisorStatus(lifecycle: lifecycle, directory: directory, startedAt: startedAt) }
+    public var status: SupervisorStatus {
+        SupervisorStatus(lifecycle: lifecycle, directory: directory, startedAt: startedAt, notStarted: notStarted.withLock { $0 })
+    }
 
     /// Re-reads the config file and applies the difference (one reload at a time). A config with
     /// errors changes nothing: the outcome lists its problems.
@@ -112,6 +116,13 @@ actor ReloadSequence {
             return outcome
         }
         current = next
+        // Visible in `status` until a reload starts them: configured, not running.
+        let missing = next.processes.map(\.name).filter { supervisor.directory[$0] == nil }
+        supervisor.notStarted.withLock { notStarted in
+            notStarted = Dictionary(uniqueKeysWithValues: missing.map { name in
+                (name, outcome.problems.first { $0.hasPrefix(name + ": ") }.map { String($0.dropFirst(name.count + 2)) } ?? "not started")
+            })
+        }
         return outcome
     }
 

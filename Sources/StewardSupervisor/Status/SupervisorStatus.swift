@@ -23,9 +23,15 @@ public struct SupervisorStatus: Sendable, Codable, Equatable {
     public var time: Date
     /// Every configured process, in startup order.
     public var processes: [ProcessStatus]
+    /// Processes of the config file that the last reload could not start (name → why); the next
+    /// reload tries them again. `nil` when there are none.
+    public var notStarted: [String: String]?
 
-    /// Takes a status of `lifecycle`'s processes as `directory` lists them.
-    public init(lifecycle: Lifecycle, directory: ProcessDirectory, startedAt: Date, now: Date = .now) {
+    /// Takes a status of `lifecycle`'s processes as `directory` lists them; `notStarted` lists
+    /// what the last reload could not start.
+    public init(lifecycle: Lifecycle, directory: ProcessDirectory, startedAt: Date, now: Date = .now,
+                notStarted: [String: String] = [:]) {
+        self.notStarted = notStarted.isEmpty ? nil : notStarted
         let components = Dictionary(lifecycle.components.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let health = Dictionary(lifecycle.health.statuses.map { ($0.key.name, $0) }, uniquingKeysWith: { first, _ in first })
         processes = directory.all.map { entry in

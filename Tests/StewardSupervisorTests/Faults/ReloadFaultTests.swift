@@ -23,17 +23,21 @@ struct ReloadFaultTests {
     func neverReadyAddition() async throws {
         let directory = try TemporaryDirectory("reload-never")
         let config = directory.file("steward.json5")
+        let socket = directory.file("control.sock")
         let ready = directory.file("ready")
         let base = #"base: { command: ["sleep", "600"] }"#
         let late = #"late: { command: ["sh", "-c", "echo $$ >> \#(directory.file("late.pids")); exec sleep 600"], ready: { exec: ["test", "-e", "\#(ready)"], interval: "50ms" }, startupTimeout: "1s" }"#
-        try Self.replace(config, with: "{ processes: { \(base) } }")
+        try Self.replace(config, with: "{ control: { socket: \"\(socket)\" }, processes: { \(base) } }")
         let steward = try ChildProgram([Fault.steward, "run", config], environment: ChildProgram.isolatedEnvironment())
         #expect(steward.waitUntil { $0.contains { $0.contains("\"group 0 ready\"") || $0.contains("group 0 ready") } })
 
-        try Self.replace(config, with: "{ processes: { \(base), \(late) } }")
+        try Self.replace(config, with: "{ control: { socket: \"\(socket)\" }, processes: { \(base), \(late) } }")
         steward.signal(SIGHUP)
         #expect(steward.waitUntil(seconds: 10) { $0.contains { $0.contains("reload: problems: late:") && $0.contains("did not become healthy within 1s") } },
                 "\(steward.lines.suffix(10))")
+        let status = try ChildProgram([Fault.steward, "status", "--socket", socket])
+        #expect(await status.waitForExit() == .exited(0))
+        #expect(status.lines.contains { $0.hasPrefix("not started by the last reload: late:") && $0.contains("within 1s") }, "\(status.lines)")
         // The next reload of the same file is not "no change": late is not running, so it is
         // added again, and this time it becomes ready.
         try Fault.write("", to: ready)
