@@ -38,11 +38,13 @@ extension ProbeCheck {
     public func perform(timeout: Duration, reaper: Reaper = .shared) async -> ProbeResult {
         switch self {
         case .tcp(let host, let port):
-            guard let fd = await Self.connect(host: host, port: port, timeout: timeout) else {
-                return .fail("cannot connect to \(host):\(port)")
+            switch await Self.connect(host: host, port: port, timeout: timeout) {
+            case .success(let fd):
+                close(fd)
+                return .pass()
+            case .failure(let reason):
+                return .fail(reason.text)
             }
-            close(fd)
-            return .pass()
         case .http(let host, let port, let path):
             return await Self.httpGet(host: host, port: port, path: path, timeout: timeout)
         case .exec(let command, let environment):
@@ -53,37 +55,42 @@ extension ProbeCheck {
         }
     }
 
-    /// A connected non-blocking socket to an IPv4/IPv6 literal or `localhost`, or `nil`.
-    static func connect(host: String, port: UInt16, timeout: Duration) async -> Int32? {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICSERV
-        var results: UnsafeMutablePointer<addrinfo>?
-        // Literal addresses and /etc/hosts names resolve without the network.
-        guard getaddrinfo(host, String(port), &hints, &results) == 0, let first = results else { return nil }
-        defer { freeaddrinfo(results) }
-        var candidate: UnsafeMutablePointer<addrinfo>? = first
-        while let info = candidate {
-            candidate = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    /// A connected non-blocking socket to `host:port`, or why there is none, within `timeout` in
+    /// all: name resolution included, and never blocking a shared thread (see ``HostResolver``).
+    static func connect(host: String, port: UInt16, timeout: Duration) async -> Result<Int32, ProbeFailureReason> {
+        let deadline = ContinuousClock.now + timeout
+        let addresses: [HostResolver.Address]
+        switch await HostResolver.shared.resolve(host, port: port, timeout: timeout) {
+        case .success(let found): addresses = found
+        case .failure(let failure): return .failure(ProbeFailureReason(failure.description))
+        }
+        for address in addresses {
+            let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard fd >= 0 else { continue }
-            if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
-            guard errno == EINPROGRESS, await DescriptorWatcher.shared.wait(fd, for: .writable, timeout: timeout) else {
+            let started = address.bytes.withUnsafeBytes { raw in
+                Glibc.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+            }
+            if started == 0 { return .success(fd) }
+            let remaining = deadline - ContinuousClock.now
+            guard errno == EINPROGRESS, remaining > .zero,
+                  await DescriptorWatcher.shared.wait(fd, for: .writable, timeout: remaining) else {
                 close(fd)
                 continue
             }
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
-            if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0 { return fd }
+            if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0 { return .success(fd) }
             close(fd)
         }
-        return nil
+        return .failure(ProbeFailureReason("cannot connect to \(host):\(port)"))
     }
 
     static func httpGet(host: String, port: UInt16, path: String, timeout: Duration) async -> ProbeResult {
         let start = ContinuousClock.now
-        guard let fd = await connect(host: host, port: port, timeout: timeout) else {
-            return .fail("cannot connect to \(host):\(port)")
+        let fd: Int32
+        switch await connect(host: host, port: port, timeout: timeout) {
+        case .success(let connected): fd = connected
+        case .failure(let reason): return .fail(reason.text)
         }
         defer { close(fd) }
         let request = "GET \(path) HTTP/1.0\r\nHost: \(host):\(port)\r\nUser-Agent: steward-probe\r\nConnection: close\r\n\r\n"
@@ -131,4 +138,10 @@ extension ProbeCheck {
         if status.isSuccess { return .pass() }
         return .fail(status.signal == SIGKILL ? "timed out after \(timeout.compactDescription)" : "\(status)")
     }
+}
+
+/// Why a probe's connection could not be made, in words for its failure detail.
+struct ProbeFailureReason: Error, Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
 }
