@@ -32,6 +32,15 @@ int steward_signal_realtime_min(void);
 int steward_signal_realtime_max(void);
 int steward_signal_unblock(int signo);
 
+/// Datagrams with their sender's pid (notify.c): `SO_PASSCRED` on, then `recvmsg` reading the
+/// kernel's SCM_CREDENTIALS (the real sender, whatever it claims). `struct ucred` and the CMSG
+/// macros need _GNU_SOURCE and C.
+/// Turns SO_PASSCRED on for `fd`. Returns 0, or -1 with errno set.
+int steward_socket_pass_credentials(int fd);
+/// Receives one datagram (MSG_DONTWAIT) into `buffer`; `*sender` is the sending process's pid
+/// (0 when the kernel attached none). Returns the length, or -1 with errno set.
+long steward_receive_with_sender(int fd, void *buffer, unsigned long length, int *sender);
+
 /// `prctl(PR_SET_CHILD_SUBREAPER, on)`. Returns 0, or -1 with errno set (ENOSYS off Linux).
 int steward_set_child_subreaper(int on);
 

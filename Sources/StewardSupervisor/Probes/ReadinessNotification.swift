@@ -11,10 +11,13 @@ import Glibc
 /// - s6 style: a newline written to descriptor N, which the child inherits.
 ///
 /// One channel per start of the child: create it, pass ``environment`` and ``descriptors`` to the
-/// spawn, call ``childStarted()``, then ``waitUntilReady(timeout:)``.
+/// spawn, call ``childStarted(pid:)``, then ``waitUntilReady(timeout:)``.
 public final class ReadinessNotification: Sendable {
     private let readEnd: Int32
     private let childEnd: Mutex<Int32?>
+    /// The child the channel belongs to, once spawned: only it (or a descendant) may notify.
+    private let child = Mutex<Int32?>(nil)
+    private let rejected = Atomic<Int>(0)
     private let expectsDatagram: Bool
     /// Variables to add to the child's environment.
     public let environment: [String: String]
@@ -56,6 +59,12 @@ public final class ReadinessNotification: Sendable {
             close(fd)
             throw ProbeSetupError("bind(NOTIFY_SOCKET @\(label)): errno \(errno)")
         }
+        // The kernel then tells who sent each datagram (SCM_CREDENTIALS): any local process can
+        // find an abstract socket's name in /proc/net/unix and write to it.
+        guard steward_socket_pass_credentials(fd) == 0 else {
+            close(fd)
+            throw ProbeSetupError("setsockopt(NOTIFY_SOCKET, SO_PASSCRED): errno \(errno)")
+        }
         return ReadinessNotification(readEnd: fd, childEnd: nil, expectsDatagram: true,
                                      environment: ["NOTIFY_SOCKET": "@" + label], descriptors: [:])
     }
@@ -71,9 +80,41 @@ public final class ReadinessNotification: Sendable {
     }
 
     /// Closes steward's copy of the child's end (call once the child was spawned), so that the
-    /// child exiting without notifying reads as end-of-file instead of waiting forever.
-    public func childStarted() {
+    /// child exiting without notifying reads as end-of-file instead of waiting forever; `pid` is
+    /// the child's: a `NOTIFY_SOCKET` message counts only from it or its descendants.
+    public func childStarted(pid: Int32) {
+        child.withLock { $0 = pid }
         if let end = childEnd.withLock({ value -> Int32? in defer { value = nil }; return value }) { close(end) }
+    }
+
+    /// `NOTIFY_SOCKET` messages ignored because another process sent them.
+    public var rejectedMessages: Int { rejected.load(ordering: .relaxed) }
+
+    /// Whether `sender` is the child or one of its descendants (its process group, which the
+    /// child leads, or a chain of parents up to it).
+    private func belongsToChild(_ sender: Int32) -> Bool {
+        guard sender > 0, let child = child.withLock({ $0 }) else { return false }
+        if sender == child || getpgid(sender) == child { return true }
+        var pid = sender
+        for _ in 0..<64 {
+            guard let parent = Self.parent(of: pid), parent > 1 else { return false }
+            if parent == child { return true }
+            pid = parent
+        }
+        return false
+    }
+
+    /// The parent pid from `/proc/PID/stat` (the field after the parenthesised command name).
+    private static func parent(of pid: Int32) -> Int32? {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = read(fd, &buffer, buffer.count)
+        guard count > 0, let closing = buffer[0..<count].lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = buffer[(closing + 1)..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1 else { return nil }
+        return Int32(String(decoding: fields[1], as: UTF8.self))
     }
 
     /// Returns `true` once the child announced readiness, `false` if the limit passed, the child
@@ -88,13 +129,20 @@ public final class ReadinessNotification: Sendable {
             if let remaining, remaining <= .zero { return false }
             // `nil`: no deadline; only readiness or cancellation ends the wait.
             guard await DescriptorWatcher.shared.wait(readEnd, for: .readable, timeout: remaining) else { return false }
-            let count = read(readEnd, &buffer, buffer.count)
-            if count < 0, errno == EAGAIN || errno == EINTR { continue }
-            guard count > 0 else { return false }  // end of file: the child closed it
             if expectsDatagram {
+                var sender: Int32 = 0
+                let count = buffer.withUnsafeMutableBytes { steward_receive_with_sender(readEnd, $0.baseAddress, UInt($0.count), &sender) }
+                if count < 0 { continue }  // EAGAIN, EINTR: a datagram socket has no end of file
+                guard belongsToChild(sender) else {
+                    rejected.add(1, ordering: .relaxed)
+                    continue
+                }
                 let message = String(decoding: buffer[0..<count], as: UTF8.self)
                 if message.split(whereSeparator: \.isNewline).contains("READY=1") { return true }
             } else {
+                let count = read(readEnd, &buffer, buffer.count)
+                if count < 0, errno == EAGAIN || errno == EINTR { continue }
+                guard count > 0 else { return false }  // end of file: the child closed it
                 pending += buffer[0..<count]
                 if pending.contains(10) { return true }
             }

@@ -60,13 +60,13 @@ struct ProbeCheckTests {
         let channel = try ReadinessNotification.descriptor(3)
         let child = try ChildProgram(["sh", "-c", "sleep 0.1; echo >&3; exec sleep 30"], environment: Self.environment,
                                      extra: channel.descriptors)
-        channel.childStarted()
+        channel.childStarted(pid: child.pid)
         #expect(await channel.waitUntilReady(timeout: .seconds(10)))
         child.signal(SIGKILL)
 
         let silent = try ReadinessNotification.descriptor(5)
         let quitter = try ChildProgram(["sh", "-c", "exit 0"], environment: Self.environment, extra: silent.descriptors)
-        silent.childStarted()
+        silent.childStarted(pid: quitter.pid)
         #expect(await silent.waitUntilReady(timeout: .seconds(10)) == false)
         _ = await quitter.waitForExit()
     }
@@ -83,9 +83,35 @@ struct ProbeCheckTests {
         s.sendto(b"STATUS=warming up", address)
         s.sendto(b"READY=1\\nSTATUS=serving", address)
         """
-        let child = try ChildProgram(["python3", "-c", script], environment: Self.environment.merging(channel.environment) { a, _ in a })
-        channel.childStarted()
+        // The sender is the child's child (sh runs python3): descendants may notify.
+        let child = try ChildProgram(["sh", "-c", "python3 -c '\(script)'; exit 0"],
+                                     environment: Self.environment.merging(channel.environment) { a, _ in a })
+        channel.childStarted(pid: child.pid)
         #expect(await channel.waitUntilReady(timeout: .seconds(10)))
         #expect(await child.waitForExit() == .exited(0))
+        #expect(channel.rejectedMessages == 0)
+    }
+
+    /// Fault: any local process can find an abstract socket's name (/proc/net/unix) and send
+    /// READY=1 to it. Before, steward believed it and opened the gate for the next group.
+    @Test("a READY=1 from a process that is not the child (nor its descendant) is ignored")
+    func spoofedNotification() async throws {
+        let channel = try ReadinessNotification.systemd(name: "web")
+        let sendReady = """
+        import os, socket
+        address = os.environ["NOTIFY_SOCKET"]
+        if address.startswith("@"): address = "\\0" + address[1:]
+        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"READY=1", address)
+        """
+        let environment = Self.environment.merging(channel.environment) { a, _ in a }
+        let child = try ChildProgram(["sleep", "30"], environment: environment)  // never ready by itself
+        channel.childStarted(pid: child.pid)
+        // Another process, not descended from the child, knows the name and sends first.
+        let spoofer = try ChildProgram(["python3", "-c", sendReady], environment: environment)
+        #expect(await spoofer.waitForExit() == .exited(0))
+        #expect(await channel.waitUntilReady(timeout: .milliseconds(500)) == false)
+        #expect(channel.rejectedMessages == 1)
+        child.signal(SIGKILL)
+        _ = await child.waitForExit()
     }
 }
