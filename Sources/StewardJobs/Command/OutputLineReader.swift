@@ -4,11 +4,12 @@ import FoundationEssentials
 import Foundation
 #endif
 import StewardCore
+import StewardProcesses
 
-/// Turns one of a child's output pipes into run-log lines: the ``OutputPump`` hands it bytes,
-/// which are split at `\n` (removed; everything else is kept, `\r` included) and every read's
-/// complete lines go to the run's journal as one batch. A line longer than ``maximumLineBytes``
-/// is cut into pieces; an unterminated last line is emitted at the end.
+/// Turns one of a child's output pipes into run-log lines: the ``PipeReader`` hands it bytes, the
+/// ``LineSplitter`` cuts them into lines (at `\n`; a line longer than ``maximumLineBytes`` in
+/// pieces) and every read's complete lines go to the run's journal as one batch. An unterminated
+/// last line is emitted at the end.
 ///
 /// `@unchecked Sendable`: the mutable state is touched only by the pump's `consume` and `end`,
 /// which never run concurrently (on the watcher thread, then on the caller of ``finish()`` once
@@ -21,9 +22,9 @@ final class OutputLineReader: @unchecked Sendable {
     private let journal: RunJournal
     private let clock: any JobClock
     private let tailLimit: Int
-    private var pending: [UInt8] = []
+    private var splitter = LineSplitter(maximumLineBytes: OutputLineReader.maximumLineBytes)
     private var tailLines: [String] = []
-    private var pump: OutputPump?
+    private var pump: PipeReader?
     private let progress: (@Sendable (_ message: String?, _ fraction: Double?) -> Void)?
 
     /// The prefix of a progress line a command writes to stdout:
@@ -39,7 +40,7 @@ final class OutputLineReader: @unchecked Sendable {
         self.journal = journal
         self.clock = clock
         self.tailLimit = keepTail
-        pump = OutputPump(fd, handlers: OutputPump.Handlers(
+        pump = PipeReader(fd, handlers: PipeReader.Handlers(
             consume: { [self] bytes in consume(bytes) },
             end: { [self] in end() }))
     }
@@ -54,24 +55,11 @@ final class OutputLineReader: @unchecked Sendable {
     }
 
     private func consume(_ bytes: [UInt8]) {
-        pending.append(contentsOf: bytes)
-        var lines: [[UInt8]] = []
-        var start = 0
-        while let newline = pending[start...].firstIndex(of: 0x0A) {
-            lines.append(Array(pending[start..<newline]))
-            start = newline + 1
-        }
-        while pending.count - start > Self.maximumLineBytes {
-            lines.append(Array(pending[start..<start + Self.maximumLineBytes]))
-            start += Self.maximumLineBytes
-        }
-        pending.removeFirst(start)
-        emit(lines)
+        emit(splitter.append(bytes))
     }
 
     private func end() {
-        if !pending.isEmpty { emit([pending]) }
-        pending = []
+        if let rest = splitter.finish() { emit([rest]) }
     }
 
     private func emit(_ lines: [[UInt8]]) {

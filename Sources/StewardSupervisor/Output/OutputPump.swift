@@ -7,22 +7,22 @@ import Glibc
 #endif
 
 /// One child's output: a pipe kept open across restarts (the child gets its write end as stdout
-/// and stderr), read without blocking through the process's ``DescriptorWatcher``. Each line goes
+/// and stderr), read through a ``PipeReader`` and cut by a ``LineSplitter``. Each line goes
 /// to steward's stdout, prefixed `name | ` (foreman/Compose style) unless prefixing is off,
 /// optionally to a file with size rotation, and into an in-memory ring buffer for `steward logs`.
 public final class OutputPump: Sendable {
     /// The descriptor to give the child as stdout and stderr.
     public let childDescriptor: Int32
-    private let readEnd: Int32
     private let name: String
     private let prefix: Bool
     /// Steward's output (shared with its own log lines), or `nil` for nowhere.
     private let destination: OutputQueue?
     /// The log file's queue: a slow disk never stalls the watcher thread either.
     private let fileQueue: OutputQueue?
-    private let maxLineLength = 16 * 1024
+    /// The longest line kept in one piece.
+    static let maximumLineBytes = 16 * 1024
     private let state: Mutex<State>
-    private let registration = Mutex<DescriptorWatcher.Registration?>(nil)
+    private let reader = Mutex<PipeReader?>(nil)
     private let capacity: Int
 
     /// Creates the pipe and starts reading.
@@ -37,8 +37,6 @@ public final class OutputPump: Sendable {
                 ringCapacity: Int = 1000) throws(ProbeSetupError) {
         var fds: [Int32] = [0, 0]
         guard steward_pipe_cloexec(&fds) == 0 else { throw ProbeSetupError("pipe: errno \(errno)") }
-        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
-        readEnd = fds[0]
         childDescriptor = fds[1]
         self.name = name
         self.prefix = prefix
@@ -51,26 +49,28 @@ public final class OutputPump: Sendable {
         }
         capacity = max(1, ringCapacity)
         state = Mutex(State())
-        do {
-            // Level-triggered; `drain` reads until EAGAIN. Weak: the watcher must not keep the
-            // pump alive (deinit removes the registration).
-            try registration.withLock { stored throws(SystemError) in
-                stored = try DescriptorWatcher.shared.add(fds[0], for: .readable) { [weak self] _ in self?.drain() }
-            }
-        } catch {
-            throw ProbeSetupError("watching the output pipe of \(name): \(error)")
+        // Weak: the watcher must not keep the pump alive (deinit finishes the reader). The pipe
+        // never ends while the pump holds its write end.
+        let reader = PipeReader(fds[0], handlers: PipeReader.Handlers(
+            consume: { [weak self] bytes in self?.consume(bytes) },
+            end: {}))
+        guard reader.isWatched else {
+            // Unread, the child would block on a full pipe: refuse now instead.
+            reader.finish()
+            close(fds[1])
+            throw ProbeSetupError("watching the output pipe of \(name): no room in the descriptor watcher")
         }
+        self.reader.withLock { $0 = reader }
     }
 
     deinit {
-        // Synchronous: no drain runs after this, so the read end can be closed safely.
-        if let registration = registration.withLock({ $0 }) { DescriptorWatcher.shared.remove(registration) }
-        close(readEnd)
+        // Synchronous: no callback runs after this, and the reader closes the read end.
+        reader.withLock { $0 }?.finish()
         close(childDescriptor)
     }
 
     private struct State {
-        var partial: [UInt8] = []
+        var splitter = LineSplitter(maximumLineBytes: OutputPump.maximumLineBytes)
         var ring: [String] = []
         var ringStart = 0
         var followers: [UInt64: @Sendable (String) -> Void] = [:]
@@ -125,38 +125,10 @@ public final class OutputPump: Sendable {
         for end in endings { end() }
     }
 
-    /// Reads what is available (at most 64 KiB: the watcher thread is shared, and a level-triggered
-    /// registration is called again while bytes remain) and emits complete lines (long lines are
-    /// split). Runs on the watcher thread, one call at a time.
-    func drain() {
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        for _ in 0..<8 {
-            let count = read(readEnd, &buffer, buffer.count)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                // EAGAIN: all read. End of file or an error cannot happen while the pump holds the
-                // write end; if one does, stop watching rather than be called again at once.
-                if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK),
-                   let registration = registration.withLock({ $0 }) {
-                    DescriptorWatcher.shared.remove(registration)
-                }
-                return
-            }
-            let lines = state.withLock { s -> [[UInt8]] in
-                s.partial += buffer[0..<count]
-                var lines: [[UInt8]] = []
-                while let newline = s.partial.firstIndex(of: 10) {
-                    lines.append(Array(s.partial[..<newline]))
-                    s.partial.removeSubrange(...newline)
-                }
-                while s.partial.count >= maxLineLength {
-                    lines.append(Array(s.partial.prefix(maxLineLength)))
-                    s.partial.removeFirst(maxLineLength)
-                }
-                return lines
-            }
-            for line in lines { emit(line) }
-        }
+    /// Bytes read from the pipe (on the watcher thread, one call at a time): complete lines go out.
+    private func consume(_ bytes: [UInt8]) {
+        let lines = state.withLock { $0.splitter.append(bytes) }
+        for line in lines { emit(line) }
     }
 
     private func emit(_ line: [UInt8]) {

@@ -1,12 +1,12 @@
-import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Reads one of a command's output pipes (stdout or stderr) through the process's
-/// ``DescriptorWatcher`` — the one thread that reads every child's pipes — and hands the bytes
-/// over exactly as read. The pump owns the descriptor and closes it once the pipe ends.
+/// Reads a child's output pipe through the process's ``DescriptorWatcher`` — the one thread that
+/// reads every child's pipes — and hands the bytes over exactly as read. The reader owns the
+/// descriptor and closes it once the pipe ends. The one pipe reader: a job's stdout and stderr,
+/// and a supervised process's output pipe (kept across its restarts) both go through it.
 ///
 /// Not a `DispatchSource` per pipe: on Linux, libdispatch's epoll bookkeeping can be corrupted by
 /// read sources registered and torn down concurrently (swift-corelibs-libdispatch issue #949, a
@@ -14,11 +14,17 @@ import Glibc
 ///
 /// `consume` and `end` run one at a time: on the watcher thread while the pipe is watched, then
 /// (for what is left) on the caller of ``finish()``, after the watcher is done with it.
-final class OutputPump: Sendable {
+package final class PipeReader: Sendable {
     /// Receives the pipe's bytes (`consume`) and its end (`end`, exactly once).
-    struct Handlers: Sendable {
+    package struct Handlers: Sendable {
         let consume: @Sendable ([UInt8]) -> Void
         let end: @Sendable () -> Void
+
+        /// `consume` gets the bytes of each read; `end` runs once, when the pipe ends.
+        package init(consume: @escaping @Sendable ([UInt8]) -> Void, end: @escaping @Sendable () -> Void) {
+            self.consume = consume
+            self.end = end
+        }
     }
 
     private let fd: Int32
@@ -28,20 +34,24 @@ final class OutputPump: Sendable {
 
     /// Starts reading `fd` (made non-blocking here). If the watcher cannot take it (no descriptor
     /// left for its thread), nothing is read until ``finish()``.
-    init(_ fd: Int32, handlers: Handlers) {
+    package init(_ fd: Int32, handlers: Handlers) {
         self.fd = fd
         self.handlers = Mutex(handlers)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        // Strong: the watcher keeps the pump alive until the pipe ends (or `finish()`). Stored
+        // Strong: the watcher keeps the reader alive until the pipe ends (or `finish()`). Stored
         // under the lock, so a callback that ends the pipe at once finds the registration to remove.
         registration.withLock { stored in
             stored = try? DescriptorWatcher.shared.add(fd, for: .readable, handler: { [self] _ in readable() })
         }
     }
 
+    /// Whether the watcher took the pipe when the reader was created (it reads as bytes arrive);
+    /// `false` when it could not (then nothing is read until ``finish()``).
+    package var isWatched: Bool { registration.withLock { $0 != nil } }
+
     /// Reads what the pipe holds now, ends it (`end` runs) and closes the descriptor, without
     /// waiting for an end of file a surviving grandchild may delay. A no-op once the pipe ended.
-    func finish() {
+    package func finish() {
         // Synchronous: once it returns, no callback runs, so the rest is read here alone.
         if let registration = registration.withLock({ $0 }) { DescriptorWatcher.shared.remove(registration) }
         guard let handlers = handlers.withLock({ $0 }) else { return }
