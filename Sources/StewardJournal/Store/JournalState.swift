@@ -79,6 +79,10 @@ struct JournalState {
     var logWaiters: [UInt64: (runId: RunID, continuation: CheckedContinuation<Void, Never>)] = [:]
     var nextWaiter: UInt64 = 0
     var health: JournalHealth
+    /// Set when SQLite found the file corrupt: the file and the error. Nothing is written to that
+    /// file again (see ``JournalIntegrity``); the writer clears it once another file at the path
+    /// passed its check.
+    var corruption: Corruption?
     /// While unhealthy: no attempt before this monotonic instant.
     var retryAt: UInt64?
     /// Bumped on every change the writer should look at.
@@ -93,7 +97,25 @@ struct JournalState {
     var recoveryPending = false
     var closeWaiters: [CheckedContinuation<Void, Never>] = []
 
+    /// A corrupt file found, and what found it.
+    struct Corruption {
+        let error: SQLiteError
+        /// The damaged file; `nil` when it could not be looked at (then any file at the path is new).
+        let file: JournalFileIdentity?
+    }
+
     init(health: JournalHealth) { self.health = health }
+
+    /// Reports the journal unhealthy because of `error` (remembering a corrupt file); returns
+    /// whether the health changed.
+    @discardableResult
+    mutating func markUnhealthy(_ error: SQLiteError, file: JournalFileIdentity?, since: Date) -> Bool {
+        if error.isCorrupt && corruption == nil { corruption = Corruption(error: error, file: file) }
+        let reason = JournalHealth.reason(for: error)
+        guard health.isHealthy || health.reason != reason else { return false }
+        health = JournalHealth(isHealthy: false, reason: reason, since: since)
+        return true
+    }
 
     /// Whether callers should be told at once that the journal is down rather than wait for a
     /// write that will not be tried before ``retryAt``.
@@ -170,7 +192,8 @@ struct JournalState {
             if run.record.state.isFinal && run.lost > 0 { noteLostLines(&run, at: run.record.finishedAt ?? since) }
             runs[write.runId] = run.isSettled ? nil : run
         }
-        if !health.isHealthy { health = JournalHealth(isHealthy: true, since: since) }
+        // A corruption a read found meanwhile stands: the writer writes no more to that file.
+        if !health.isHealthy && corruption == nil { health = JournalHealth(isHealthy: true, since: since) }
         retryAt = nil
         committedGeneration = max(committedGeneration, batch.generation)
         return takeDurableWaiters(upTo: batch.generation)
@@ -178,7 +201,7 @@ struct JournalState {
 
     /// Puts a failed batch back (a newer change of the same thing wins) and reports the journal
     /// unhealthy; every durability waiter is answered with the error.
-    mutating func failed(_ batch: Batch, error: SQLiteError, retryAt: UInt64, since: Date)
+    mutating func failed(_ batch: Batch, error: SQLiteError, file: JournalFileIdentity?, retryAt: UInt64, since: Date)
         -> [CheckedContinuation<SQLiteError?, Never>] {
         for write in batch.runs {
             guard var run = runs[write.runId] else { continue }
@@ -191,8 +214,7 @@ struct JournalState {
             definitions[state.jobId] = state
             definitionOrder.append(state.jobId)
         }
-        let reason = JournalHealth.reason(for: error)
-        if health.isHealthy || health.reason != reason { health = JournalHealth(isHealthy: false, reason: reason, since: since) }
+        markUnhealthy(error, file: file, since: since)
         self.retryAt = retryAt
         return takeDurableWaiters(upTo: .max)
     }

@@ -23,6 +23,10 @@ import Synchronization
 ///   ``JournalOptions/retryInterval``; the jobs go on, and what they wrote is kept in memory
 ///   (log lines up to ``JournalOptions/backlogLines``) and written once the cause is gone. A
 ///   durable write then throws `unavailable`: the record is not on disk yet, but not lost.
+/// - A corrupt file (`PRAGMA quick_check` when it is opened, `SQLITE_CORRUPT` or `SQLITE_NOTADB`
+///   from any read or write) turns the journal unhealthy ("journal corrupt: …") as any outage
+///   does, except that nothing more is written to that file: records wait in memory until the
+///   path names another file (the damaged one moved away, or a backup restored).
 /// - One process writes a journal at a time: a second steward on the same file finds it locked.
 public final class SQLiteRunStore: RunStore {
     /// The journal file.
@@ -32,7 +36,8 @@ public final class SQLiteRunStore: RunStore {
 
     let state: ConditionLock<JournalState>
     let writer: JournalWriter
-    let reader: ConditionLock<SQLiteConnection?>
+    /// The read connection and the file it was opened on.
+    let reader: ConditionLock<(connection: SQLiteConnection, file: JournalFileIdentity?)?>
     let logger: Logger
     private let observers = HealthObservers()
     private let nextObserver = Atomic<UInt64>(0)
@@ -54,11 +59,11 @@ public final class SQLiteRunStore: RunStore {
         }
         if let failure = writer.openNow() {
             state.withLock { s in
-                s.health = JournalHealth(isHealthy: false, reason: JournalHealth.reason(for: failure), since: Date())
+                s.markUnhealthy(failure.error, file: failure.file, since: Date())
                 s.retryAt = monotonicNanoseconds() &+ options.retryInterval.nanoseconds
             }
-            logger.warning("the journal cannot be opened; jobs go on, their records wait in memory",
-                           metadata: ["path": path, "reason": JournalHealth.reason(for: failure)])
+            logger.warning(failure.error.isCorrupt ? JournalWriter.corruptMessage : "the journal cannot be opened; jobs go on, their records wait in memory",
+                           metadata: ["path": path, "reason": JournalHealth.reason(for: failure.error)])
         }
         if let failure = writer.start() {
             state.withLock { s in
@@ -173,25 +178,43 @@ public final class SQLiteRunStore: RunStore {
         return value
     }
 
-    /// Runs `body` on the read connection (opened read-only on first use).
+    /// Runs `body` on the read connection (opened read-only on first use, and again when the path
+    /// names another file: a damaged journal moved away, a backup restored).
     func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(RunStoreError) -> T {
+        var damaged: JournalFileIdentity??
         do throws(SQLiteError) {
-            return try reader.withLock { (connection: inout SQLiteConnection?) throws(SQLiteError) -> T in
-                if connection == nil {
-                    let opened = try SQLiteConnection(path: path, readOnly: true, busyTimeout: options.busyTimeout)
-                    try JournalSchema.check(opened)
-                    connection = opened
+            return try reader.withLock { (opened: inout (connection: SQLiteConnection, file: JournalFileIdentity?)?) throws(SQLiteError) -> T in
+                let current = JournalFileIdentity(path: path)
+                if let file = opened?.file, !file.isSameFile(as: current) { opened = nil }
+                if opened == nil {
+                    let connection = try SQLiteConnection(path: path, readOnly: true, busyTimeout: options.busyTimeout)
+                    try JournalSchema.check(connection)
+                    opened = (connection, current)
                 }
                 do throws(SQLiteError) {
-                    return try body(connection!)
+                    return try body(opened!.connection)
                 } catch {
-                    connection = nil
+                    if error.isCorrupt { damaged = .some(opened?.file) }
+                    opened = nil
                     throw error
                 }
             }
         } catch {
+            if error.isCorrupt { noteCorruption(error, in: damaged ?? JournalFileIdentity(path: path)) }
             throw RunStoreError(.unavailable, message: "\(error)")
         }
+    }
+
+    /// A read ran into a damaged file: the journal turns unhealthy, and the writer lets go of the
+    /// file before its next write (see ``JournalIntegrity``). `file` is the one the read was on,
+    /// which may no longer be at the path; the writer then checks the new one and goes on.
+    private func noteCorruption(_ error: SQLiteError, in file: JournalFileIdentity?) {
+        let health = state.withLock { s -> JournalHealth? in
+            s.markUnhealthy(error, file: file, since: Date()) ? s.health : nil
+        }
+        guard let health else { return }
+        logger.warning(JournalWriter.corruptMessage, metadata: ["path": path, "reason": health.reason ?? "\(error)"])
+        for observer in observers.all { observer(health) }
     }
 
     /// A new run's log limiter.
