@@ -83,6 +83,12 @@ struct JournalState {
     /// file again (see ``JournalIntegrity``); the writer clears it once another file at the path
     /// passed its check.
     var corruption: Corruption?
+    /// The outage going on, for the log (see ``JournalOutage``).
+    var outage: JournalOutage?
+    /// Log lines dropped since the store opened because the backlog was full.
+    var droppedLines = 0
+    /// What to log about outages, once the lock is released (``takeNotices()``).
+    var notices: [JournalOutage.Notice] = []
     /// While unhealthy: no attempt before this monotonic instant.
     var retryAt: UInt64?
     /// Bumped on every change the writer should look at.
@@ -106,12 +112,17 @@ struct JournalState {
 
     init(health: JournalHealth) { self.health = health }
 
-    /// Reports the journal unhealthy because of `error` (remembering a corrupt file); returns
-    /// whether the health changed.
+    /// The answer to work that comes after the writer stopped.
+    static let closed = SQLiteError(code: 0, operation: "write", message: "the journal is closed")
+
+    /// Reports the journal unhealthy because of `error` (remembering a corrupt file, starting an
+    /// outage); returns whether the health changed.
     @discardableResult
-    mutating func markUnhealthy(_ error: SQLiteError, file: JournalFileIdentity?, since: Date) -> Bool {
+    mutating func markUnhealthy(_ error: SQLiteError, file: JournalFileIdentity?, since: Date,
+                                now: UInt64 = monotonicNanoseconds()) -> Bool {
         if error.isCorrupt && corruption == nil { corruption = Corruption(error: error, file: file) }
         let reason = JournalHealth.reason(for: error)
+        outageStarted(error, reason: reason, now: now)
         guard health.isHealthy || health.reason != reason else { return false }
         health = JournalHealth(isHealthy: false, reason: reason, since: since)
         return true
@@ -126,7 +137,7 @@ struct JournalState {
     /// Why a caller waiting on the writer should be answered at once rather than wait: the
     /// journal is closed, or down with no attempt before ``retryAt``; `nil` to wait.
     func refusal(now: UInt64) -> SQLiteError? {
-        if writerDone { return SQLiteError(code: 0, operation: "write", message: "the journal is closed") }
+        if writerDone { return Self.closed }
         if isWaitingToRetry(now: now) {
             return SQLiteError(code: 0, operation: "write", message: health.reason ?? "the journal is unhealthy")
         }
@@ -181,7 +192,8 @@ struct JournalState {
     }
 
     /// Records a committed batch: rows are known, written lines leave the mirror, settled runs go.
-    mutating func committed(_ batch: Batch, rowIds: [RunID: Int64], since: Date) -> [CheckedContinuation<SQLiteError?, Never>] {
+    mutating func committed(_ batch: Batch, rowIds: [RunID: Int64], since: Date, now: UInt64)
+        -> [CheckedContinuation<SQLiteError?, Never>] {
         for write in batch.runs {
             if write.record != nil { recordWrites += 1 }
             guard var run = runs[write.runId] else { continue }
@@ -193,7 +205,10 @@ struct JournalState {
             runs[write.runId] = run.isSettled ? nil : run
         }
         // A corruption a read found meanwhile stands: the writer writes no more to that file.
-        if !health.isHealthy && corruption == nil { health = JournalHealth(isHealthy: true, since: since) }
+        if !health.isHealthy && corruption == nil {
+            health = JournalHealth(isHealthy: true, since: since)
+            outageEnded(by: batch, now: now)
+        }
         retryAt = nil
         committedGeneration = max(committedGeneration, batch.generation)
         return takeDurableWaiters(upTo: batch.generation)
@@ -201,8 +216,8 @@ struct JournalState {
 
     /// Puts a failed batch back (a newer change of the same thing wins) and reports the journal
     /// unhealthy; every durability waiter is answered with the error.
-    mutating func failed(_ batch: Batch, error: SQLiteError, file: JournalFileIdentity?, retryAt: UInt64, since: Date)
-        -> [CheckedContinuation<SQLiteError?, Never>] {
+    mutating func failed(_ batch: Batch, error: SQLiteError, file: JournalFileIdentity?, retryAt: UInt64, since: Date,
+                         now: UInt64) -> [CheckedContinuation<SQLiteError?, Never>] {
         for write in batch.runs {
             guard var run = runs[write.runId] else { continue }
             if write.record != nil { run.recordDirty = true }
@@ -214,7 +229,7 @@ struct JournalState {
             definitions[state.jobId] = state
             definitionOrder.append(state.jobId)
         }
-        markUnhealthy(error, file: file, since: since)
+        markUnhealthy(error, file: file, since: since, now: now)
         self.retryAt = retryAt
         return takeDurableWaiters(upTo: .max)
     }

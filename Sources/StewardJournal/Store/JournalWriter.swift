@@ -65,9 +65,6 @@ final class JournalWriter: @unchecked Sendable {
         return nil
     }
 
-    /// What is logged when the file is found corrupt.
-    static let corruptMessage = "the journal file is corrupt; nothing more is written to it, jobs go on and their records wait in memory"
-
     // MARK: The thread
 
     private enum Step {
@@ -123,20 +120,22 @@ final class JournalWriter: @unchecked Sendable {
         let now = Date()
         var damaged: JournalFileIdentity?
         if case .failure(let error) = outcome, error.isCorrupt { damaged = JournalFileIdentity(path: path) }
-        let (waiters, health, changed): ([CheckedContinuation<SQLiteError?, Never>], JournalHealth, Bool) = state.withLock { s in
+        let (waiters, health, changed, notices) = state.withLock { s in
             s.writing = false
             let before = s.health
             let waiters: [CheckedContinuation<SQLiteError?, Never>]
+            let instant = monotonicNanoseconds()
             switch outcome {
             case .success(let rowIds):
-                waiters = s.committed(batch, rowIds: rowIds, since: now)
+                waiters = s.committed(batch, rowIds: rowIds, since: now, now: instant)
                 for command in batch.commands { command.committed(&s) }
                 if batch.recover { s.recoveryPending = false }
             case .failure(let error):
-                let retry = monotonicNanoseconds() &+ options.retryInterval.nanoseconds
-                waiters = s.failed(batch, error: error, file: damaged, retryAt: retry, since: now)
+                waiters = s.failed(batch, error: error, file: damaged, retryAt: instant &+ options.retryInterval.nanoseconds,
+                                   since: now, now: instant)
+                s.remindOfOutage(now: instant, interval: options.outageReminderInterval.nanoseconds)
             }
-            return (waiters, s.health, before.isHealthy != s.health.isHealthy || before.reason != s.health.reason)
+            return (waiters, s.health, before.isHealthy != s.health.isHealthy || before.reason != s.health.reason, s.takeNotices())
         }
         let error: SQLiteError? = if case .failure(let failure) = outcome { failure } else { nil }
         if let error {  // reopen on the next attempt: the file may have been fixed or replaced
@@ -145,17 +144,8 @@ final class JournalWriter: @unchecked Sendable {
         }
         for command in batch.commands { command.finished(error) }
         for waiter in waiters { waiter.resume(returning: error) }
-        if changed {
-            if health.isHealthy {
-                logger.notice("the journal is written again", metadata: ["path": path])
-            } else if error?.isCorrupt == true {
-                logger.warning(Self.corruptMessage, metadata: ["path": path, "reason": health.reason ?? "unknown"])
-            } else {
-                logger.warning("the journal cannot be written; jobs go on, their records wait in memory",
-                               metadata: ["path": path, "reason": health.reason ?? "unknown"])
-            }
-            healthChanged(health)
-        }
+        for notice in notices { notice.log(to: logger, path: path) }
+        if changed { healthChanged(health) }
         return error == nil
     }
 
@@ -271,9 +261,8 @@ final class JournalWriter: @unchecked Sendable {
             }
             return (s.durableWaiters.map(\.continuation), s.commands, s.logWaiters.values.map(\.continuation))
         }
-        let closed = SQLiteError(code: 0, operation: "write", message: "the journal is closed")
-        for waiter in waiters { waiter.resume(returning: closed) }
-        for command in commands { command.finished(closed) }
+        for waiter in waiters { waiter.resume(returning: JournalState.closed) }
+        for command in commands { command.finished(JournalState.closed) }
         for follower in followers { follower.resume() }
         if let connection { _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         connection = nil

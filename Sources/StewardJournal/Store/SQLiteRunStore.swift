@@ -58,12 +58,12 @@ public final class SQLiteRunStore: RunStore {
             for observer in observers.all { observer(health) }
         }
         if let failure = writer.openNow() {
-            state.withLock { s in
+            let notices = state.withLock { s in
                 s.markUnhealthy(failure.error, file: failure.file, since: Date())
                 s.retryAt = monotonicNanoseconds() &+ options.retryInterval.nanoseconds
+                return s.takeNotices()
             }
-            logger.warning(failure.error.isCorrupt ? JournalWriter.corruptMessage : "the journal cannot be opened; jobs go on, their records wait in memory",
-                           metadata: ["path": path, "reason": JournalHealth.reason(for: failure.error)])
+            for notice in notices { notice.log(to: logger, path: path) }
         }
         if let failure = writer.start() {
             state.withLock { s in
@@ -145,8 +145,10 @@ public final class SQLiteRunStore: RunStore {
             if case .some(let error) = immediate { continuation.resume(returning: error) }
         }
         if let failure {
+            // An outage is logged by the journal (see JournalOutage); a close is not an outage.
             throw RunStoreError(.unavailable, runId: runId,
-                                message: "not yet durable (\(failure)); kept in memory and written once the journal recovers")
+                                message: "not yet durable (\(failure)); kept in memory and written once the journal recovers",
+                                isAnnounced: failure != JournalState.closed)
         }
     }
 
@@ -173,7 +175,7 @@ public final class SQLiteRunStore: RunStore {
             state.broadcast()
             if let immediate { continuation.resume(returning: immediate) }
         }
-        if let failure { throw RunStoreError(.unavailable, message: "\(failure)") }
+        if let failure { throw RunStoreError(.unavailable, message: "\(failure)", isAnnounced: failure != JournalState.closed) }
         guard let value = box.withLock({ $0 }) else { throw RunStoreError(.unavailable, message: "the journal returned nothing") }
         return value
     }
@@ -201,7 +203,7 @@ public final class SQLiteRunStore: RunStore {
             }
         } catch {
             if error.isCorrupt { noteCorruption(error, in: damaged ?? JournalFileIdentity(path: path)) }
-            throw RunStoreError(.unavailable, message: "\(error)")
+            throw RunStoreError(.unavailable, message: "\(error)", isAnnounced: error.isCorrupt)
         }
     }
 
@@ -209,12 +211,12 @@ public final class SQLiteRunStore: RunStore {
     /// file before its next write (see ``JournalIntegrity``). `file` is the one the read was on,
     /// which may no longer be at the path; the writer then checks the new one and goes on.
     private func noteCorruption(_ error: SQLiteError, in file: JournalFileIdentity?) {
-        let health = state.withLock { s -> JournalHealth? in
-            s.markUnhealthy(error, file: file, since: Date()) ? s.health : nil
+        let (changed, notices) = state.withLock { s in
+            (s.markUnhealthy(error, file: file, since: Date()) ? s.health : nil, s.takeNotices())
         }
-        guard let health else { return }
-        logger.warning(JournalWriter.corruptMessage, metadata: ["path": path, "reason": health.reason ?? "\(error)"])
-        for observer in observers.all { observer(health) }
+        for notice in notices { notice.log(to: logger, path: path) }
+        guard let changed else { return }
+        for observer in observers.all { observer(changed) }
     }
 
     /// A new run's log limiter.
