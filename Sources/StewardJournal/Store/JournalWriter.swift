@@ -218,7 +218,7 @@ final class JournalWriter: @unchecked Sendable {
             }
         }
         if let connection { return connection }
-        try JournalFile.prepareDirectory(for: path)
+        try JournalFile.prepareDirectory(for: path, isPrivate: options.privateDirectory)
         if lock == nil { lock = try JournalLock(journalPath: path) }
         try JournalFile.createIfMissing(path)
         let connection = try SQLiteConnection(path: path, readOnly: false, create: true, busyTimeout: options.busyTimeout)
