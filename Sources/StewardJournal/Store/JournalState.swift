@@ -120,7 +120,8 @@ struct JournalState {
     @discardableResult
     mutating func markUnhealthy(_ error: SQLiteError, file: JournalFileIdentity?, since: Date,
                                 now: UInt64 = monotonicNanoseconds()) -> Bool {
-        if error.isCorrupt && corruption == nil { corruption = Corruption(error: error, file: file) }
+        // The latest damaged file found is the one not to write (a replacement may be damaged too).
+        if error.isCorrupt && (corruption == nil || file != nil) { corruption = Corruption(error: error, file: file) }
         let reason = JournalHealth.reason(for: error)
         outageStarted(error, reason: reason, now: now)
         guard health.isHealthy || health.reason != reason else { return false }
