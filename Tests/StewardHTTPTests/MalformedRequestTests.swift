@@ -11,6 +11,16 @@ struct BadRequestCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(name) → \(status)" }
 }
 
+/// The start of a head no more bytes can make valid, sent without the line feed a parser waits for.
+struct UnfinishedHead: Sendable, CustomTestStringConvertible {
+    var name: String
+    var bytes: [UInt8]
+    /// The reason the 400's body gives.
+    var reason: String
+
+    var testDescription: String { name }
+}
+
 @Suite("Refusing bad requests", .timeLimit(.minutes(1)))
 struct MalformedRequestTests {
     static let longTarget = "/" + String(repeating: "a", count: 9000)
@@ -58,6 +68,43 @@ struct MalformedRequestTests {
             #expect(response.closes)
             if let allow = badCase.allow { #expect(response.header("Allow") == allow) }
             #expect(await client.closesEventually())
+        }
+    }
+
+    /// The start of a TLS 1.2/1.3 ClientHello, as a TLS client sends it to a port it believes
+    /// speaks TLS: a handshake record (0x16), version 3.1, then the hello. No line feed in it,
+    /// so a parser waiting for the end of a request line would wait for the header timeout.
+    static let clientHello: [UInt8] = {
+        let random = [UInt8](repeating: 0x5A, count: 32)
+        let ciphers: [UInt8] = [0x00, 0x04, 0x13, 0x01, 0x13, 0x02]
+        let body: [UInt8] = [0x03, 0x03] + random + [0x00] + ciphers + [0x01, 0x00] + [0x00, 0x00]
+        let handshake: [UInt8] = [0x01, 0x00, 0x00, UInt8(body.count)] + body
+        return [0x16, 0x03, 0x01, 0x00, UInt8(handshake.count)] + handshake
+    }()
+
+    static let unfinishedHeads: [UnfinishedHead] = [
+        UnfinishedHead(name: "a TLS ClientHello on the plain-HTTP port", bytes: clientHello,
+                       reason: "a TLS handshake on a plain-HTTP port"),
+        UnfinishedHead(name: "a request line ending in a bare CR", bytes: Array("GET /hello HTTP/1.1\rHost: t".utf8),
+                       reason: "bare CR in the request head"),
+        UnfinishedHead(name: "a bare CR inside a header field", bytes: Array("GET /hello HTTP/1.1\r\nHost: t\rX-A: b".utf8),
+                       reason: "bare CR in the request head"),
+    ]
+
+    @Test("a head that can never become a request is refused at once, long before the header timeout",
+          arguments: unfinishedHeads)
+    func refusedWithoutWaiting(_ head: UnfinishedHead) async throws {
+        try await withServer(configure: { $0.headerTimeout = .seconds(30) }) { _, port in
+            let client = try await TestConnection.open(port: port)
+            let started = ContinuousClock.now
+            try await client.send(head.bytes)
+            // A third of the header timeout: an answer that only comes when the timer fires fails.
+            let response = try await client.response(timeout: .seconds(10))
+            #expect(response.status == 400)
+            #expect(response.bodyText == "400 Bad Request\n\(head.reason)\n")
+            #expect(response.closes)
+            #expect(await client.closesEventually(timeout: .seconds(10)))  // EOF: the server shut its side
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 

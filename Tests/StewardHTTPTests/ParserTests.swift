@@ -59,6 +59,29 @@ struct ParserTests {
         #expect(error.status == .badRequest)
     }
 
+    @Test("a line that cannot become valid fails before its line feed; a CR at the end still waits for one")
+    func unfinishedLines() {
+        for text in ["GET / HTTP/1.1\rH", "GET / HTTP/1.1\r\nHost: h\rX", "\u{16}\u{3}\u{1}", "GET /\u{0}",
+                     "GET / HTTP/1.1\r\nX: \u{1}"] {
+            guard case .failure(let error) = parse(text) else { Issue.record("not refused: \(text.debugDescription)"); continue }
+            #expect(error.status == .badRequest)
+        }
+        #expect(parse("\u{16}\u{3}\u{1}") == .failure(.badRequest("a TLS handshake on a plain-HTTP port")))
+        #expect(parse("GET /caf\u{e9}") == .failure(.badRequest("malformed request line")))
+        for text in ["GET / HTTP/1.1\r", "GET / HTTP/1.1\r\nHost: h\r", "\r", "GET / HTTP/1.1\r\nX: caf\u{e9}"] {
+            #expect(parse(text) == .needMore, "\(text.debugDescription)")
+        }
+        // Checked bytes are not checked again: a byte at a time stays linear and gives the same outcome.
+        var parser = RequestHeadParser(limits: limits)
+        var buffer: [UInt8] = []
+        for byte in "GET / HTTP/1.1\r\nHost: h\r".utf8 {
+            buffer.append(byte)
+            #expect(parser.parse(buffer) == .needMore)
+        }
+        buffer.append(0x41)
+        #expect(parser.parse(buffer) == .failure(.badRequest("bare CR in the request head")))
+    }
+
     private func framing(_ text: String) throws(HTTPParseError) -> RequestFraming {
         guard case .complete(let head, _) = parse(text) else { throw .badRequest("unparsed") }
         return try RequestFraming(head, limits: limits)

@@ -9,6 +9,8 @@ enum ASCII {
     static let question: UInt8 = 0x3F
     static let percent: UInt8 = 0x25
     static let plus: UInt8 = 0x2B
+    /// The first byte of a TLS handshake record (a ClientHello sent to a plain-HTTP port).
+    static let tlsHandshake: UInt8 = 0x16
 
     /// `tchar`: the characters of a method or a header field name.
     static func isTokenCharacter(_ byte: UInt8) -> Bool { tokenTable[Int(byte)] }

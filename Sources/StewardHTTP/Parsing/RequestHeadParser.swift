@@ -13,6 +13,11 @@ struct RequestHead: Equatable {
 /// bytes arrive, before a line is complete. Accepts CRLF or bare LF line endings and ignores up to
 /// four empty lines before the request line; rejects obs-fold, whitespace before the colon, invalid
 /// name or value characters and bare CR.
+///
+/// A byte that no valid head can contain (a bare CR, a control character, non-ASCII in the request
+/// line, a TLS handshake's first byte) is refused as soon as it arrives, not when its line ends: a
+/// TLS client on the plain-HTTP port, or one that ends lines with CR alone, may never send a line
+/// feed, and would otherwise hold its connection until the header timeout without an answer.
 struct RequestHeadParser {
     /// The result of one ``parse(_:)`` call.
     enum Outcome: Equatable {
@@ -30,6 +35,9 @@ struct RequestHeadParser {
     private var phase = Phase.requestLine
     private var lineStart = 0
     private var scanIndex = 0
+    /// The bytes of the unfinished line before this index passed ``checkPartialLine(_:)``'s byte
+    /// check, so a head arriving a byte at a time is still checked in linear time.
+    private var checkedIndex = 0
     private var emptyLines = 0
     private var headerBytes = 0
     private var requestLine: (method: HTTPMethod, target: String, version: HTTPVersion)?
@@ -92,8 +100,9 @@ struct RequestHeadParser {
         }
     }
 
-    /// Applies the limits to a line still missing its line feed.
-    private func checkPartialLine(_ buffer: [UInt8]) -> Outcome {
+    /// Applies the limits to a line still missing its line feed, then refuses it at once when a
+    /// byte in it can never be part of a valid line (see ``checkPartialBytes(_:)``).
+    private mutating func checkPartialLine(_ buffer: [UInt8]) -> Outcome {
         let partial = buffer.count - lineStart
         switch phase {
         case .requestLine:
@@ -105,7 +114,33 @@ struct RequestHeadParser {
                 return .failure(HTTPParseError(status: .requestHeaderFieldsTooLarge, message: "header fields too large"))
             }
         }
+        if let error = checkPartialBytes(buffer) { return .failure(error) }
         return .needMore
+    }
+
+    /// Checks the bytes of the unfinished line not checked yet. The line has no LF (the caller
+    /// searched it), so a CR is only acceptable as its last byte, where the LF may still follow.
+    /// The request line holds only visible ASCII and spaces (method, target, version); a header
+    /// line no control character but tab. Complete lines get their full check in ``parse(_:)``.
+    private mutating func checkPartialBytes(_ buffer: [UInt8]) -> HTTPParseError? {
+        var index = max(checkedIndex, lineStart)
+        defer { checkedIndex = index }
+        while index < buffer.count {
+            let byte = buffer[index]
+            if byte == ASCII.cr {
+                guard index + 1 < buffer.count else { return nil }  // its LF may be in the next read
+                return .badRequest("bare CR in the request head")
+            }
+            switch phase {
+            case .requestLine:
+                if byte == ASCII.tlsHandshake && index == lineStart { return .badRequest("a TLS handshake on a plain-HTTP port") }
+                if byte < ASCII.space || byte >= 0x7F { return .badRequest("malformed request line") }
+            case .headers:
+                if !ASCII.isFieldValueCharacter(byte) { return .badRequest("control character in a header field") }
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// 414 when a method and the start of a target are there (the target is what is long), else 400.

@@ -60,7 +60,7 @@ final class DefinitionStateWriter: Sendable {
             do throws(RunStoreError) {
                 try await store.saveDefinitionState(next)
             } catch {
-                logger.warning("cannot persist job state", metadata: ["job": next.jobId.rawValue, "error": "\(error)"])
+                logger.log(error.logLevel, "cannot persist job state", metadata: ["job": next.jobId.rawValue, "error": "\(error)"])
             }
         }
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in

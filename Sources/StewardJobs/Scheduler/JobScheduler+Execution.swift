@@ -270,12 +270,13 @@ extension JobScheduler {
         }
     }
 
-    /// Runs a store write; a failure is logged (the journal degrades, supervision goes on).
+    /// Runs a store write; a failure is logged (the journal degrades, supervision goes on), at
+    /// debug level when the store announced its outage itself.
     func journal(_ runId: RunID, _ write: () async throws(RunStoreError) -> Void) async {
         do throws(RunStoreError) {
             try await write()
         } catch {
-            logger.warning("journal write failed", metadata: ["run": runId.rawValue, "error": "\(error)"])
+            logger.log(error.logLevel, "journal write failed", metadata: ["run": runId.rawValue, "error": "\(error)"])
         }
     }
 }

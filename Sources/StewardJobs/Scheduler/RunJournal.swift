@@ -103,7 +103,7 @@ final class RunJournal: Sendable {
                 if !batch.lines.isEmpty { try await store.appendLog(runId, batch.lines) }
                 if let progress = batch.progress { try await store.updateProgress(runId, progress) }
             } catch {
-                logger.warning("journal write failed", metadata: ["run": runId.rawValue, "error": "\(error)"])
+                logger.log(error.logLevel, "journal write failed", metadata: ["run": runId.rawValue, "error": "\(error)"])
             }
         }
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in

@@ -17,7 +17,8 @@ import Foundation
 /// - state changes that must not race are compare-and-set: claiming, finishing, marking proceeded.
 ///
 /// The scheduler never lets a store error stop supervision: it logs it and carries on (the
-/// journal is degraded, the jobs still run).
+/// journal is degraded, the jobs still run) — as a warning, or at debug level when the store
+/// reported the outage itself (``RunStoreError/isAnnounced``).
 public protocol RunStore: Sendable {
     /// Makes a new run durable, in whatever state the record has (`queued`, or already final for
     /// `skipped`/`missed` records).

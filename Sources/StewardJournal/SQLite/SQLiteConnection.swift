@@ -80,6 +80,12 @@ final class SQLiteConnection {
         return try body()
     }
 
+    /// Closing this connection will not checkpoint the WAL into the file (for a file found
+    /// corrupt: its pages are not written again, and the WAL stays for whoever repairs it).
+    func skipCheckpointOnClose() {
+        _ = steward_sqlite3_no_checkpoint_on_close(handle)
+    }
+
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 }

@@ -9,7 +9,8 @@ import Foundation
 public struct JournalHealth: Sendable, Hashable, CustomStringConvertible {
     /// Whether the last write (or attempt to open the file) succeeded.
     public var isHealthy: Bool
-    /// Why it is unhealthy: `disk full: …`, `read-only: …`, `locked: …`, or SQLite's error.
+    /// Why it is unhealthy: `disk full: …`, `read-only: …`, `locked: …`, `journal corrupt: …`,
+    /// or SQLite's error.
     public var reason: String?
     /// Since when it has been in this condition.
     public var since: Date
@@ -26,6 +27,7 @@ public struct JournalHealth: Sendable, Hashable, CustomStringConvertible {
 
     /// The reason people should read for `error`.
     static func reason(for error: SQLiteError) -> String {
+        if error.isCorrupt { return "journal corrupt: \(error)" }
         if error.isFull { return "disk full: \(error)" }
         if error.isBusy { return "locked: \(error)" }
         if error.isReadOnly { return "read-only: \(error)" }

@@ -14,13 +14,27 @@ final class JournalLock {
     private let descriptor: Int32
 
     /// Takes the lock, creating the file (mode 0600).
+    ///
+    /// The file is rewritten with the owner's pid, so it is opened only as what it claims to be:
+    /// not through a symbolic link (`O_NOFOLLOW`: one planted in the journal's directory would
+    /// have steward overwrite the file it points to), not truncated before the lock is held, and
+    /// only if it is a regular file.
     /// - Throws: `SQLITE_BUSY` naming the owner's pid when another process holds it;
-    ///   `SQLITE_CANTOPEN` when the file cannot be created.
+    ///   `SQLITE_CANTOPEN` when the file cannot be created; an error of the journal's own (code 0)
+    ///   for a symbolic link or a file of another kind.
     init(journalPath: String) throws(SQLiteError) {
         path = journalPath + ".lock"
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
+            if errno == ELOOP {
+                throw SQLiteError(code: 0, operation: "lock \(path)", message: "it is a symbolic link; refusing to follow it")
+            }
             throw SQLiteError.fileSystem(errno, operation: "lock \(path)")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & 0o170000 == 0o100000 else {  // S_IFMT, S_IFREG
+            close(descriptor)
+            throw SQLiteError(code: 0, operation: "lock \(path)", message: "it is not a regular file")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = Self.readOwner(descriptor)

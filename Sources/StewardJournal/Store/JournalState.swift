@@ -79,6 +79,16 @@ struct JournalState {
     var logWaiters: [UInt64: (runId: RunID, continuation: CheckedContinuation<Void, Never>)] = [:]
     var nextWaiter: UInt64 = 0
     var health: JournalHealth
+    /// Set when SQLite found the file corrupt: the file and the error. Nothing is written to that
+    /// file again (see ``JournalIntegrity``); the writer clears it once another file at the path
+    /// passed its check.
+    var corruption: Corruption?
+    /// The outage going on, for the log (see ``JournalOutage``).
+    var outage: JournalOutage?
+    /// Log lines dropped since the store opened because the backlog was full.
+    var droppedLines = 0
+    /// What to log about outages, once the lock is released (``takeNotices()``).
+    var notices: [JournalOutage.Notice] = []
     /// While unhealthy: no attempt before this monotonic instant.
     var retryAt: UInt64?
     /// Bumped on every change the writer should look at.
@@ -93,7 +103,31 @@ struct JournalState {
     var recoveryPending = false
     var closeWaiters: [CheckedContinuation<Void, Never>] = []
 
+    /// A corrupt file found, and what found it.
+    struct Corruption {
+        let error: SQLiteError
+        /// The damaged file; `nil` when it could not be looked at (then any file at the path is new).
+        let file: JournalFileIdentity?
+    }
+
     init(health: JournalHealth) { self.health = health }
+
+    /// The answer to work that comes after the writer stopped.
+    static let closed = SQLiteError(code: 0, operation: "write", message: "the journal is closed")
+
+    /// Reports the journal unhealthy because of `error` (remembering a corrupt file, starting an
+    /// outage); returns whether the health changed.
+    @discardableResult
+    mutating func markUnhealthy(_ error: SQLiteError, file: JournalFileIdentity?, since: Date,
+                                now: UInt64 = monotonicNanoseconds()) -> Bool {
+        // The latest damaged file found is the one not to write (a replacement may be damaged too).
+        if error.isCorrupt && (corruption == nil || file != nil) { corruption = Corruption(error: error, file: file) }
+        let reason = JournalHealth.reason(for: error)
+        outageStarted(error, reason: reason, now: now)
+        guard health.isHealthy || health.reason != reason else { return false }
+        health = JournalHealth(isHealthy: false, reason: reason, since: since)
+        return true
+    }
 
     /// Whether callers should be told at once that the journal is down rather than wait for a
     /// write that will not be tried before ``retryAt``.
@@ -104,7 +138,7 @@ struct JournalState {
     /// Why a caller waiting on the writer should be answered at once rather than wait: the
     /// journal is closed, or down with no attempt before ``retryAt``; `nil` to wait.
     func refusal(now: UInt64) -> SQLiteError? {
-        if writerDone { return SQLiteError(code: 0, operation: "write", message: "the journal is closed") }
+        if writerDone { return Self.closed }
         if isWaitingToRetry(now: now) {
             return SQLiteError(code: 0, operation: "write", message: health.reason ?? "the journal is unhealthy")
         }
@@ -159,7 +193,8 @@ struct JournalState {
     }
 
     /// Records a committed batch: rows are known, written lines leave the mirror, settled runs go.
-    mutating func committed(_ batch: Batch, rowIds: [RunID: Int64], since: Date) -> [CheckedContinuation<SQLiteError?, Never>] {
+    mutating func committed(_ batch: Batch, rowIds: [RunID: Int64], since: Date, now: UInt64)
+        -> [CheckedContinuation<SQLiteError?, Never>] {
         for write in batch.runs {
             if write.record != nil { recordWrites += 1 }
             guard var run = runs[write.runId] else { continue }
@@ -170,7 +205,11 @@ struct JournalState {
             if run.record.state.isFinal && run.lost > 0 { noteLostLines(&run, at: run.record.finishedAt ?? since) }
             runs[write.runId] = run.isSettled ? nil : run
         }
-        if !health.isHealthy { health = JournalHealth(isHealthy: true, since: since) }
+        // A corruption a read found meanwhile stands: the writer writes no more to that file.
+        if !health.isHealthy && corruption == nil {
+            health = JournalHealth(isHealthy: true, since: since)
+            outageEnded(by: batch, now: now)
+        }
         retryAt = nil
         committedGeneration = max(committedGeneration, batch.generation)
         return takeDurableWaiters(upTo: batch.generation)
@@ -178,8 +217,8 @@ struct JournalState {
 
     /// Puts a failed batch back (a newer change of the same thing wins) and reports the journal
     /// unhealthy; every durability waiter is answered with the error.
-    mutating func failed(_ batch: Batch, error: SQLiteError, retryAt: UInt64, since: Date)
-        -> [CheckedContinuation<SQLiteError?, Never>] {
+    mutating func failed(_ batch: Batch, error: SQLiteError, file: JournalFileIdentity?, retryAt: UInt64, since: Date,
+                         now: UInt64) -> [CheckedContinuation<SQLiteError?, Never>] {
         for write in batch.runs {
             guard var run = runs[write.runId] else { continue }
             if write.record != nil { run.recordDirty = true }
@@ -191,8 +230,7 @@ struct JournalState {
             definitions[state.jobId] = state
             definitionOrder.append(state.jobId)
         }
-        let reason = JournalHealth.reason(for: error)
-        if health.isHealthy || health.reason != reason { health = JournalHealth(isHealthy: false, reason: reason, since: since) }
+        markUnhealthy(error, file: file, since: since, now: now)
         self.retryAt = retryAt
         return takeDurableWaiters(upTo: .max)
     }

@@ -17,7 +17,9 @@ import Synchronization
 ///
 /// When a write fails (disk full, read-only, locked) the batch goes back into the state, the
 /// journal reports unhealthy and the thread tries again every retry interval; once a write
-/// succeeds it is healthy again and everything held back is written.
+/// succeeds it is healthy again and everything held back is written. A corrupt file is the
+/// exception: it is not written again, and the thread waits for another file at the path
+/// (see ``JournalIntegrity``).
 final class JournalWriter: @unchecked Sendable {
     let path: String
     let options: JournalOptions
@@ -33,6 +35,9 @@ final class JournalWriter: @unchecked Sendable {
     private var connection: SQLiteConnection?
     private var lock: JournalLock?
     private var appliedPageLimit = 0
+    /// The file `PRAGMA quick_check` last passed (or was skipped for), so a reopen after an outage
+    /// does not read a sound file again.
+    private var checkedFile: JournalFileIdentity?
 
     init(path: String, options: JournalOptions, logger: Logger, state: ConditionLock<JournalState>,
          healthChanged: @escaping @Sendable (JournalHealth) -> Void) {
@@ -43,14 +48,14 @@ final class JournalWriter: @unchecked Sendable {
         self.healthChanged = healthChanged
     }
 
-    /// Opens the file now, so a journal that cannot be opened is reported unhealthy from the
-    /// start; the thread retries later.
-    func openNow() -> SQLiteError? {
+    /// Opens the file now, so a journal that cannot be opened (or is corrupt) is reported
+    /// unhealthy from the start; the thread retries later.
+    func openNow() -> (error: SQLiteError, file: JournalFileIdentity?)? {
         do throws(SQLiteError) {
             _ = try open()
             return nil
         } catch {
-            return error
+            return (error, error.isCorrupt ? JournalFileIdentity(path: path) : nil)
         }
     }
 
@@ -113,34 +118,34 @@ final class JournalWriter: @unchecked Sendable {
             outcome = .failure(error)
         }
         let now = Date()
-        let (waiters, health, changed): ([CheckedContinuation<SQLiteError?, Never>], JournalHealth, Bool) = state.withLock { s in
+        var damaged: JournalFileIdentity?
+        if case .failure(let error) = outcome, error.isCorrupt { damaged = JournalFileIdentity(path: path) }
+        let (waiters, health, changed, notices) = state.withLock { s in
             s.writing = false
             let before = s.health
             let waiters: [CheckedContinuation<SQLiteError?, Never>]
+            let instant = monotonicNanoseconds()
             switch outcome {
             case .success(let rowIds):
-                waiters = s.committed(batch, rowIds: rowIds, since: now)
+                waiters = s.committed(batch, rowIds: rowIds, since: now, now: instant)
                 for command in batch.commands { command.committed(&s) }
                 if batch.recover { s.recoveryPending = false }
             case .failure(let error):
-                let retry = monotonicNanoseconds() &+ options.retryInterval.nanoseconds
-                waiters = s.failed(batch, error: error, retryAt: retry, since: now)
+                waiters = s.failed(batch, error: error, file: damaged, retryAt: instant &+ options.retryInterval.nanoseconds,
+                                   since: now, now: instant)
+                s.remindOfOutage(now: instant, interval: options.outageReminderInterval.nanoseconds)
             }
-            return (waiters, s.health, before.isHealthy != s.health.isHealthy || before.reason != s.health.reason)
+            return (waiters, s.health, before.isHealthy != s.health.isHealthy || before.reason != s.health.reason, s.takeNotices())
         }
         let error: SQLiteError? = if case .failure(let failure) = outcome { failure } else { nil }
-        if error != nil { connection = nil }  // reopen on the next attempt: the file may have been fixed or replaced
+        if let error {  // reopen on the next attempt: the file may have been fixed or replaced
+            if error.isCorrupt { connection?.skipCheckpointOnClose() }
+            connection = nil
+        }
         for command in batch.commands { command.finished(error) }
         for waiter in waiters { waiter.resume(returning: error) }
-        if changed {
-            if health.isHealthy {
-                logger.notice("the journal is written again", metadata: ["path": path])
-            } else {
-                logger.warning("the journal cannot be written; jobs go on, their records wait in memory",
-                               metadata: ["path": path, "reason": health.reason ?? "unknown"])
-            }
-            healthChanged(health)
-        }
+        for notice in notices { notice.log(to: logger, path: path) }
+        if changed { healthChanged(health) }
         return error == nil
     }
 
@@ -201,17 +206,46 @@ final class JournalWriter: @unchecked Sendable {
         }
     }
 
-    /// The connection, opening the file (and taking the writer lock) when needed.
+    /// The connection, opening the file (and taking the writer lock) when needed. A file found
+    /// corrupt (here or by a read) is let go of and not opened again while the path names it.
     private func open() throws(SQLiteError) -> SQLiteConnection {
+        if let corruption = state.withLock({ $0.corruption }) {
+            connection?.skipCheckpointOnClose()
+            connection = nil
+            checkedFile = nil  // whatever comes next at the path is checked before it is written
+            if let current = JournalFileIdentity(path: path), current.isUnchanged(since: corruption.file) {
+                throw corruption.error
+            }
+        }
         if let connection { return connection }
-        try JournalFile.prepareDirectory(for: path)
+        try JournalFile.prepareDirectory(for: path, isPrivate: options.privateDirectory)
         if lock == nil { lock = try JournalLock(journalPath: path) }
         try JournalFile.createIfMissing(path)
         let connection = try SQLiteConnection(path: path, readOnly: false, create: true, busyTimeout: options.busyTimeout)
+        try checkIntegrity(connection)
         try JournalSchema.prepareForWriting(connection)
         self.connection = connection
         appliedPageLimit = 0
         return connection
+    }
+
+    /// Runs `PRAGMA quick_check` on a file not checked yet (before anything is written to it);
+    /// a sound file ends a corruption found in the one it replaced.
+    private func checkIntegrity(_ connection: SQLiteConnection) throws(SQLiteError) {
+        guard let file = JournalFileIdentity(path: path), !file.isSameFile(as: checkedFile) else { return }
+        if file.size > JournalIntegrity.quickCheckLimit {
+            logger.notice("the journal is too large to check at open; damage in it shows when it is read",
+                          metadata: ["path": path, "bytes": "\(file.size)"])
+        } else {
+            do throws(SQLiteError) {
+                try JournalIntegrity.quickCheck(connection)
+            } catch {
+                connection.skipCheckpointOnClose()  // not even the WAL a crash left is copied into it
+                throw error
+            }
+        }
+        checkedFile = file
+        state.withLock { $0.corruption = nil }
     }
 
     /// Answers what is still waiting (durability waiters, commands, log followers) with "closed",
@@ -227,9 +261,8 @@ final class JournalWriter: @unchecked Sendable {
             }
             return (s.durableWaiters.map(\.continuation), s.commands, s.logWaiters.values.map(\.continuation))
         }
-        let closed = SQLiteError(code: 0, operation: "write", message: "the journal is closed")
-        for waiter in waiters { waiter.resume(returning: closed) }
-        for command in commands { command.finished(closed) }
+        for waiter in waiters { waiter.resume(returning: JournalState.closed) }
+        for command in commands { command.finished(JournalState.closed) }
         for follower in followers { follower.resume() }
         if let connection { _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         connection = nil

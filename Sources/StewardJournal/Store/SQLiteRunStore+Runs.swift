@@ -134,6 +134,7 @@ extension SQLiteRunStore {
             }
             if s.backlog > 0 && s.backlog + entries.count > options.backlogLines {
                 run.lost += entries.count
+                s.droppedLines += entries.count
                 if run.record.state.isFinal { s.noteLostLines(&run, at: entries[0].time) }  // nothing later would
                 s.runs[runId] = run
                 return []

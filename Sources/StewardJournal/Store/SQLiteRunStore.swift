@@ -23,6 +23,10 @@ import Synchronization
 ///   ``JournalOptions/retryInterval``; the jobs go on, and what they wrote is kept in memory
 ///   (log lines up to ``JournalOptions/backlogLines``) and written once the cause is gone. A
 ///   durable write then throws `unavailable`: the record is not on disk yet, but not lost.
+/// - A corrupt file (`PRAGMA quick_check` when it is opened, `SQLITE_CORRUPT` or `SQLITE_NOTADB`
+///   from any read or write) turns the journal unhealthy ("journal corrupt: …") as any outage
+///   does, except that nothing more is written to that file: records wait in memory until the
+///   path names another file (the damaged one moved away, or a backup restored).
 /// - One process writes a journal at a time: a second steward on the same file finds it locked.
 public final class SQLiteRunStore: RunStore {
     /// The journal file.
@@ -32,7 +36,8 @@ public final class SQLiteRunStore: RunStore {
 
     let state: ConditionLock<JournalState>
     let writer: JournalWriter
-    let reader: ConditionLock<SQLiteConnection?>
+    /// The read connection and the file it was opened on.
+    let reader: ConditionLock<(connection: SQLiteConnection, file: JournalFileIdentity?)?>
     let logger: Logger
     private let observers = HealthObservers()
     private let nextObserver = Atomic<UInt64>(0)
@@ -53,12 +58,12 @@ public final class SQLiteRunStore: RunStore {
             for observer in observers.all { observer(health) }
         }
         if let failure = writer.openNow() {
-            state.withLock { s in
-                s.health = JournalHealth(isHealthy: false, reason: JournalHealth.reason(for: failure), since: Date())
+            let notices = state.withLock { s in
+                s.markUnhealthy(failure.error, file: failure.file, since: Date())
                 s.retryAt = monotonicNanoseconds() &+ options.retryInterval.nanoseconds
+                return s.takeNotices()
             }
-            logger.warning("the journal cannot be opened; jobs go on, their records wait in memory",
-                           metadata: ["path": path, "reason": JournalHealth.reason(for: failure)])
+            for notice in notices { notice.log(to: logger, path: path) }
         }
         if let failure = writer.start() {
             state.withLock { s in
@@ -140,8 +145,10 @@ public final class SQLiteRunStore: RunStore {
             if case .some(let error) = immediate { continuation.resume(returning: error) }
         }
         if let failure {
+            // An outage is logged by the journal (see JournalOutage); a close is not an outage.
             throw RunStoreError(.unavailable, runId: runId,
-                                message: "not yet durable (\(failure)); kept in memory and written once the journal recovers")
+                                message: "not yet durable (\(failure)); kept in memory and written once the journal recovers",
+                                isAnnounced: failure != JournalState.closed)
         }
     }
 
@@ -168,30 +175,48 @@ public final class SQLiteRunStore: RunStore {
             state.broadcast()
             if let immediate { continuation.resume(returning: immediate) }
         }
-        if let failure { throw RunStoreError(.unavailable, message: "\(failure)") }
+        if let failure { throw RunStoreError(.unavailable, message: "\(failure)", isAnnounced: failure != JournalState.closed) }
         guard let value = box.withLock({ $0 }) else { throw RunStoreError(.unavailable, message: "the journal returned nothing") }
         return value
     }
 
-    /// Runs `body` on the read connection (opened read-only on first use).
+    /// Runs `body` on the read connection (opened read-only on first use, and again when the path
+    /// names another file: a damaged journal moved away, a backup restored).
     func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(RunStoreError) -> T {
+        var damaged: JournalFileIdentity??
         do throws(SQLiteError) {
-            return try reader.withLock { (connection: inout SQLiteConnection?) throws(SQLiteError) -> T in
-                if connection == nil {
-                    let opened = try SQLiteConnection(path: path, readOnly: true, busyTimeout: options.busyTimeout)
-                    try JournalSchema.check(opened)
-                    connection = opened
+            return try reader.withLock { (opened: inout (connection: SQLiteConnection, file: JournalFileIdentity?)?) throws(SQLiteError) -> T in
+                let current = JournalFileIdentity(path: path)
+                if let file = opened?.file, !file.isSameFile(as: current) { opened = nil }
+                if opened == nil {
+                    let connection = try SQLiteConnection(path: path, readOnly: true, busyTimeout: options.busyTimeout)
+                    try JournalSchema.check(connection)
+                    opened = (connection, current)
                 }
                 do throws(SQLiteError) {
-                    return try body(connection!)
+                    return try body(opened!.connection)
                 } catch {
-                    connection = nil
+                    if error.isCorrupt { damaged = .some(opened?.file) }
+                    opened = nil
                     throw error
                 }
             }
         } catch {
-            throw RunStoreError(.unavailable, message: "\(error)")
+            if error.isCorrupt { noteCorruption(error, in: damaged ?? JournalFileIdentity(path: path)) }
+            throw RunStoreError(.unavailable, message: "\(error)", isAnnounced: error.isCorrupt)
         }
+    }
+
+    /// A read ran into a damaged file: the journal turns unhealthy, and the writer lets go of the
+    /// file before its next write (see ``JournalIntegrity``). `file` is the one the read was on,
+    /// which may no longer be at the path; the writer then checks the new one and goes on.
+    private func noteCorruption(_ error: SQLiteError, in file: JournalFileIdentity?) {
+        let (changed, notices) = state.withLock { s in
+            (s.markUnhealthy(error, file: file, since: Date()) ? s.health : nil, s.takeNotices())
+        }
+        for notice in notices { notice.log(to: logger, path: path) }
+        guard let changed else { return }
+        for observer in observers.all { observer(changed) }
     }
 
     /// A new run's log limiter.

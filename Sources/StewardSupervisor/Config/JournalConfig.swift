@@ -27,7 +27,8 @@ public struct JournalConfig: Sendable, Equatable {
     /// Where the journal is when the config names no path: `$STEWARD_JOURNAL` if set; else
     /// `/var/lib/steward/journal.sqlite` for root; else `$XDG_STATE_HOME/steward/journal.sqlite`,
     /// or `$HOME/.local/state/steward/journal.sqlite`, or `/tmp/steward-UID/journal.sqlite`
-    /// without a home. The directory is created (mode 0700) when missing.
+    /// without a home. The directory is created (mode 0700) when missing; being steward's own
+    /// (``ownsDirectory(environment:)``), an existing one must be private.
     public static func defaultPath(environment: [String: String], uid: UInt32) -> String {
         if let path = environment["STEWARD_JOURNAL"], !path.isEmpty { return path }
         if uid == 0 { return "/var/lib/steward/journal.sqlite" }
@@ -39,6 +40,14 @@ public struct JournalConfig: Sendable, Equatable {
     /// The journal's file: ``path`` or the default.
     public func resolvedPath(environment: [String: String], uid: UInt32) -> String {
         path ?? Self.defaultPath(environment: environment, uid: uid)
+    }
+
+    /// Whether the journal's directory is steward's own — the default path's `steward` (or
+    /// `/tmp/steward-UID`) directory, not one the config or `$STEWARD_JOURNAL` names — and so
+    /// must be this user's alone (``StewardJournal/JournalOptions/privateDirectory``): under
+    /// `/tmp` another user could have made it first.
+    public func ownsDirectory(environment: [String: String]) -> Bool {
+        path == nil && (environment["STEWARD_JOURNAL"] ?? "").isEmpty
     }
 }
 

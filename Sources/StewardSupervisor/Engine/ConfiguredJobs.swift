@@ -48,6 +48,7 @@ public final class ConfiguredJobs: Runnable {
     public static func journaled(_ config: SupervisorConfig, environment: [String: String], logger: Logger) -> ConfiguredJobs {
         let settings = config.journal ?? JournalConfig()
         let journal = SQLiteRunStore(path: settings.resolvedPath(environment: environment, uid: getuid()),
+                                     options: JournalOptions(privateDirectory: settings.ownsDirectory(environment: environment)),
                                      logger: logger.with(["component": "journal"]))
         return ConfiguredJobs(jobs: config.jobs, environment: environment, journal: journal, retention: settings, logger: logger)
     }

@@ -83,6 +83,10 @@ extension TestConnection {
         try await offPool { [self] in try sendAll(text) }
     }
 
+    func send(_ bytes: [UInt8]) async throws {
+        try await offPool { [self] in try sendAll(bytes) }
+    }
+
     func response(timeout: Duration = .seconds(15), bodyExpected: Bool = true) async throws -> TestResponse {
         try await offPool { [self] in try readResponse(until: .now + timeout, bodyExpected: bodyExpected) }
     }

@@ -31,6 +31,14 @@ struct JournalConfigTests {
         #expect(JournalConfig.defaultPath(environment: [:], uid: 1000) == "/tmp/steward-1000/journal.sqlite")
     }
 
+    @Test("the default path's directory is steward's own (kept private); a directory the config or STEWARD_JOURNAL names is not")
+    func ownsDirectory() {
+        #expect(JournalConfig().ownsDirectory(environment: [:]))
+        #expect(JournalConfig().ownsDirectory(environment: ["HOME": "/home/a", "STEWARD_JOURNAL": ""]))
+        #expect(!JournalConfig().ownsDirectory(environment: ["STEWARD_JOURNAL": "/x/j.sqlite"]))
+        #expect(!JournalConfig(path: "/srv/app/journal.sqlite").ownsDirectory(environment: [:]))
+    }
+
     @Test("mistakes name the key, the line and the column")
     func mistakes() {
         #expect(problems(in: #"{ journal: { retention: { succeded: "1d" } } }"#).first?.hasPrefix(
