@@ -53,9 +53,17 @@ public enum RunCommand {
             StewardMain.writeError("steward: \(error)")
             return ExitCodes.config
         }
+        var listenPath: String? = socketPath
+        if socketPath == ControlEndpoint.defaultSocketPath(environment: [:], uid: getuid()), getuid() != 0 {
+            // The last-resort default lives in /tmp/steward-UID: made private, or refused.
+            do { try PrivateDirectory.prepare(ControlEndpoint.privateDirectory(uid: getuid())) } catch {
+                logger.warning("no control socket: \(error)")
+                listenPath = nil
+            }
+        }
         let controlPlane: ControlPlane
         do {
-            controlPlane = try await ControlPlane(supervisor: supervisor, http: config.http, socketPath: socketPath, logger: logger)
+            controlPlane = try await ControlPlane(supervisor: supervisor, http: config.http, socketPath: listenPath, logger: logger)
         } catch {
             StewardMain.writeError("steward: \(error)")
             return ExitCodes.failure

@@ -21,19 +21,24 @@ public final class ControlPlane: Sendable {
     /// path, a read-only directory) is a warning: supervision matters more. A configured HTTP
     /// address that cannot be bound is an error.
     /// - Throws: ``HTTPServerError`` for the HTTP endpoint.
-    public init(supervisor: Supervisor, http endpoint: HTTPEndpoint?, socketPath: String, logger: Logger,
+    /// `socketPath` `nil` opens no control socket.
+    public init(supervisor: Supervisor, http endpoint: HTTPEndpoint?, socketPath: String?, logger: Logger,
                 extraReadiness: @escaping @Sendable () -> [ProbeReport.Check] = { [] }) async throws(HTTPServerError) {
         let owner = getuid()
-        let socketServer = HTTPServer(
-            configuration: .unix(path: socketPath) { $0.isOwnerOrRoot(owner) },
-            logger: logger.with(["listener": "control"]),
-            handler: ControlRoutes.router(for: supervisor, access: .full, extraReadiness: extraReadiness))
-        do {
-            try socketServer.start()
-            controlSocket = socketServer
-            logger.info("control socket listening", metadata: ["path": socketPath])
-        } catch {
-            logger.warning("no control socket: \(error)")
+        if let socketPath {
+            let socketServer = HTTPServer(
+                configuration: .unix(path: socketPath) { $0.isOwnerOrRoot(owner) },
+                logger: logger.with(["listener": "control"]),
+                handler: ControlRoutes.router(for: supervisor, access: .full, extraReadiness: extraReadiness))
+            do {
+                try socketServer.start()
+                controlSocket = socketServer
+                logger.info("control socket listening", metadata: ["path": socketPath])
+            } catch {
+                logger.warning("no control socket: \(error)")
+                controlSocket = nil
+            }
+        } else {
             controlSocket = nil
         }
         if let endpoint {

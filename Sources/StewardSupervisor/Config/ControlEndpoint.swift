@@ -18,11 +18,17 @@ public struct ControlEndpoint: Sendable, Equatable {
 
     /// Where the control socket is when the config names none: `$STEWARD_SOCKET` if set; else
     /// `/run/steward.sock` for root; else `$XDG_RUNTIME_DIR/steward.sock`, or
-    /// `/tmp/steward-UID.sock` without a runtime directory.
+    /// `/tmp/steward-UID/steward.sock` without a runtime directory (in the private directory the
+    /// journal's default uses too: never a name in `/tmp` itself, which another user could take
+    /// first).
     public static func defaultSocketPath(environment: [String: String], uid: UInt32) -> String {
         if let path = environment["STEWARD_SOCKET"], !path.isEmpty { return path }
         if uid == 0 { return "/run/steward.sock" }
         if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty { return runtime + "/steward.sock" }
-        return "/tmp/steward-\(uid).sock"
+        return privateDirectory(uid: uid) + "/steward.sock"
     }
+
+    /// `/tmp/steward-UID`: the directory of the last-resort defaults, steward's own (created
+    /// 0700, refused when another user could have put anything in it).
+    public static func privateDirectory(uid: UInt32) -> String { "/tmp/steward-\(uid)" }
 }
