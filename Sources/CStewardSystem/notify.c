@@ -15,8 +15,9 @@ int steward_socket_pass_credentials(int fd) {
     return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 }
 
-long steward_receive_with_sender(int fd, void *buffer, unsigned long length, int *sender) {
+long steward_receive_with_sender(int fd, void *buffer, unsigned long length, int *sender, unsigned int *sender_uid) {
     *sender = 0;
+    *sender_uid = (unsigned int)-1;
     struct iovec vector = { .iov_base = buffer, .iov_len = length };
     union {
         struct cmsghdr align;
@@ -36,6 +37,7 @@ long steward_receive_with_sender(int fd, void *buffer, unsigned long length, int
             struct ucred credentials;
             memcpy(&credentials, CMSG_DATA(header), sizeof(credentials));
             *sender = credentials.pid;
+            *sender_uid = credentials.uid;
         } else if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
             // Descriptors nobody asked for: close them rather than leak them into steward.
             size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);

@@ -74,7 +74,12 @@ struct JournalOutageLogTests {
         try await store.appendLog("waiting", (1...5).map { RunLogEntry(time: f.t0, text: "line \($0)") })  // fills the backlog
         try await store.appendLog("waiting", (6...10).map { RunLogEntry(time: f.t0, text: "line \($0)") })  // dropped
         let reminder = "the journal still cannot be written"
-        try await waitUntil("two reminders") { f.logs.records.filter { $0.message == reminder }.count >= 2 }
+        // Two reminders, the last one after the writer took the appended lines (under load the
+        // first ones may come before).
+        try await waitUntil("two reminders, the last with the backlog") {
+            let reminders = f.logs.records.filter { $0.message == reminder }
+            return reminders.count >= 2 && reminders.last?.metadata["lines_dropped"] == "5"
+        }
         let elapsed = ContinuousClock.now - started
         let reminders = f.logs.records.filter { $0.message == reminder }
         #expect(reminders.count <= Int(elapsed / interval) + 1, "\(reminders.count) reminders in \(elapsed)")

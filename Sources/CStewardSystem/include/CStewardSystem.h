@@ -37,9 +37,10 @@ int steward_signal_unblock(int signo);
 /// macros need _GNU_SOURCE and C.
 /// Turns SO_PASSCRED on for `fd`. Returns 0, or -1 with errno set.
 int steward_socket_pass_credentials(int fd);
-/// Receives one datagram (MSG_DONTWAIT) into `buffer`; `*sender` is the sending process's pid
-/// (0 when the kernel attached none). Returns the length, or -1 with errno set.
-long steward_receive_with_sender(int fd, void *buffer, unsigned long length, int *sender);
+/// Receives one datagram (MSG_DONTWAIT) into `buffer`; `*sender` and `*sender_uid` are the sending
+/// process's pid and uid (0 and -1 when the kernel attached none). Returns the length, or -1 with
+/// errno set.
+long steward_receive_with_sender(int fd, void *buffer, unsigned long length, int *sender, unsigned int *sender_uid);
 
 /// `prctl(PR_SET_CHILD_SUBREAPER, on)`. Returns 0, or -1 with errno set (ENOSYS off Linux).
 int steward_set_child_subreaper(int on);

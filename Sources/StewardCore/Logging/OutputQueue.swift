@@ -225,25 +225,21 @@ package enum DescriptorWriting {
     /// Writes all of `bytes`; see ``writeAll(_:to:)-([[UInt8]],_)``.
     package static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
         bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress, !raw.isEmpty else { return true }
             var offset = 0
             while offset < raw.count {
-                let written = write(descriptor, base + offset, raw.count - offset)
-                if written > 0 {
+                let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+                switch SystemCall.retrying({ write(descriptor, rest.baseAddress, rest.count) }) {
+                case .success(0):
+                    return true  // no progress and no error: drop the rest
+                case .success(let written):
                     offset += written
-                    continue
-                }
-                if written == 0 { return true }
-                switch errno {
-                case EINTR:
-                    continue
-                case EAGAIN, EWOULDBLOCK:
+                case .failure(let error) where error.isWouldBlock:
                     var request = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-                    while poll(&request, 1, -1) < 0 && errno == EINTR {}
-                case EPIPE, EBADF:
+                    _ = SystemCall.retrying { poll(&request, 1, -1) }
+                case .failure(let error) where error == .brokenPipe || error == .badDescriptor:
                     return false
-                default:
-                    return true
+                case .failure:
+                    return true  // ENOSPC, EIO, ...: drop this batch, try again with the next one
                 }
             }
             return true

@@ -50,7 +50,7 @@ public struct CommandJob: Job {
         childEnvironment["STEWARD_JOB_INPUT"] = context.input.jsonText
         let request = SpawnRequest(arguments: command, environment: childEnvironment, workingDirectory: workingDirectory,
                                    grouping: .processGroup,
-                                   descriptors: [0: pipes.devNull, 1: pipes.stdout.write, 2: pipes.stderr.write])
+                                   descriptors: [0: pipes.devNull.rawValue, 1: pipes.stdout.write.rawValue, 2: pipes.stderr.write.rawValue])
         let child: ChildProcessHandle
         do {
             child = try Reaper.shared.spawn(request)
@@ -98,45 +98,41 @@ public struct CommandJob: Job {
     }
 }
 
-/// The descriptors of one command start: stdout and stderr pipes and `/dev/null` for stdin.
+/// The descriptors of one command start: stdout and stderr pipes and `/dev/null` for stdin, each
+/// owned (closed when released, so no error path leaks one).
 private struct CommandPipes {
-    var stdout: (read: Int32, write: Int32)
-    var stderr: (read: Int32, write: Int32)
-    var devNull: Int32
+    let stdout: (read: FileDescriptor, write: FileDescriptor)
+    let stderr: (read: FileDescriptor, write: FileDescriptor)
+    let devNull: FileDescriptor
 
     init(command: [String]) throws(CommandJobError) {
-        var out: [Int32] = [-1, -1]
-        var err: [Int32] = [-1, -1]
-        guard steward_pipe_cloexec(&out) == 0 else {
-            throw CommandJobError(command: command, status: nil, spawnError: SpawnError(step: .fork, code: errno, program: command.first ?? "", detail: "pipe failed"))
+        func failure(_ error: Errno, _ detail: String) -> CommandJobError {
+            CommandJobError(command: command, status: nil,
+                            spawnError: SpawnError(step: .fork, code: error.rawValue, program: command.first ?? "", detail: detail))
         }
-        guard steward_pipe_cloexec(&err) == 0 else {
-            let code = errno
-            close(out[0]); close(out[1])
-            throw CommandJobError(command: command, status: nil, spawnError: SpawnError(step: .fork, code: code, program: command.first ?? "", detail: "pipe failed"))
+        switch (FileDescriptor.pipe(), FileDescriptor.pipe(), FileDescriptor.open("/dev/null", O_RDONLY)) {
+        case (.success(let out), .success(let err), .success(let null)):
+            stdout = out
+            stderr = err
+            devNull = null
+        case (.failure(let error), _, _), (_, .failure(let error), _):
+            throw failure(error, "pipe failed")
+        case (_, _, .failure(let error)):
+            throw failure(error, "cannot open /dev/null")
         }
-        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        guard null >= 0 else {
-            let code = errno
-            for fd in out + err { close(fd) }
-            throw CommandJobError(command: command, status: nil, spawnError: SpawnError(step: .fork, code: code, program: command.first ?? "", detail: "cannot open /dev/null"))
-        }
-        stdout = (out[0], out[1])
-        stderr = (err[0], err[1])
-        devNull = null
     }
 
     /// Closes the ends only the child uses (after the spawn).
     func closeChildEnds() {
-        close(stdout.write)
-        close(stderr.write)
-        close(devNull)
+        stdout.write.close()
+        stderr.write.close()
+        devNull.close()
     }
 
     /// Closes everything (the spawn failed).
     func closeAll() {
         closeChildEnds()
-        close(stdout.read)
-        close(stderr.read)
+        stdout.read.close()
+        stderr.read.close()
     }
 }

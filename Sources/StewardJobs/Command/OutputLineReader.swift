@@ -33,7 +33,7 @@ final class OutputLineReader: @unchecked Sendable {
 
     /// Starts reading `fd` (the read end of a pipe); the pump owns and closes it. With
     /// `progress`, ``progressPrefix`` lines report progress instead of going to the log.
-    init(fd: Int32, source: RunLogSource, journal: RunJournal, clock: any JobClock, keepTail: Int,
+    init(fd: FileDescriptor, source: RunLogSource, journal: RunJournal, clock: any JobClock, keepTail: Int,
          progress: (@Sendable (_ message: String?, _ fraction: Double?) -> Void)? = nil) {
         self.progress = progress
         self.source = source

@@ -163,25 +163,27 @@ public final class Reaper: Sendable {
             // Each waitpid and the lookup of its pid happen under the lock, with no spawn in
             // flight: a pid reaped here is never one whose registration is still to come.
             var status: Int32 = 0
-            let (pid, handle, failure) = state.withLock { s -> (pid_t, ChildProcessHandle?, Int32) in
+            let (pid, handle, failure) = state.withLock { s -> (pid_t, ChildProcessHandle?, Errno?) in
                 if s.spawnsInFlight > 0 {
                     s.reapDeferred = true
-                    return (-1, nil, EAGAIN)
+                    return (0, nil, .wouldBlock)
                 }
                 // WUNTRACED: a child stopped by a job-control signal is reported too (once per
                 // stop), so `exec` on a terminal can behave as a shell does; it stays registered.
-                let pid = waitpid(-1, &status, WNOHANG | WUNTRACED)
-                guard pid > 0 else { return (pid, nil, pid < 0 ? errno : 0) }
-                if status & 0xff == 0x7f { return (pid, s.children[pid], 0) }
-                if let handle = s.children.removeValue(forKey: pid) { return (pid, handle, 0) }
-                s.orphansReaped += 1
-                return (pid, nil, 0)
+                switch SystemCall.retrying({ waitpid(-1, &status, WNOHANG | WUNTRACED) }) {
+                case .failure(let error): return (0, nil, error)
+                case .success(0): return (0, nil, nil)
+                case .success(let pid):
+                    if status & 0xff == 0x7f { return (pid, s.children[pid], nil) }
+                    if let handle = s.children.removeValue(forKey: pid) { return (pid, handle, nil) }
+                    s.orphansReaped += 1
+                    return (pid, nil, nil)
+                }
             }
-            if pid <= 0 {
-                if pid < 0, failure == EINTR { continue }
-                // 0: children remain, none exited; EAGAIN: deferred (a spawn is in flight);
-                // ECHILD: no children at all.
-                return failure != ECHILD
+            if pid == 0 {
+                // nil: children remain, none exited; wouldBlock: deferred (a spawn is in flight);
+                // noChild: no children at all.
+                return failure != .noChild
             }
             if status & 0xff == 0x7f {
                 handle?.stopped(by: (status >> 8) & 0xff)

@@ -1,3 +1,4 @@
+import StewardCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -27,17 +28,18 @@ package final class PipeReader: Sendable {
         }
     }
 
-    private let fd: Int32
+    private let descriptor: FileDescriptor
     /// `nil` once the pipe ended (the handlers are released then: they usually capture the owner).
     private let handlers: Mutex<Handlers?>
     private let registration = Mutex<DescriptorWatcher.Registration?>(nil)
 
-    /// Starts reading `fd` (made non-blocking here). If the watcher cannot take it (no descriptor
+    /// Starts reading `descriptor` (made non-blocking here; the reader owns it now). If the watcher cannot take it (no descriptor
     /// left for its thread), nothing is read until ``finish()``.
-    package init(_ fd: Int32, handlers: Handlers) {
-        self.fd = fd
+    package init(_ descriptor: FileDescriptor, handlers: Handlers) {
+        self.descriptor = descriptor
         self.handlers = Mutex(handlers)
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let fd = descriptor.rawValue
+        _ = descriptor.setNonBlocking()  // a failure only means a read may wait: fcntl on a pipe does not fail
         // Strong: the watcher keeps the reader alive until the pipe ends (or `finish()`). Stored
         // under the lock, so a callback that ends the pipe at once finds the registration to remove.
         registration.withLock { stored in
@@ -73,14 +75,15 @@ package final class PipeReader: Sendable {
         var buffer = [UInt8](repeating: 0, count: 65536)
         var remaining = reads
         while remaining > 0 {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
+            switch buffer.withUnsafeMutableBytes({ descriptor.read(into: $0) }) {
+            case .success(0):
+                return false  // end of file
+            case .success(let count):
                 handlers.consume(Array(buffer[0..<count]))
                 remaining -= 1
-                continue
+            case .failure(let error):
+                return error.isWouldBlock  // all read for now; any other error ends the pipe
             }
-            if count < 0 && errno == EINTR { continue }
-            return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
         }
         return true
     }
@@ -90,6 +93,6 @@ package final class PipeReader: Sendable {
         guard let handlers = handlers.withLock({ value -> Handlers? in defer { value = nil }; return value }) else { return }
         if let registration = registration.withLock({ $0 }) { DescriptorWatcher.shared.remove(registration) }
         handlers.end()
-        close(fd)
+        descriptor.close()
     }
 }

@@ -111,7 +111,7 @@ public final class SupervisedProcess: Runnable {
                 return true
             }
             if heldAlready { Task { await self.termination.terminate(handle) } }
-            channel?.childStarted(pid: handle.pid)
+            channel?.childStarted(pid: handle.pid, uid: spec.credentials?.uid ?? getuid())
             let task = Task { await self.watch(handle, channel: channel, context: context) }
             probes.withLock { $0 = task }
         }

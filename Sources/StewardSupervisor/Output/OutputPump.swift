@@ -12,7 +12,9 @@ import Glibc
 /// optionally to a file with size rotation, and into an in-memory ring buffer for `steward logs`.
 public final class OutputPump: Sendable {
     /// The descriptor to give the child as stdout and stderr.
-    public let childDescriptor: Int32
+    public var childDescriptor: Int32 { childEnd.rawValue }
+    /// The pipe's write end, kept open across restarts (so the pipe never ends while the pump lives).
+    private let childEnd: FileDescriptor
     private let name: String
     private let prefix: Bool
     /// Steward's output (shared with its own log lines), or `nil` for nowhere.
@@ -35,9 +37,12 @@ public final class OutputPump: Sendable {
     /// - Throws: ``ProbeSetupError`` if the pipe cannot be created or watched.
     public init(name: String, prefix: Bool = true, destination: Int32 = 1, file: RotatingFile? = nil,
                 ringCapacity: Int = 1000) throws(ProbeSetupError) {
-        var fds: [Int32] = [0, 0]
-        guard steward_pipe_cloexec(&fds) == 0 else { throw ProbeSetupError("pipe: errno \(errno)") }
-        childDescriptor = fds[1]
+        let pipe: (read: FileDescriptor, write: FileDescriptor)
+        switch FileDescriptor.pipe() {
+        case .success(let created): pipe = created
+        case .failure(let error): throw ProbeSetupError("pipe: \(error)")
+        }
+        childEnd = pipe.write
         self.name = name
         self.prefix = prefix
         self.destination = destination < 0 ? nil : (OutputQueue.standard(destination) ?? OutputQueue(descriptor: destination))
@@ -51,13 +56,12 @@ public final class OutputPump: Sendable {
         state = Mutex(State())
         // Weak: the watcher must not keep the pump alive (deinit finishes the reader). The pipe
         // never ends while the pump holds its write end.
-        let reader = PipeReader(fds[0], handlers: PipeReader.Handlers(
+        let reader = PipeReader(pipe.read, handlers: PipeReader.Handlers(
             consume: { [weak self] bytes in self?.consume(bytes) },
             end: {}))
         guard reader.isWatched else {
             // Unread, the child would block on a full pipe: refuse now instead.
             reader.finish()
-            close(fds[1])
             throw ProbeSetupError("watching the output pipe of \(name): no room in the descriptor watcher")
         }
         self.reader.withLock { $0 = reader }
@@ -66,7 +70,6 @@ public final class OutputPump: Sendable {
     deinit {
         // Synchronous: no callback runs after this, and the reader closes the read end.
         reader.withLock { $0 }?.finish()
-        close(childDescriptor)
     }
 
     private struct State {
@@ -164,42 +167,43 @@ public final class RotatingFile: Sendable {
     private let path: String
     private let maxSize: Int
     private let keep: Int
-    private let state: Mutex<(fd: Int32, size: Int)>
+    private let state: Mutex<(file: FileDescriptor?, size: Int)>
 
     /// Opens (appending to) `path`.
     /// - Throws: ``ProbeSetupError`` if the file cannot be opened.
     public init(path: String, maxSize: Int, keep: Int) throws(ProbeSetupError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ProbeSetupError("cannot open log file \(path): errno \(errno)") }
-        var info = stat()
-        fstat(fd, &info)
+        let file: FileDescriptor
+        switch FileDescriptor.open(path, O_WRONLY | O_CREAT | O_APPEND) {
+        case .success(let opened): file = opened
+        case .failure(let error): throw ProbeSetupError("cannot open log file \(path): \(error)")
+        }
+        let size = (try? file.status().get()).map { Int($0.st_size) } ?? 0
         self.path = path
         self.maxSize = max(1, maxSize)
         self.keep = max(0, keep)
-        state = Mutex((fd, Int(info.st_size)))
+        state = Mutex((file, size))
     }
-
-    deinit { close(state.withLock { $0.fd }) }
 
     /// Appends one line (a newline is added); rotates first if it would pass the size limit.
     /// Blocks on the disk: the output pump calls it from its file queue's thread.
     func append(_ line: [UInt8]) {
         state.withLock { s in
             if s.size + line.count + 1 > maxSize, s.size > 0 { rotate(&s) }
-            _ = DescriptorWriting.writeAll(line + [10], to: s.fd)
+            guard let file = s.file else { return }  // reopening after a rotation failed: dropped
+            _ = DescriptorWriting.writeAll(line + [10], to: file.rawValue)
             s.size += line.count + 1
         }
     }
 
-    private func rotate(_ s: inout (fd: Int32, size: Int)) {
-        close(s.fd)
+    private func rotate(_ s: inout (file: FileDescriptor?, size: Int)) {
+        s.file?.close()
         if keep > 0 {
             for index in stride(from: keep - 1, through: 1, by: -1) { rename("\(path).\(index)", "\(path).\(index + 1)") }
             rename(path, "\(path).1")
         } else {
             unlink(path)
         }
-        s.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        s.file = try? FileDescriptor.open(path, O_WRONLY | O_CREAT | O_APPEND).get()
         s.size = 0
     }
 }

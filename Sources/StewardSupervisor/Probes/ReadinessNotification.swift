@@ -1,4 +1,5 @@
 import CStewardSystem
+import StewardCore
 import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
@@ -13,10 +14,11 @@ import Glibc
 /// One channel per start of the child: create it, pass ``environment`` and ``descriptors`` to the
 /// spawn, call ``childStarted(pid:)``, then ``waitUntilReady(timeout:)``.
 public final class ReadinessNotification: Sendable {
-    private let readEnd: Int32
-    private let childEnd: Mutex<Int32?>
-    /// The child the channel belongs to, once spawned: only it (or a descendant) may notify.
-    private let child = Mutex<Int32?>(nil)
+    private let readEnd: FileDescriptor
+    /// Steward's copy of the s6-style pipe's write end, closed once the child has its own.
+    private let childEnd: FileDescriptor?
+    /// The child the channel belongs to (pid, uid), once spawned: only it (or a descendant) may notify.
+    private let child = Mutex<(pid: Int32, uid: UInt32)?>(nil)
     private let rejected = Atomic<Int>(0)
     private let expectsDatagram: Bool
     /// Variables to add to the child's environment.
@@ -24,24 +26,24 @@ public final class ReadinessNotification: Sendable {
     /// Descriptors to install in the child, `[target: source]`.
     public let descriptors: [Int32: Int32]
 
-    private init(readEnd: Int32, childEnd: Int32?, expectsDatagram: Bool, environment: [String: String], descriptors: [Int32: Int32]) {
+    private init(readEnd: FileDescriptor, childEnd: FileDescriptor?, expectsDatagram: Bool, environment: [String: String],
+                 descriptors: [Int32: Int32]) {
         self.readEnd = readEnd
-        self.childEnd = Mutex(childEnd)
+        self.childEnd = childEnd
         self.expectsDatagram = expectsDatagram
         self.environment = environment
         self.descriptors = descriptors
     }
 
-    deinit {
-        close(readEnd)
-        if let end = childEnd.withLock({ $0 }) { close(end) }
-    }
-
     /// A `NOTIFY_SOCKET` channel: an abstract Unix datagram socket named after `name`.
     /// - Throws: ``ProbeSetupError`` if the socket cannot be created or bound.
     public static func systemd(name: String) throws(ProbeSetupError) -> ReadinessNotification {
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw ProbeSetupError("socket(AF_UNIX): errno \(errno)") }
+        let socketEnd: FileDescriptor
+        switch SystemCall.once({ socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0) }) {
+        case .success(let created): socketEnd = FileDescriptor(owning: created)
+        case .failure(let error): throw ProbeSetupError("socket(AF_UNIX): \(error)")
+        }
+        let fd = socketEnd.rawValue
         let label = "steward/\(getpid())/\(name)/\(UInt32.random(in: 0...UInt32.max))"
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -55,50 +57,56 @@ public final class ReadinessNotification: Sendable {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
-        guard bound == 0 else {
-            close(fd)
-            throw ProbeSetupError("bind(NOTIFY_SOCKET @\(label)): errno \(errno)")
-        }
+        guard bound == 0 else { throw ProbeSetupError("bind(NOTIFY_SOCKET @\(label)): \(Errno.current)") }
         // The kernel then tells who sent each datagram (SCM_CREDENTIALS): any local process can
         // find an abstract socket's name in /proc/net/unix and write to it.
         guard steward_socket_pass_credentials(fd) == 0 else {
-            close(fd)
-            throw ProbeSetupError("setsockopt(NOTIFY_SOCKET, SO_PASSCRED): errno \(errno)")
+            throw ProbeSetupError("setsockopt(NOTIFY_SOCKET, SO_PASSCRED): \(Errno.current)")
         }
-        return ReadinessNotification(readEnd: fd, childEnd: nil, expectsDatagram: true,
+        return ReadinessNotification(readEnd: socketEnd, childEnd: nil, expectsDatagram: true,
                                      environment: ["NOTIFY_SOCKET": "@" + label], descriptors: [:])
     }
 
     /// An s6-style channel: the child gets the write end of a pipe as descriptor `target` (≥ 3).
     /// - Throws: ``ProbeSetupError`` if the pipe cannot be created.
     public static func descriptor(_ target: Int32) throws(ProbeSetupError) -> ReadinessNotification {
-        var fds: [Int32] = [0, 0]
-        guard steward_pipe_cloexec(&fds) == 0 else { throw ProbeSetupError("pipe: errno \(errno)") }
-        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
-        return ReadinessNotification(readEnd: fds[0], childEnd: fds[1], expectsDatagram: false,
-                                     environment: [:], descriptors: [target: fds[1]])
+        switch FileDescriptor.pipe() {
+        case .success(let pipe):
+            _ = pipe.read.setNonBlocking()
+            return ReadinessNotification(readEnd: pipe.read, childEnd: pipe.write, expectsDatagram: false,
+                                         environment: [:], descriptors: [target: pipe.write.rawValue])
+        case .failure(let error):
+            throw ProbeSetupError("pipe: \(error)")
+        }
     }
 
     /// Closes steward's copy of the child's end (call once the child was spawned), so that the
-    /// child exiting without notifying reads as end-of-file instead of waiting forever; `pid` is
-    /// the child's: a `NOTIFY_SOCKET` message counts only from it or its descendants.
-    public func childStarted(pid: Int32) {
-        child.withLock { $0 = pid }
-        if let end = childEnd.withLock({ value -> Int32? in defer { value = nil }; return value }) { close(end) }
+    /// child exiting without notifying reads as end-of-file instead of waiting forever; `pid` and
+    /// `uid` are the child's (its uid: steward's unless it runs as another user). A
+    /// `NOTIFY_SOCKET` message counts only from the child or a live descendant of it, or — when
+    /// its sender has already exited and cannot be traced (`systemd-notify --ready` in a script)
+    /// — from a process of the child's own uid; never from another user's process.
+    public func childStarted(pid: Int32, uid: UInt32 = getuid()) {
+        child.withLock { $0 = (pid, uid) }
+        childEnd?.close()
     }
 
     /// `NOTIFY_SOCKET` messages ignored because another process sent them.
     public var rejectedMessages: Int { rejected.load(ordering: .relaxed) }
 
-    /// Whether `sender` is the child or one of its descendants (its process group, which the
-    /// child leads, or a chain of parents up to it).
-    private func belongsToChild(_ sender: Int32) -> Bool {
+    /// Whether a message from `sender` (running as `senderUID`) is the child's to send: the child
+    /// itself, a live process of its group or below it, or one of its uid that has exited already.
+    private func belongsToChild(_ sender: Int32, uid senderUID: UInt32) -> Bool {
         guard sender > 0, let child = child.withLock({ $0 }) else { return false }
-        if sender == child || getpgid(sender) == child { return true }
+        if sender == child.pid || getpgid(sender) == child.pid { return true }
         var pid = sender
         for _ in 0..<64 {
-            guard let parent = Self.parent(of: pid), parent > 1 else { return false }
-            if parent == child { return true }
+            guard let parent = Self.parent(of: pid) else {
+                // The sender (or an ancestor of it) is gone: its line cannot be traced any more.
+                return pid == sender && senderUID == child.uid
+            }
+            if parent == child.pid { return true }
+            guard parent > 1 else { return false }
             pid = parent
         }
         return false
@@ -128,22 +136,27 @@ public final class ReadinessNotification: Sendable {
             let remaining = timeout.map { $0 - (ContinuousClock.now - start) }
             if let remaining, remaining <= .zero { return false }
             // `nil`: no deadline; only readiness or cancellation ends the wait.
-            guard await DescriptorWatcher.shared.wait(readEnd, for: .readable, timeout: remaining) else { return false }
+            guard await DescriptorWatcher.shared.wait(readEnd.rawValue, for: .readable, timeout: remaining) else { return false }
             if expectsDatagram {
                 var sender: Int32 = 0
-                let count = buffer.withUnsafeMutableBytes { steward_receive_with_sender(readEnd, $0.baseAddress, UInt($0.count), &sender) }
+                var senderUID: UInt32 = .max
+                let count = buffer.withUnsafeMutableBytes {
+                    steward_receive_with_sender(readEnd.rawValue, $0.baseAddress, UInt($0.count), &sender, &senderUID)
+                }
                 if count < 0 { continue }  // EAGAIN, EINTR: a datagram socket has no end of file
-                guard belongsToChild(sender) else {
+                guard belongsToChild(sender, uid: senderUID) else {
                     rejected.add(1, ordering: .relaxed)
                     continue
                 }
                 let message = String(decoding: buffer[0..<count], as: UTF8.self)
                 if message.split(whereSeparator: \.isNewline).contains("READY=1") { return true }
             } else {
-                let count = read(readEnd, &buffer, buffer.count)
-                if count < 0, errno == EAGAIN || errno == EINTR { continue }
-                guard count > 0 else { return false }  // end of file: the child closed it
-                pending += buffer[0..<count]
+                switch buffer.withUnsafeMutableBytes({ readEnd.read(into: $0) }) {
+                case .success(0): return false  // end of file: the child closed it
+                case .success(let count): pending += buffer[0..<count]
+                case .failure(let error) where error.isWouldBlock: continue
+                case .failure: return false
+                }
                 if pending.contains(10) { return true }
             }
         }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Config errors: key path, exact message, line and column")
 struct ConfigErrorTests {
-    static let processKeys = "command, critical, cwd, env, envFile, group, health, log, oneshot, priority, ready, restart, stopSignal, stopTimeout, user"
+    static let processKeys = "command, critical, cwd, env, envFile, group, health, log, oneshot, priority, ready, restart, startupTimeout, stopSignal, stopTimeout, user"
 
     @Test("unknown keys at the top, process and probe levels list what is expected")
     func unknownKeys() {

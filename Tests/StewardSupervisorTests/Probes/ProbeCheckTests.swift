@@ -86,32 +86,40 @@ struct ProbeCheckTests {
         // The sender is the child's child (sh runs python3): descendants may notify.
         let child = try ChildProgram(["sh", "-c", "python3 -c '\(script)'; exit 0"],
                                      environment: Self.environment.merging(channel.environment) { a, _ in a })
-        channel.childStarted(pid: child.pid)
+        channel.childStarted(pid: child.pid, uid: getuid())
         #expect(await channel.waitUntilReady(timeout: .seconds(10)))
         #expect(await child.waitForExit() == .exited(0))
-        #expect(channel.rejectedMessages == 0)
+        #expect(channel.rejectedMessages == 0)  // the sender may be gone by the time it is read: same uid, accepted
     }
 
     /// Fault: any local process can find an abstract socket's name (/proc/net/unix) and send
     /// READY=1 to it. Before, steward believed it and opened the gate for the next group.
-    @Test("a READY=1 from a process that is not the child (nor its descendant) is ignored")
+    @Test("a READY=1 from another user's process, or from a live process outside the child's tree, is ignored")
     func spoofedNotification() async throws {
         let channel = try ReadinessNotification.systemd(name: "web")
         let sendReady = """
-        import os, socket
+        import os, socket, sys, time
         address = os.environ["NOTIFY_SOCKET"]
         if address.startswith("@"): address = "\\0" + address[1:]
         socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"READY=1", address)
+        print("sent", flush=True)
+        if len(sys.argv) > 1: time.sleep(30)
         """
         let environment = Self.environment.merging(channel.environment) { a, _ in a }
         let child = try ChildProgram(["sleep", "30"], environment: environment)  // never ready by itself
-        channel.childStarted(pid: child.pid)
-        // Another process, not descended from the child, knows the name and sends first.
-        let spoofer = try ChildProgram(["python3", "-c", sendReady], environment: environment)
-        #expect(await spoofer.waitForExit() == .exited(0))
+        channel.childStarted(pid: child.pid, uid: getuid())
+        // Another user knows the name, sends, and is gone before steward reads.
+        let stranger = try ChildProgram(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "python3", "-c", sendReady],
+                                        environment: environment)
+        #expect(await stranger.waitForExit() == .exited(0), "\(stranger.lines)")
+        // A process of the same user, alive, but not descended from the child.
+        let neighbour = try ChildProgram(["python3", "-c", sendReady, "stay"], environment: environment)
+        #expect(neighbour.waitForLine("sent"))
         #expect(await channel.waitUntilReady(timeout: .milliseconds(500)) == false)
-        #expect(channel.rejectedMessages == 1)
+        #expect(channel.rejectedMessages == 2)
+        neighbour.signal(SIGKILL)
         child.signal(SIGKILL)
         _ = await child.waitForExit()
+        _ = await neighbour.waitForExit()
     }
 }
