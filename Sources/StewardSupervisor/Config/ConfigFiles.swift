@@ -15,10 +15,11 @@ enum ConfigFiles {
         case other
     }
 
-    /// Reads the whole file at `path`.
-    /// - Throws: a ``ConfigValueProblem`` carrying the OS reason (`No such file or directory`).
-    static func read(_ path: String) throws(ConfigValueProblem) -> [UInt8] {
-        do { return try ConfigFileReading.readBytes(atPath: path) } catch { throw ConfigValueProblem(error.description) }
+    /// Reads the whole regular file at `path`, of at most `limit` bytes.
+    /// - Throws: a ``ConfigValueProblem`` carrying the reason (`No such file or directory`,
+    ///   `not a regular file (a FIFO)`, `larger than 4 MiB (5000000 bytes)`).
+    static func read(_ path: String, limit: Int) throws(ConfigValueProblem) -> [UInt8] {
+        do { return try ConfigFileReading.readBytes(atPath: path, limit: limit) } catch { throw ConfigValueProblem(error.description) }
     }
 
     /// Whether `path` exists and is a directory (symbolic links followed).

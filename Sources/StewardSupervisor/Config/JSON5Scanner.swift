@@ -18,8 +18,12 @@ struct JSON5Scanner {
     private var pathStack: [ConfigPathComponent] = []
     private(set) var duplicateKeys: [JSON5SourceMap.DuplicateKey] = []
 
-    /// Foundation's own nesting limit.
-    private static let maximumDepth = 512
+    /// The deepest nesting of objects and arrays accepted: 64 levels, several times what a config
+    /// needs (its deepest key, `processes.NAME.ready.notify.fd`, is 5 levels down). Past it the
+    /// text is refused at the first bracket too many, so no input recurses deeper than this.
+    static let maximumDepth = 64
+
+    private static let tooDeep = "objects and arrays are nested more than \(maximumDepth) levels deep"
 
     init(text: String) {
         scalars = Array(text.unicodeScalars)
@@ -110,7 +114,7 @@ struct JSON5Scanner {
     /// Scans an object's members; a member's node is positioned at its key. Of a repeated key, the
     /// first occurrence is kept (as in `JSONDecoder`) and the others are listed as duplicates.
     private mutating func scanObject(depth: Int) throws(JSON5ScanFailure) -> [String: JSON5SourceNode] {
-        guard depth <= Self.maximumDepth else { throw failure("objects and arrays are nested too deeply") }
+        guard depth <= Self.maximumDepth else { throw failure(Self.tooDeep) }
         advance()
         var members: [String: JSON5SourceNode] = [:]
         while true {
@@ -151,7 +155,7 @@ struct JSON5Scanner {
 
     /// Scans an array's elements.
     private mutating func scanArray(depth: Int) throws(JSON5ScanFailure) -> [JSON5SourceNode] {
-        guard depth <= Self.maximumDepth else { throw failure("objects and arrays are nested too deeply") }
+        guard depth <= Self.maximumDepth else { throw failure(Self.tooDeep) }
         advance()
         var elements: [JSON5SourceNode] = []
         while true {

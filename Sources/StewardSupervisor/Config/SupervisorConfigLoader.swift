@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import StewardCore
 
 /// Reads and validates a `steward` config file (see ``SupervisorConfig`` for the format).
 ///
@@ -10,6 +11,12 @@ import Foundation
 /// line and column: syntax errors, unknown keys, wrong types, invalid values, and checks against
 /// the system (the `envFile` exists and parses, the `user` and `group` exist).
 public enum SupervisorConfigLoader {
+    /// The largest config file read or parsed: 4 MiB, hundreds of times any real config. With
+    /// the scanner's nesting limit (``JSON5Scanner``) and the cap on reported issues, it bounds
+    /// the time and memory any input can cost `steward check`, `run` and each reload. Only
+    /// regular files are read, so a device or a FIFO is refused before reading.
+    public static let maximumBytes = 4 << 20
+
     /// Parses config text.
     ///
     /// - Parameters:
@@ -19,10 +26,18 @@ public enum SupervisorConfigLoader {
     ///     paths are resolved against (the config file's directory).
     /// - Throws: ``ConfigIssues`` listing every problem, sorted by path.
     public static func parse(_ data: Data, source: String, baseDirectory: String) throws(ConfigIssues) -> SupervisorConfig {
+        guard data.count <= maximumBytes else {
+            throw ConfigIssues([ConfigIssue(path: "", message: "\(source) is larger than \(ConfigFileReading.sizeText(maximumBytes)) (\(data.count) bytes)")])
+        }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw ConfigIssues([ConfigIssue(path: "", message: "\(source) is not valid UTF-8 text")])
         }
         let sourceMap = JSON5SourceMap(text: text)
+        // The scanner is stricter than the decoder in one way, nesting depth: its verdict comes first.
+        if let syntaxError = sourceMap.syntaxError {
+            throw ConfigIssues([ConfigIssue(path: "", message: "syntax error: \(syntaxError.reason)",
+                                            line: syntaxError.position.line, column: syntaxError.position.column)])
+        }
         let value: JSONValue
         do {
             let decoder = JSONDecoder()
@@ -50,7 +65,7 @@ public enum SupervisorConfigLoader {
     public static func load(path: String) throws(ConfigIssues) -> SupervisorConfig {
         let bytes: [UInt8]
         do {
-            bytes = try ConfigFiles.read(path)
+            bytes = try ConfigFiles.read(path, limit: maximumBytes)
         } catch {
             throw ConfigIssues([ConfigIssue(path: "", message: "cannot read \(path): \(error.message)")])
         }
