@@ -112,9 +112,11 @@ public enum StewardMain {
         }
     }
 
-    /// Writes every problem of a config file to standard error, one per line.
+    /// Writes every problem of a config file to standard error, one per line (and how many more
+    /// there are, past the ones kept).
     static func writeIssues(_ issues: ConfigIssues, in path: String) {
-        writeError("\(path): \(issues.issues.count) problem(s)\n" + issues.issues.map { "  \($0)" }.joined(separator: "\n"))
+        let lines = issues.issues.map { "  \($0)" } + (issues.omitted > 0 ? ["  " + issues.omittedNote] : [])
+        writeError("\(path): \(issues.count) problem(s)\n" + lines.joined(separator: "\n"))
     }
 
     /// Writes `text` and a newline to standard error.

@@ -55,7 +55,7 @@ public enum SupervisorConfigLoader {
                            at: duplicate.path, position: duplicate.position)
         }
         let config = SupervisorConfig.decode(ConfigNode(value: value, path: .root, session: session))
-        guard session.issues.isEmpty else { throw ConfigIssues(session.issues) }
+        guard session.issues.isEmpty else { throw session.reported }
         return config
     }
 

@@ -84,7 +84,8 @@ actor ReloadSequence {
         do throws(ConfigIssues) {
             next = try SupervisorConfigLoader.load(path: path)
         } catch {
-            return Reload.Outcome(problems: ["\(path) has \(error.issues.count) problem(s); nothing changed"] + error.issues.map { "\($0)" })
+            return Reload.Outcome(problems: ["\(path) has \(error.count) problem(s); nothing changed"] + error.issues.map { "\($0)" }
+                                  + (error.omitted > 0 ? [error.omittedNote] : []))
         }
         let (previous, environment, reaper, logger) = (current, self.environment, self.reaper, self.logger)
         let outcome = await lifecycle.reconfigure {

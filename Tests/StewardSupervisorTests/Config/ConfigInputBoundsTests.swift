@@ -86,4 +86,27 @@ struct ConfigInputBoundsTests {
             + String(repeating: "]", count: 60) + " } } } }"
         #expect(problems(in: deepest) == ["processes.a.env.A: expected a string, found an array (line 1, column 47)"])
     }
+
+    @Test("a flood of problems is cut to the first 100, and the rest are counted, in memory and on check's output")
+    func problemFlood() async throws {
+        let text = "{ " + (0..<100_000).map { "k\($0): 1" }.joined(separator: ", ") + " }"
+        do {
+            let config = try parseConfig(text)
+            Issue.record("expected problems, parsed \(config)")
+        } catch {
+            #expect(ConfigIssues.maximumReported == 100)
+            #expect(error.issues.count == 100)
+            #expect(error.omitted == 99_900)
+            #expect(error.issues.first?.description.hasPrefix("k0: unknown key (expected one of: ") == true)
+            #expect(error.description.hasSuffix(")\n… and 99900 more problem(s)"))
+        }
+        let directory = try TemporaryDirectory("config-flood")
+        let path = directory.file("steward.json5")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let (code, lines) = try await check(path)
+        #expect(code == 78)
+        #expect(lines.count == 102)
+        #expect(lines.first == "\(path): 100000 problem(s)")
+        #expect(lines.last == "  … and 99900 more problem(s)")
+    }
 }
