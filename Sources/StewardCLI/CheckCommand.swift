@@ -1,3 +1,4 @@
+import StewardCore
 import StewardSupervisor
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ public enum CheckCommand {
             var summary = "\(config.processes.count) process(es)"
             if !config.jobs.isEmpty {
                 let journal = (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
-                summary += ", \(config.jobs.count) job(s), journal \(journal)"
+                summary += ", \(config.jobs.count) job(s), journal \(ControlCharacterEscaping.escaped(journal))"
             }
             print("\(path): ok (\(summary))")
             return ExitCodes.success

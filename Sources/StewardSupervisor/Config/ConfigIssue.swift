@@ -1,3 +1,5 @@
+import StewardCore
+
 /// One problem in a config file: where it is (a key path and, when known, a line and column) and
 /// what is wrong.
 ///
@@ -25,9 +27,10 @@ public struct ConfigIssue: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `path: message`, followed by ` (line L, column C)` when the position is known; just the
-    /// message when the path is empty.
+    /// message when the path is empty. Control characters (which keys and messages may carry
+    /// from the config) are escaped (`\n`, `\u{1B}`), so the text is always one safe line.
     public var description: String {
-        var text = path.isEmpty ? message : "\(path): \(message)"
+        var text = ControlCharacterEscaping.escaped(path.isEmpty ? message : "\(path): \(message)")
         if let line, let column {
             text += " (line \(line), column \(column))"
         } else if let line {

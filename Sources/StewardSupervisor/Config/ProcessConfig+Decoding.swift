@@ -49,7 +49,7 @@ extension ProcessConfig {
         var environment: [String: String] = [:]
         for (key, valueNode) in node.members() ?? [] {
             if key.isEmpty || key.contains("=") || key.unicodeScalars.contains("\0") {
-                valueNode.report("invalid variable name (it must be non-empty and contain no \"=\")")
+                valueNode.report("invalid variable name (it must be non-empty and contain no \"=\" and no NUL character)")
                 continue
             }
             if let value = valueNode.string(nonEmpty: false) { environment[key] = value }

@@ -30,31 +30,22 @@ public enum SupervisorConfigLoader {
             throw ConfigIssues([ConfigIssue(path: "", message: "\(source) is larger than \(ConfigFileReading.sizeText(maximumBytes)) (\(data.count) bytes)")])
         }
         guard let text = String(validating: data, as: UTF8.self) else {
-            throw ConfigIssues([ConfigIssue(path: "", message: "\(source) is not valid UTF-8 text")])
+            let position = UTF8Validation.firstInvalidByte(in: Array(data))
+            throw ConfigIssues([ConfigIssue(path: "", message: "\(source) is not valid UTF-8 text" + (position.map { " (byte \($0.byteText))" } ?? ""),
+                                            line: position?.line, column: position?.column)])
         }
         let sourceMap = JSON5SourceMap(text: text)
-        // The scanner is stricter than the decoder in one way, nesting depth: its verdict comes first.
-        if let syntaxError = sourceMap.syntaxError {
-            throw ConfigIssues([ConfigIssue(path: "", message: "syntax error: \(syntaxError.reason)",
-                                            line: syntaxError.position.line, column: syntaxError.position.column)])
+        if let error = sourceMap.syntaxError {
+            throw ConfigIssues([ConfigIssue(path: "", message: "syntax error: \(error.reason)",
+                                            line: error.position.line, column: error.position.column)])
         }
-        let value: JSONValue
-        do {
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            if let tree = sourceMap.root { decoder.userInfo[JSON5SourceNode.userInfoKey] = tree }
-            value = try decoder.decode(JSONValue.self, from: data)
-        } catch {
-            throw ConfigIssues([syntaxIssue(error, sourceMap: sourceMap, source: source)])
-        }
-
         let session = ConfigDecodingSession(sourceMap: sourceMap, baseDirectory: baseDirectory)
         for duplicate in sourceMap.duplicateKeys {
             let first = duplicate.firstPosition
             session.report("duplicate key (first defined at line \(first.line), column \(first.column))",
                            at: duplicate.path, position: duplicate.position)
         }
-        let config = SupervisorConfig.decode(ConfigNode(value: value, path: .root, session: session))
+        let config = SupervisorConfig.decode(ConfigNode(value: sourceMap.value, path: .root, session: session))
         guard session.issues.isEmpty else { throw session.reported }
         return config
     }
@@ -71,17 +62,5 @@ public enum SupervisorConfigLoader {
         }
         let absolute = ConfigFiles.resolve(path, against: ConfigFiles.currentDirectory())
         return try parse(Data(bytes), source: path, baseDirectory: ConfigFiles.directory(of: absolute))
-    }
-
-    /// The issue for text `JSONDecoder` refused: the position and reason come from the source
-    /// scanner, because Foundation on Linux reports neither.
-    private static func syntaxIssue(_ error: any Error, sourceMap: JSON5SourceMap, source: String) -> ConfigIssue {
-        if let syntaxError = sourceMap.syntaxError {
-            return ConfigIssue(path: "", message: "syntax error: \(syntaxError.reason)",
-                               line: syntaxError.position.line, column: syntaxError.position.column)
-        }
-        var reason = "\(error)"
-        if case DecodingError.dataCorrupted(let context) = error { reason = context.debugDescription }
-        return ConfigIssue(path: "", message: "\(source) is not valid JSON5: \(reason)")
     }
 }

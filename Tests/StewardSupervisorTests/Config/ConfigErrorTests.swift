@@ -54,7 +54,7 @@ struct ConfigErrorTests {
             "processes: expected an object of processes by name, found an array (line 1, column 15)",
         ])
         #expect(problems(in: "{ jobs: null }") == ["jobs: expected an object of jobs by name, found null (line 1, column 3)"])
-        #expect(problems(in: "[1, 2]") == ["expected an object, found an array"])
+        #expect(problems(in: "[1, 2]") == ["expected an object, found an array (line 1, column 1)"])
     }
 
     @Test("durations must be strings in the duration syntax")
