@@ -133,7 +133,9 @@ public final class Reaper: Sendable {
         if reapNow { reapAll() }
         guard let handle else {
             // A child that failed before exec exits 127 and is reaped as an orphan.
-            throw SpawnError(step: SpawnError.Step(code: step), code: error, program: program)
+            let failed = SpawnError.Step(code: step)
+            let concerned = failed == .workingDirectory ? request.workingDirectory : failed == .exec ? path : nil
+            throw SpawnError(step: failed, code: error, program: program, path: concerned)
         }
         // The child may already have exited and been reaped by now; the handle then has its status.
         return handle
