@@ -78,12 +78,7 @@ public final class Reaper: Sendable {
         do { try start() } catch {
             throw SpawnError(step: .fork, code: error.code, program: program, detail: "cannot reap children: \(error)")
         }
-        let path: String
-        if let executable = request.executable {
-            path = executable
-        } else {
-            path = try ExecutableLookup.resolve(program, environment: request.environment, workingDirectory: request.workingDirectory)
-        }
+        let path = try request.resolveExecutable()
 
         let argv = request.arguments.map { strdup($0) } + [nil]
         let envp = request.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
