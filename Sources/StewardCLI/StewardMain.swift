@@ -18,7 +18,8 @@ public enum StewardMain {
 
     commands:
       run CONFIG                     supervise the processes of a config file (JSON5)
-      check CONFIG                   validate a config file; exit 0, or list every error and exit 78
+      check CONFIG                   validate a config file and what run needs from this machine;
+                                     exit 0, or list every error and exit 78
       exec [--group] [--grace D] [--] CMD ARGS…
                                      run one command as PID 1 would (tini/dumb-init drop-in)
       cron EXPR [--zone Z] [--next N] [--after T] [--quartz]
