@@ -25,14 +25,12 @@ struct ConfigInputBoundsTests {
         let directory = try TemporaryDirectory("config-zero")
         let config = directory.file("steward.json5")
         try #"{ processes: { a: { command: ["true"], envFile: "/dev/zero" } } }"#.write(toFile: config, atomically: true, encoding: .utf8)
-        let started = ContinuousClock.now
         let (code, lines) = try await check(config, seconds: 5)
         #expect(code == 78, "check did not refuse /dev/zero in time: \(lines)")
         #expect(lines == [
             "\(config): 1 problem(s)",
             #"  processes.a.envFile: cannot read "/dev/zero": not a regular file (a character device) (line 1, column 40)"#,
         ])
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test("an envFile that is a FIFO is refused at once instead of waiting for a writer")
@@ -89,16 +87,16 @@ struct ConfigInputBoundsTests {
 
     @Test("a flood of problems is cut to the first 100, and the rest are counted, in memory and on check's output")
     func problemFlood() async throws {
-        let text = "{ " + (0..<100_000).map { "k\($0): 1" }.joined(separator: ", ") + " }"
+        let text = "{ " + (0..<20_000).map { "k\($0): 1" }.joined(separator: ", ") + " }"
         do {
             let config = try parseConfig(text)
             Issue.record("expected problems, parsed \(config)")
         } catch {
             #expect(ConfigIssues.maximumReported == 100)
             #expect(error.issues.count == 100)
-            #expect(error.omitted == 99_900)
+            #expect(error.omitted == 19_900)
             #expect(error.issues.first?.description.hasPrefix("k0: unknown key (expected one of: ") == true)
-            #expect(error.description.hasSuffix(")\n… and 99900 more problem(s)"))
+            #expect(error.description.hasSuffix(")\n… and 19900 more problem(s)"))
         }
         let directory = try TemporaryDirectory("config-flood")
         let path = directory.file("steward.json5")
@@ -106,7 +104,7 @@ struct ConfigInputBoundsTests {
         let (code, lines) = try await check(path)
         #expect(code == 78)
         #expect(lines.count == 102)
-        #expect(lines.first == "\(path): 100000 problem(s)")
-        #expect(lines.last == "  … and 99900 more problem(s)")
+        #expect(lines.first == "\(path): 20000 problem(s)")
+        #expect(lines.last == "  … and 19900 more problem(s)")
     }
 }
