@@ -1,9 +1,12 @@
+import StewardCore
 import StewardSupervisor
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `steward check CONFIG`: validate only; exit 0, or print every problem and exit 78.
+/// `steward check CONFIG`: validate the file and what `run` needs from this machine (programs,
+/// working directories, accounts, log files, cron schedules that fire, the journal), starting
+/// and creating nothing; exit 0, or print every problem and exit 78.
 public enum CheckCommand {
     /// Parses `CONFIG`: the config file's path.
     public static func parse(_ arguments: [String]) throws(CommandLineError) -> String {
@@ -13,15 +16,16 @@ public enum CheckCommand {
         return path
     }
 
-    /// Runs the check; problems go to stderr, one per line. With jobs, it says where their runs
-    /// will be kept.
+    /// Runs the check (``SupervisorConfigLoader/check(path:environment:)``); problems go to
+    /// stderr, one per line. With jobs, it says where their runs will be kept.
+    /// - Parameter environment: the environment `run` would have (children inherit its `PATH`).
     public static func run(path: String, environment: [String: String] = [:]) -> Int32 {
         do {
-            let config = try SupervisorConfigLoader.load(path: path)
+            let config = try SupervisorConfigLoader.check(path: path, environment: environment)
             var summary = "\(config.processes.count) process(es)"
             if !config.jobs.isEmpty {
                 let journal = (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
-                summary += ", \(config.jobs.count) job(s), journal \(journal)"
+                summary += ", \(config.jobs.count) job(s), journal \(ControlCharacterEscaping.escaped(journal))"
             }
             print("\(path): ok (\(summary))")
             return ExitCodes.success

@@ -18,7 +18,8 @@ public enum StewardMain {
 
     commands:
       run CONFIG                     supervise the processes of a config file (JSON5)
-      check CONFIG                   validate a config file; exit 0, or list every error and exit 78
+      check CONFIG                   validate a config file and what run needs from this machine;
+                                     exit 0, or list every error and exit 78
       exec [--group] [--grace D] [--] CMD ARGS…
                                      run one command as PID 1 would (tini/dumb-init drop-in)
       cron EXPR [--zone Z] [--next N] [--after T] [--quartz]
@@ -112,9 +113,11 @@ public enum StewardMain {
         }
     }
 
-    /// Writes every problem of a config file to standard error, one per line.
+    /// Writes every problem of a config file to standard error, one per line (and how many more
+    /// there are, past the ones kept).
     static func writeIssues(_ issues: ConfigIssues, in path: String) {
-        writeError("\(path): \(issues.issues.count) problem(s)\n" + issues.issues.map { "  \($0)" }.joined(separator: "\n"))
+        let lines = issues.issues.map { "  \($0)" } + (issues.omitted > 0 ? ["  " + issues.omittedNote] : [])
+        writeError("\(path): \(issues.count) problem(s)\n" + lines.joined(separator: "\n"))
     }
 
     /// Writes `text` and a newline to standard error, through its queue (never blocking: this

@@ -46,6 +46,26 @@ struct SpawnTests {
         } catch let error as SpawnError {
             #expect(error.step == .workingDirectory)
             #expect(error.code == ENOENT)
+            #expect(error.path == "/nonexistent-dir")
+            #expect(error.description == "/bin/true: chdir /nonexistent-dir failed: No such file or directory")
+        }
+    }
+
+    @Test("a failed exec names the file it tried to run")
+    func execFailureNamesTheFile() throws {
+        let directory = try TemporaryDirectory("spawn-exec")
+        let script = directory.file("tool")
+        let fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0o755)
+        #expect(fd >= 0)
+        _ = "#!/nonexistent-interpreter\n".withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+        do {
+            _ = try ChildProgram(["tool"], environment: ["PATH": directory.path])
+            Issue.record("expected an exec failure")
+        } catch let error as SpawnError {
+            #expect(error.step == .exec)
+            #expect(error.path == script)
+            #expect(error.description == "tool: exec \(script) failed: No such file or directory")
         }
     }
 

@@ -26,11 +26,12 @@ struct RunCommandTests {
         let ok = try ChildProgram([steward, "check", good])
         #expect(await ok.waitForExit()?.exitCode == 0)
         #expect(ok.lines == ["\(good): ok (1 process(es))"])
-        let withJobs = try config(#"{ journal: { path: "/srv/j.sqlite" }, processes: { a: { command: ["true"] } }, jobs: { b: { command: ["true"] } } }"#)
+        let journal = "/tmp/steward-run-\(getpid())-unused/j.sqlite"  // check creates nothing there
+        let withJobs = try config(#"{ journal: { path: "\#(journal)" }, processes: { a: { command: ["true"] } }, jobs: { b: { command: ["true"] } } }"#)
         defer { unlink(withJobs) }
         let jobs = try ChildProgram([steward, "check", withJobs])
         #expect(await jobs.waitForExit()?.exitCode == 0)
-        #expect(jobs.lines == ["\(withJobs): ok (1 process(es), 1 job(s), journal /srv/j.sqlite)"])
+        #expect(jobs.lines == ["\(withJobs): ok (1 process(es), 1 job(s), journal \(journal))"])
         let bad = try config("""
         {
           processes: {

@@ -9,19 +9,28 @@
 /// - `'single quoted'` values are literal;
 /// - a later assignment of the same key wins.
 public struct DotEnvFile: Sendable, Equatable {
-    /// A syntax error, naming the file, the 1-based line and the column.
+    /// A syntax error, naming the file, the 1-based line and the column; or, with line 0, a file
+    /// that could not be read.
     public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The file's path (or the label given to ``DotEnvFile/parse(_:source:)``).
         public var source: String
-        /// 1-based line number.
+        /// 1-based line number; 0 when the file could not be read.
         public var line: Int
         /// 1-based column of the problem.
         public var column: Int
         /// What is wrong.
         public var reason: String
 
-        public var description: String { "\(source):\(line):\(column): \(reason)" }
+        /// `FILE:LINE:COLUMN: reason`, or `cannot read FILE: reason` (line 0).
+        public var description: String {
+            line == 0 ? "cannot read \(source): \(reason)" : "\(source):\(line):\(column): \(reason)"
+        }
     }
+
+    /// The largest file ``load(path:)`` reads: 1 MiB, far above any real `.env` file. With the
+    /// rule that only regular files are read (a device such as `/dev/zero` or a FIFO is refused
+    /// before reading), it bounds the work and memory one `envFile` can cost.
+    public static let maximumBytes = 1 << 20
 
     /// The assignments, in file order, each key once (the last assignment's value).
     public private(set) var entries: [(key: String, value: String)]
@@ -33,12 +42,16 @@ public struct DotEnvFile: Sendable, Equatable {
         lhs.entries.map(\.key) == rhs.entries.map(\.key) && lhs.entries.map(\.value) == rhs.entries.map(\.value)
     }
 
-    /// Reads and parses the file at `path`.
-    /// - Throws: ``SyntaxError`` (line 0 when the file cannot be read).
+    /// Reads and parses the regular file at `path`, of at most ``maximumBytes``.
+    /// - Throws: ``SyntaxError``: line 0 when the file cannot be read (missing, not a regular
+    ///   file, too large); the line and column of the first bad byte when it is not UTF-8.
     public static func load(path: String) throws(SyntaxError) -> DotEnvFile {
         let text: String
-        do { text = try ConfigFileReading.read(atPath: path) } catch {
-            throw SyntaxError(source: path, line: 0, column: 0, reason: "cannot read file: \(error)")
+        do { text = try ConfigFileReading.read(atPath: path, limit: maximumBytes) } catch {
+            if let position = error.position {
+                throw SyntaxError(source: path, line: position.line, column: position.column, reason: error.description)
+            }
+            throw SyntaxError(source: path, line: 0, column: 0, reason: error.description)
         }
         return try parse(text, source: path)
     }

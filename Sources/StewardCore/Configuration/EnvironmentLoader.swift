@@ -52,8 +52,10 @@ public struct EnvironmentLoader: Sendable {
         self.readFile = readFile
     }
 
-    /// Reads the file at `path` as UTF-8 text. Throws an error whose description is the OS reason
-    /// (e.g. `"No such file or directory"`), or that the file is not valid UTF-8.
+    /// Reads the regular file at `path`, of at most 1 MiB, as UTF-8 text. Throws an error whose
+    /// description is the OS reason (e.g. `"No such file or directory"`), or that the file is not
+    /// a regular file (a FIFO or a device would block or never end), is too large, or is not
+    /// valid UTF-8.
     public static func readTextFile(atPath path: String) throws -> String {
         try ConfigFileReading.read(atPath: path)
     }

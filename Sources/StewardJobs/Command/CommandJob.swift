@@ -38,6 +38,13 @@ public struct CommandJob: Job {
         self.stderrTailLines = stderrTailLines
     }
 
+    /// The file a run will execute, found now as its spawn will find it (in this job's
+    /// environment and working directory).
+    /// - Throws: ``SpawnError`` (empty command, not found, not executable).
+    public func resolveExecutable() throws(SpawnError) -> String {
+        try SpawnRequest(arguments: command, environment: environment, workingDirectory: workingDirectory).resolveExecutable()
+    }
+
     /// Runs the command to its end.
     public func execute(_ context: JobContext) async throws -> JobValue {
         let run = context.handle

@@ -74,6 +74,15 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
+    /// Checks, creating and changing nothing, that the journal at `path` could be opened for
+    /// writing: its directories exist or can be created, and its files can be created or written
+    /// (what `steward check` asks before `steward run` opens it). Another steward holding the
+    /// journal is not detected.
+    /// - Throws: the ``SQLiteError`` opening it would meet.
+    public static func checkWritable(path: String) throws(SQLiteError) {
+        try JournalFile.checkWritable(path)
+    }
+
     /// Whether the journal is being written, and why not.
     public var health: JournalHealth { state.withLock { $0.health } }
 

@@ -50,10 +50,7 @@ public struct ChildProcessSpec: Sendable, Hashable {
     /// than a restart loop.
     /// - Throws: ``SpawnError`` (empty command, not found, not executable).
     public func resolveExecutable() throws(SpawnError) -> String {
-        guard let program = command.first else {
-            throw SpawnError(step: .arguments, code: EINVAL, program: "", detail: "empty command")
-        }
-        return try ExecutableLookup.resolve(program, environment: environment, workingDirectory: workingDirectory)
+        try spawnRequest.resolveExecutable()
     }
 
     /// The spawn request for one start of this child.

@@ -78,12 +78,7 @@ public final class Reaper: Sendable {
         do { try start() } catch {
             throw SpawnError(step: .fork, code: error.code, program: program, detail: "cannot reap children: \(error)")
         }
-        let path: String
-        if let executable = request.executable {
-            path = executable
-        } else {
-            path = try ExecutableLookup.resolve(program, environment: request.environment, workingDirectory: request.workingDirectory)
-        }
+        let path = try request.resolveExecutable()
 
         let argv = request.arguments.map { strdup($0) } + [nil]
         let envp = request.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -134,7 +129,9 @@ public final class Reaper: Sendable {
         if reapNow { reapAll() }
         guard let handle else {
             // A child that failed before exec exits 127 and is reaped as an orphan.
-            throw SpawnError(step: SpawnError.Step(code: step), code: error, program: program)
+            let failed = SpawnError.Step(code: step)
+            let concerned = failed == .workingDirectory ? request.workingDirectory : failed == .exec ? path : nil
+            throw SpawnError(step: failed, code: error, program: program, path: concerned)
         }
         // The child may already have exited and been reaped by now; the handle then has its status.
         return handle

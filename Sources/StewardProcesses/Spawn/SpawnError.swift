@@ -54,17 +54,25 @@ public struct SpawnError: Error, Sendable, Hashable, CustomStringConvertible {
     public var program: String
     /// A readable reason for lookup and argument errors.
     public var detail: String?
+    /// The path the failing step worked on, when it is not the program as written: the working
+    /// directory for ``Step/workingDirectory``, the resolved file for ``Step/exec``. A failure
+    /// that does not name it ("chdir failed: No such file or directory") leaves the reader to
+    /// guess which path was missing.
+    public var path: String?
 
     /// Creates an error.
-    public init(step: Step, code: Int32, program: String, detail: String? = nil) {
+    public init(step: Step, code: Int32, program: String, detail: String? = nil, path: String? = nil) {
         self.step = step
         self.code = code
         self.program = program
         self.detail = detail
+        self.path = path
     }
 
+    /// `program: detail`, or `program: step [path] failed: reason`
+    /// (`web: chdir /srv/web failed: No such file or directory`).
     public var description: String {
         if let detail { return program.isEmpty ? detail : "\(program): \(detail)" }
-        return "\(program): \(step) failed: \(String(cString: strerror(code)))"
+        return "\(program): \(step)\(path.map { " " + $0 } ?? "") failed: \(String(cString: strerror(code)))"
     }
 }

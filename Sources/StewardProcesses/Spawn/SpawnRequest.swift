@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Everything needed to start one child OS process. A value type: build it, then hand it to
 /// ``Reaper/spawn(_:)``.
 public struct SpawnRequest: Sendable, Hashable {
@@ -62,5 +66,17 @@ public struct SpawnRequest: Sendable, Hashable {
         self.gid = credentials?.gid
         self.grouping = grouping
         self.descriptors = descriptors
+    }
+
+    /// The file this request runs: ``executable`` when set, else `arguments[0]` looked up with
+    /// ``ExecutableLookup`` in this request's environment and working directory. What
+    /// ``Reaper/spawn(_:)`` runs, and what a check before any spawn should ask.
+    /// - Throws: ``SpawnError`` (empty command, not found, not executable).
+    public func resolveExecutable() throws(SpawnError) -> String {
+        if let executable { return executable }
+        guard let program = arguments.first else {
+            throw SpawnError(step: .arguments, code: EINVAL, program: "", detail: "empty command")
+        }
+        return try ExecutableLookup.resolve(program, environment: environment, workingDirectory: workingDirectory)
     }
 }

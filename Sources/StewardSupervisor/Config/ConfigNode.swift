@@ -77,14 +77,19 @@ struct ConfigNode {
         return flag
     }
 
-    /// Reads a whole number no smaller than `minimum`; `reason` explains the minimum in the message.
-    func integer(atLeast minimum: Int? = nil, reason: String? = nil) -> Int? {
+    /// Reads a whole number no smaller than `minimum` and no larger than `maximum`; `reason`
+    /// explains the minimum in the message.
+    func integer(atLeast minimum: Int? = nil, atMost maximum: Int? = nil, reason: String? = nil) -> Int? {
         guard case .integer(let number) = value else {
             reportWrongType(expected: "an integer")
             return nil
         }
         if let minimum, number < minimum {
             report("must be at least \(minimum)" + (reason.map { " (\($0))" } ?? "") + ", found \(number)")
+            return nil
+        }
+        if let maximum, number > maximum {
+            report("must be at most \(maximum), found \(number)")
             return nil
         }
         return number

@@ -4,11 +4,19 @@ struct JSON5ScanFailure: Error {
     var reason: String
 }
 
-/// A recursive-descent recognizer for the JSON5 dialect Foundation's `JSONDecoder` accepts with
+/// A recursive-descent parser for the JSON5 dialect Foundation's `JSONDecoder` accepts with
 /// `allowsJSON5`: comments, trailing commas, unquoted identifier keys, single-quoted strings,
 /// hexadecimal, leading/trailing decimal points, `+`, `Infinity` and `NaN`; no control characters in
-/// strings, no `\v`/`\0` escapes, no leading zeros. It builds a ``JSON5SourceNode`` tree of kinds
-/// and positions, not values.
+/// strings, no `\v`/`\0` escapes, no leading zeros. In one pass it builds the ``JSONValue`` and a
+/// ``JSON5SourceNode`` tree of kinds and positions.
+///
+/// Where Foundation refuses text with a message that names no place, this parser accepts it and
+/// lets the config walk report it at its key path: a NUL character in a key or string (no key or
+/// string of a config may hold one), and numbers too large for a `Double` (infinite, never valid
+/// where a number is expected). An unpaired surrogate escape (`"\uD800"`) is a syntax error here too.
+///
+/// The work is bounded: each character is looked at a constant number of times, and nesting
+/// stops at ``maximumDepth``.
 struct JSON5Scanner {
     private let scalars: [Unicode.Scalar]
     private var index = 0
@@ -18,8 +26,12 @@ struct JSON5Scanner {
     private var pathStack: [ConfigPathComponent] = []
     private(set) var duplicateKeys: [JSON5SourceMap.DuplicateKey] = []
 
-    /// Foundation's own nesting limit.
-    private static let maximumDepth = 512
+    /// The deepest nesting of objects and arrays accepted: 64 levels, several times what a config
+    /// needs (its deepest key, `processes.NAME.ready.notify.fd`, is 5 levels down). Past it the
+    /// text is refused at the first bracket too many, so no input recurses deeper than this.
+    static let maximumDepth = 64
+
+    private static let tooDeep = "objects and arrays are nested more than \(maximumDepth) levels deep"
 
     init(text: String) {
         scalars = Array(text.unicodeScalars)
@@ -53,8 +65,9 @@ struct JSON5Scanner {
         return JSONValue.quoted(String(scalar))
     }
 
-    /// Scans one top-level value surrounded by whitespace and comments and returns its tree.
-    mutating func scanDocument() throws(JSON5ScanFailure) -> JSON5SourceNode {
+    /// Scans one top-level value surrounded by whitespace and comments and returns its tree and
+    /// its value.
+    mutating func scanDocument() throws(JSON5ScanFailure) -> (node: JSON5SourceNode, value: JSONValue) {
         if current == "\u{FEFF}" { advance() }
         try skipTrivia()
         guard current != nil else { throw failure("the file is empty (expected an object)") }
@@ -88,40 +101,51 @@ struct JSON5Scanner {
     }
 
     /// Scans the value starting here; its node's position is this position.
-    private mutating func scanValue(depth: Int) throws(JSON5ScanFailure) -> JSON5SourceNode {
+    private mutating func scanValue(depth: Int) throws(JSON5ScanFailure) -> (node: JSON5SourceNode, value: JSONValue) {
         var node = JSON5SourceNode(kind: .number, position: position)
+        let value: JSONValue
         switch current {
         case "{":
             node.kind = .object
-            node.members = try scanObject(depth: depth + 1)
+            let object = try scanObject(depth: depth + 1)
+            node.members = object.nodes
+            value = .object(object.values)
         case "[":
             node.kind = .array
-            node.elements = try scanArray(depth: depth + 1)
+            let array = try scanArray(depth: depth + 1)
+            node.elements = array.nodes
+            value = .array(array.values)
         case "\"", "'":
             node.kind = .string
-            _ = try scanString()
+            value = .string(try scanString())
         default:
-            if current == "t" || current == "f" { node.kind = .bool } else if current == "n" { node.kind = .null }
-            try scanLiteral()
+            value = try scanLiteral()
+            switch value {
+            case .bool: node.kind = .bool
+            case .null: node.kind = .null
+            default: break
+            }
         }
-        return node
+        return (node, value)
     }
 
     /// Scans an object's members; a member's node is positioned at its key. Of a repeated key, the
     /// first occurrence is kept (as in `JSONDecoder`) and the others are listed as duplicates.
-    private mutating func scanObject(depth: Int) throws(JSON5ScanFailure) -> [String: JSON5SourceNode] {
-        guard depth <= Self.maximumDepth else { throw failure("objects and arrays are nested too deeply") }
+    private mutating func scanObject(depth: Int) throws(JSON5ScanFailure)
+        -> (nodes: [String: JSON5SourceNode], values: [String: JSONValue]) {
+        guard depth <= Self.maximumDepth else { throw failure(Self.tooDeep) }
         advance()
-        var members: [String: JSON5SourceNode] = [:]
+        var nodes: [String: JSON5SourceNode] = [:]
+        var values: [String: JSONValue] = [:]
         while true {
             try skipTrivia()
-            if current == "}" { advance(); return members }
+            if current == "}" { advance(); return (nodes, values) }
             let keyPosition = position
             let key: String
             switch current {
             case "\"", "'":
                 key = try scanString()
-            case let scalar? where Self.isIdentifierStart(scalar) || scalar == "\\":
+            case let scalar? where JSON5Characters.isIdentifierStart(scalar) || scalar == "\\":
                 key = try scanIdentifier()
             default:
                 throw failure("expected a key or \"}\", found \(foundDescription)")
@@ -134,35 +158,39 @@ struct JSON5Scanner {
             try skipTrivia()
             pathStack.append(.key(key))
             var member = try scanValue(depth: depth)
-            if let first = members[key] {
+            if let first = nodes[key] {
                 duplicateKeys.append(.init(path: ConfigPath(components: pathStack), position: keyPosition,
                                            firstPosition: first.position ?? keyPosition))
             } else {
-                member.position = keyPosition
-                members[key] = member
+                member.node.position = keyPosition
+                nodes[key] = member.node
+                values[key] = member.value
             }
             pathStack.removeLast()
             try skipTrivia()
             if current == "," { advance(); continue }
-            if current == "}" { advance(); return members }
+            if current == "}" { advance(); return (nodes, values) }
             throw failure("expected \",\" or \"}\" after the value of \(JSONValue.quoted(key)), found \(foundDescription)")
         }
     }
 
     /// Scans an array's elements.
-    private mutating func scanArray(depth: Int) throws(JSON5ScanFailure) -> [JSON5SourceNode] {
-        guard depth <= Self.maximumDepth else { throw failure("objects and arrays are nested too deeply") }
+    private mutating func scanArray(depth: Int) throws(JSON5ScanFailure) -> (nodes: [JSON5SourceNode], values: [JSONValue]) {
+        guard depth <= Self.maximumDepth else { throw failure(Self.tooDeep) }
         advance()
-        var elements: [JSON5SourceNode] = []
+        var nodes: [JSON5SourceNode] = []
+        var values: [JSONValue] = []
         while true {
             try skipTrivia()
-            if current == "]" { advance(); return elements }
-            pathStack.append(.index(elements.count))
-            elements.append(try scanValue(depth: depth))
+            if current == "]" { advance(); return (nodes, values) }
+            pathStack.append(.index(nodes.count))
+            let element = try scanValue(depth: depth)
+            nodes.append(element.node)
+            values.append(element.value)
             pathStack.removeLast()
             try skipTrivia()
             if current == "," { advance(); continue }
-            if current == "]" { advance(); return elements }
+            if current == "]" { advance(); return (nodes, values) }
             throw failure("expected \",\" or \"]\" after an array element, found \(foundDescription)")
         }
     }
@@ -180,7 +208,7 @@ struct JSON5Scanner {
                 throw failure("unterminated string (a line break inside a string must be written \\n)", at: start)
             }
             if scalar.value < 0x20 {
-                throw failure("control character U+\(Self.hex(scalar.value, width: 4)) inside a string (write it as an escape)")
+                throw failure("control character U+\(JSON5Characters.hex(scalar.value, width: 4)) inside a string (write it as an escape)")
             }
             if scalar != "\\" { text.append(scalar); advance(); continue }
             let escapePosition = position
@@ -193,27 +221,28 @@ struct JSON5Scanner {
             case "n": text.append("\n"); advance()
             case "r": text.append("\r"); advance()
             case "t": text.append("\t"); advance()
-            case "\n": advance()
-            case "\r": advance(); if current == "\n" { advance() }
-            case "x", "u":
+            // A line continuation keeps its line break, as Foundation's decoder reads it (the
+            // JSON5 specification drops it): the values of old configs stay what they were.
+            case "\n": text.append("\n"); advance()
+            case "\r":
+                text.append("\r")
                 advance()
-                let digits = escaped == "x" ? 2 : 4
-                var value: UInt32 = 0
-                for _ in 0..<digits {
-                    guard let digit = current, let nibble = Self.hexValue(digit) else {
-                        throw failure("invalid \\\(escaped) escape (expected \(digits) hexadecimal digits)", at: escapePosition)
-                    }
-                    value = value * 16 + nibble
-                    advance()
-                }
-                text.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+                if current == "\n" { text.append("\n"); advance() }
+            case "x":
+                advance()
+                // Two digits: at most U+00FF, always a valid scalar.
+                text.append(Unicode.Scalar(UInt8(try scanHexDigits(2, escape: "x", at: escapePosition))))
+            case "u":
+                advance()
+                text.append(try scanUnicodeEscape(at: escapePosition))
             default:
                 throw failure("invalid escape \\\(escaped) inside a string", at: escapePosition)
             }
         }
     }
 
-    /// Scans an unquoted key (an ECMAScript identifier name, `\u` escapes allowed).
+    /// Scans an unquoted key (an ECMAScript identifier name, `\u` escapes allowed). An escape is
+    /// kept as written (`a\u0062` is the key `a\u0062`, not `ab`), as Foundation's decoder reads it.
     private mutating func scanIdentifier() throws(JSON5ScanFailure) -> String {
         var text = String.UnicodeScalarView()
         while let scalar = current {
@@ -222,16 +251,9 @@ struct JSON5Scanner {
                 advance()
                 guard current == "u" else { throw failure("invalid escape in a key", at: escapePosition) }
                 advance()
-                var value: UInt32 = 0
-                for _ in 0..<4 {
-                    guard let digit = current, let nibble = Self.hexValue(digit) else {
-                        throw failure("invalid \\u escape (expected 4 hexadecimal digits)", at: escapePosition)
-                    }
-                    value = value * 16 + nibble
-                    advance()
-                }
-                text.append(Unicode.Scalar(value) ?? "\u{FFFD}")
-            } else if text.isEmpty ? Self.isIdentifierStart(scalar) : Self.isIdentifierPart(scalar) {
+                let value = try scanHexDigits(4, escape: "u", at: escapePosition)
+                text.append(contentsOf: "\\u\(JSON5Characters.hex(value, width: 4))".unicodeScalars)
+            } else if text.isEmpty ? JSON5Characters.isIdentifierStart(scalar) : JSON5Characters.isIdentifierPart(scalar) {
                 text.append(scalar)
                 advance()
             } else {
@@ -241,8 +263,39 @@ struct JSON5Scanner {
         return String(text)
     }
 
+    /// The character of a `\uXXXX` escape whose `\u` was just consumed; a high surrogate must be
+    /// followed by a `\uXXXX` low surrogate, and the two make one character (`\uD83D\uDE00`).
+    private mutating func scanUnicodeEscape(at escapePosition: SourcePosition) throws(JSON5ScanFailure) -> Unicode.Scalar {
+        let value = try scanHexDigits(4, escape: "u", at: escapePosition)
+        if let scalar = Unicode.Scalar(value) { return scalar }
+        let unpaired = "invalid \\u escape: \\u\(JSON5Characters.hex(value, width: 4)) is half of a surrogate pair, without its other half"
+        guard value < 0xDC00, current == "\\", peek(1) == "u" else { throw failure(unpaired, at: escapePosition) }
+        let lowPosition = position
+        advance()
+        advance()
+        let low = try scanHexDigits(4, escape: "u", at: lowPosition)
+        guard low >= 0xDC00, low <= 0xDFFF,
+              let scalar = Unicode.Scalar(0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)) else {
+            throw failure(unpaired, at: escapePosition)
+        }
+        return scalar
+    }
+
+    /// Reads `count` hexadecimal digits of a `\x` or `\u` escape starting at `escapePosition`.
+    private mutating func scanHexDigits(_ count: Int, escape: String, at escapePosition: SourcePosition) throws(JSON5ScanFailure) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<count {
+            guard let digit = current, let nibble = JSON5Characters.hexValue(digit) else {
+                throw failure("invalid \\\(escape) escape (expected \(count) hexadecimal digits)", at: escapePosition)
+            }
+            value = value * 16 + nibble
+            advance()
+        }
+        return value
+    }
+
     /// Scans `true`, `false`, `null` or a number.
-    private mutating func scanLiteral() throws(JSON5ScanFailure) {
+    private mutating func scanLiteral() throws(JSON5ScanFailure) -> JSONValue {
         let start = position
         var word = ""
         while let scalar = current, !Self.endsLiteral(scalar) {
@@ -250,9 +303,15 @@ struct JSON5Scanner {
             advance()
         }
         if word.isEmpty { throw failure("expected a value, found \(foundDescription)") }
-        if ["true", "false", "null"].contains(word) || Self.isNumber(word) { return }
-        if let first = word.unicodeScalars.first, Self.isIdentifierStart(first),
-           word.unicodeScalars.allSatisfy(Self.isIdentifierPart) {
+        switch word {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null": return .null
+        default: break
+        }
+        if let number = JSON5Number.value(of: word) { return number }
+        if let first = word.unicodeScalars.first, JSON5Characters.isIdentifierStart(first),
+           word.unicodeScalars.allSatisfy(JSON5Characters.isIdentifierPart) {
             throw failure("unexpected \(word) (text values must be quoted: \(JSONValue.quoted(word)))", at: start)
         }
         throw failure("invalid value \(JSONValue.quoted(word))", at: start)
@@ -263,65 +322,5 @@ struct JSON5Scanner {
         case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", ",", ":", "[", "]", "{", "}", "\"", "'", "/": true
         default: false
         }
-    }
-
-    /// JSON5 numbers: optional sign, then `Infinity`, `NaN`, hexadecimal, or a decimal with optional
-    /// leading or trailing point and exponent; no leading zeros.
-    static func isNumber(_ word: String) -> Bool {
-        var body = Substring(word)
-        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
-        if body == "Infinity" || body == "NaN" { return true }
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            let digits = body.dropFirst(2)
-            return !digits.isEmpty && digits.unicodeScalars.allSatisfy { hexValue($0) != nil }
-        }
-        let characters = Array(body.utf8)
-        var position = 0
-        func digits() -> Int {
-            let start = position
-            while position < characters.count, characters[position] >= 48, characters[position] <= 57 { position += 1 }
-            return position - start
-        }
-        let integerStart = position
-        let integerDigits = digits()
-        if integerDigits > 1, characters[integerStart] == 48 { return false }
-        var fractionDigits = 0
-        if position < characters.count, characters[position] == 46 {
-            position += 1
-            fractionDigits = digits()
-        }
-        guard integerDigits + fractionDigits > 0 else { return false }
-        if position < characters.count, characters[position] == 101 || characters[position] == 69 {
-            position += 1
-            if position < characters.count, characters[position] == 43 || characters[position] == 45 { position += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return position == characters.count
-    }
-
-    private static func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "$" || scalar == "_" || scalar.properties.isAlphabetic
-    }
-
-    private static func isIdentifierPart(_ scalar: Unicode.Scalar) -> Bool {
-        isIdentifierStart(scalar) || scalar.properties.numericType == .decimal
-            || scalar.properties.generalCategory == .nonspacingMark
-            || scalar.properties.generalCategory == .spacingMark
-            || scalar.properties.generalCategory == .connectorPunctuation
-            || scalar == "\u{200C}" || scalar == "\u{200D}"
-    }
-
-    private static func hexValue(_ scalar: Unicode.Scalar) -> UInt32? {
-        switch scalar {
-        case "0"..."9": scalar.value - 48
-        case "a"..."f": scalar.value - 87
-        case "A"..."F": scalar.value - 55
-        default: nil
-        }
-    }
-
-    private static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

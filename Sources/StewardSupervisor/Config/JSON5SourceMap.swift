@@ -28,39 +28,17 @@ struct JSON5SourceNode: Sendable {
         case .index(let index): kind == .array && elements.indices.contains(index) ? elements[index] : nil
         }
     }
-
-    /// The node at a `Decoder`'s `codingPath`. Array elements are told from object members by this
-    /// node's kind (a numeric object key also has an `intValue`).
-    func node(at codingPath: [any CodingKey]) -> JSON5SourceNode? {
-        var node = self
-        for key in codingPath {
-            let component: ConfigPathComponent
-            if node.kind == .array {
-                guard let index = key.intValue else { return nil }
-                component = .index(index)
-            } else {
-                component = .key(key.stringValue)
-            }
-            guard let next = node.child(component) else { return nil }
-            node = next
-        }
-        return node
-    }
-
-    /// The `userInfo` key under which `JSONDecoder` carries the scanned tree, so that
-    /// ``JSONValue/init(from:)`` asks for the right type at once instead of trying each type in
-    /// turn (every failed try throws a costly `DecodingError`).
-    static let userInfoKey = CodingUserInfoKey(rawValue: "steward.json5SourceTree")!
 }
 
-/// What a light pass over the JSON5 text learned that `JSONDecoder` does not tell: where each key
+/// What one pass of ``JSON5Scanner`` over the config text learned: the value, where each key
 /// and array element starts, which keys appear twice in one object, and where the first syntax
 /// error is.
 ///
-/// Why a second pass: on Linux, Foundation's `JSONDecoder` reports a syntax error only as "The
-/// given data was not valid JSON." (the underlying error carrying the position is dropped outside
-/// Apple's framework), and it never reports positions of valid values. ``JSON5Scanner`` follows the
-/// same JSON5 dialect as Foundation's; the values themselves still come from `JSONDecoder`.
+/// Why our own parser rather than Foundation's `JSONDecoder` (whose JSON5 dialect it follows): on
+/// Linux the decoder reports a syntax error only as "The given data was not valid JSON." and
+/// never the position of a value; and it refuses some valid-looking text (a `"\u0000"` key, a
+/// number such as `1e400`) with a message naming no key. Here each of those gets its key path,
+/// its line and its column.
 struct JSON5SourceMap: Sendable {
     /// A key that appears more than once in the same object.
     struct DuplicateKey: Sendable, Equatable {
@@ -77,6 +55,8 @@ struct JSON5SourceMap: Sendable {
 
     /// The document's tree; `nil` when the text has a syntax error.
     var root: JSON5SourceNode?
+    /// The document's value; `null` when the text has a syntax error.
+    var value: JSONValue = .null
     /// Repeated keys, in source order.
     var duplicateKeys: [DuplicateKey] = []
     /// The first syntax error, `nil` when the text is valid JSON5.
@@ -86,7 +66,7 @@ struct JSON5SourceMap: Sendable {
     init(text: String) {
         var scanner = JSON5Scanner(text: text)
         do {
-            root = try scanner.scanDocument()
+            (root, value) = try scanner.scanDocument()
             duplicateKeys = scanner.duplicateKeys
         } catch {
             syntaxError = SyntaxError(position: error.position, reason: error.reason)
@@ -94,10 +74,11 @@ struct JSON5SourceMap: Sendable {
     }
 
     /// Where `path` appears, or else where its closest ancestor appears (a missing key is shown at
-    /// the object that lacks it); `nil` for the root or when nothing is known.
+    /// the object that lacks it, a problem with the whole document at its start); `nil` when the
+    /// text has a syntax error.
     func position(of path: ConfigPath) -> SourcePosition? {
         guard var node = root else { return nil }
-        var found: SourcePosition?
+        var found = node.position
         for component in path.components {
             guard let next = node.child(component) else { break }
             node = next

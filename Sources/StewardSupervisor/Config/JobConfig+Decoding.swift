@@ -49,7 +49,8 @@ extension JobConfig {
             }
         }
         if let threshold = object["misfireThreshold"]?.duration() { job.misfireThreshold = threshold }
-        if let retries = object["retries"]?.integer(atLeast: 0) { job.retries = retries }
+        // Bounded because a run's attempts are retries + 1.
+        if let retries = object["retries"]?.integer(atLeast: 0, atMost: JobConfig.maximumRetries) { job.retries = retries }
         if let backoff = object["retryBackoff"]?.duration(positive: true) { job.retryBackoff = backoff }
         if let environmentNode = object["env"] { job.environment = ProcessConfig.decodeEnvironment(environmentNode) }
         if let cwd = object["cwd"]?.string() { job.workingDirectory = node.session.resolve(cwd) }

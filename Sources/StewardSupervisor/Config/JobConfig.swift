@@ -36,8 +36,12 @@ public struct JobConfig: Sendable, Equatable {
     public var misfire: MisfirePolicy
     /// `misfireThreshold`: a fire later than this is a misfire. Default 60 s.
     public var misfireThreshold: Duration
-    /// `retries`: further attempts after a failed, timed-out or crashed run. Default 0.
+    /// `retries`: further attempts after a failed, timed-out or crashed run. Default 0, at most
+    /// ``maximumRetries``.
     public var retries: Int
+
+    /// The most `retries` a config may ask for: 1,000,000.
+    public static let maximumRetries = 1_000_000
     /// `retryBackoff`: the first retry's delay, doubling up to 5 minutes. Default 1 s.
     public var retryBackoff: Duration
     /// `env`: variables added to steward's environment for the command.

@@ -19,7 +19,9 @@ extension ProcessConfig {
 
         let oneshot = object["oneshot"]?.bool() ?? false
         var process = ProcessConfig(name: name, command: object.required("command")?.argv() ?? [], oneshot: oneshot)
-        if let priority = object["priority"]?.integer() { process.priority = priority }
+        // Bounded (to Int32) because steward computes with priorities: the jobs' group is one
+        // past the highest.
+        if let priority = object["priority"]?.integer(atLeast: Int(Int32.min), atMost: Int(Int32.max)) { process.priority = priority }
         if let environmentNode = object["env"] { process.environment = decodeEnvironment(environmentNode) }
         if let envFileNode = object["envFile"], let path = envFileNode.string() {
             let resolved = session.resolve(path)
@@ -50,7 +52,7 @@ extension ProcessConfig {
         var environment: [String: String] = [:]
         for (key, valueNode) in node.members() ?? [] {
             if key.isEmpty || key.contains("=") || key.unicodeScalars.contains("\0") {
-                valueNode.report("invalid variable name (it must be non-empty and contain no \"=\")")
+                valueNode.report("invalid variable name (it must be non-empty and contain no \"=\" and no NUL character)")
                 continue
             }
             if let value = valueNode.string(nonEmpty: false) { environment[key] = value }

@@ -5,7 +5,7 @@
 public struct ProcessConfig: Sendable, Equatable {
     /// The key under `processes`: letters, digits, `_`, `.` and `-`.
     public var name: String
-    /// `priority`: lower groups start first and stop last. Default 0.
+    /// `priority`: lower groups start first and stop last. Default 0; within the range of `Int32`.
     public var priority: Int
     /// `command`: the argv, program first; no shell is involved (write `["sh", "-c", "…"]` for one).
     /// Never empty, no element empty.

@@ -112,9 +112,15 @@ public final class ConfiguredJobs: Runnable {
         return result
     }
 
-    private func define(_ job: JobConfig) async throws {
-        var environment = self.environment
+    /// The command a run of `job` executes: its argv in steward's `environment` overridden by
+    /// the job's `env`, in its `cwd`. `steward check` resolves the program from it as a run will.
+    static func command(for job: JobConfig, environment: [String: String]) -> CommandJob {
+        var environment = environment
         environment.merge(job.environment) { _, own in own }
+        return CommandJob(job.command, environment: environment, workingDirectory: job.workingDirectory, stopSignal: job.stopSignal)
+    }
+
+    private func define(_ job: JobConfig) async throws {
         let schedule = try job.schedule(defaultZone: .current, anchor: .now)
         let definition = JobDefinition(
             id: JobID(job.name), description: job.description, isEnabled: job.enabled, schedule: schedule,
@@ -122,7 +128,7 @@ public final class ConfiguredJobs: Runnable {
             misfireThreshold: job.misfireThreshold, timeout: job.timeout,
             retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
             stopGracePeriod: job.stopTimeout,
-            job: CommandJob(job.command, environment: environment, workingDirectory: job.workingDirectory, stopSignal: job.stopSignal))
+            job: Self.command(for: job, environment: environment))
         try await scheduler.define(definition)
         defined.withLock { $0[job.name] = job }
     }

@@ -103,7 +103,8 @@ actor ReloadSequence {
         do throws(ConfigIssues) {
             next = try SupervisorConfigLoader.load(path: path)
         } catch {
-            return Reload.Outcome(problems: ["\(path) has \(error.issues.count) problem(s); nothing changed"] + error.issues.map { "\($0)" })
+            return Reload.Outcome(problems: ["\(path) has \(error.count) problem(s); nothing changed"] + error.issues.map { "\($0)" }
+                                  + (error.omitted > 0 ? [error.omittedNote] : []))
         }
         var actual = current
         actual.processes = supervisor.directory.all.map(\.config)

@@ -79,15 +79,8 @@ public struct SupervisorPlan: Sendable {
     /// The component and options for one configured process (used at startup and on reload).
     /// - Throws: ``ConfigIssues`` if its output pipe or log file cannot be opened.
     public static func entry(for process: ProcessConfig, environment: [String: String], reaper: Reaper = .shared) throws(ConfigIssues) -> Entry {
-        var childEnvironment = environment
-        if let envFile = process.envFile, let file = try? DotEnvFile.load(path: envFile) {
-            childEnvironment.merge(file.values) { _, fromFile in fromFile }
-        }
-        childEnvironment.merge(process.environment) { _, own in own }
-        var spec = ChildProcessSpec(command: process.command, environment: childEnvironment,
-                                    workingDirectory: process.workingDirectory,
-                                    credentials: CredentialResolution.resolve(user: process.user, group: process.group),
-                                    stopSignal: process.stopSignal)
+        var spec = spec(for: process, environment: environment)
+        let childEnvironment = spec.environment
         let output: OutputPump
         do {
             let file = try process.log.file.map { path throws(ProbeSetupError) in
@@ -115,6 +108,22 @@ public struct SupervisorPlan: Sendable {
             startupTimeout: supervised.healthKey == nil ? nil : process.startupTimeout,
             shutdownTimeout: process.stopTimeout, restart: process.restart.policy, isCritical: process.critical)
         return Entry(component: supervised, options: options, output: output, supervised: supervised)
+    }
+
+    /// What the child of `process` is spawned with: steward's `environment` overridden by the
+    /// `envFile` (read now) and then by `env`; its `cwd`, its `user` and `group` as ids, its stop
+    /// signal. Starts and opens nothing else, so `steward check` resolves the program from it just
+    /// as the first start will.
+    static func spec(for process: ProcessConfig, environment: [String: String]) -> ChildProcessSpec {
+        var childEnvironment = environment
+        if let envFile = process.envFile, let file = try? DotEnvFile.load(path: envFile) {
+            childEnvironment.merge(file.values) { _, fromFile in fromFile }
+        }
+        childEnvironment.merge(process.environment) { _, own in own }
+        return ChildProcessSpec(command: process.command, environment: childEnvironment,
+                                workingDirectory: process.workingDirectory,
+                                credentials: CredentialResolution.resolve(user: process.user, group: process.group),
+                                stopSignal: process.stopSignal)
     }
 
     /// The jobs component's registration: a group after every process.

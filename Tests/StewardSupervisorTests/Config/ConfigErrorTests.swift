@@ -54,7 +54,7 @@ struct ConfigErrorTests {
             "processes: expected an object of processes by name, found an array (line 1, column 15)",
         ])
         #expect(problems(in: "{ jobs: null }") == ["jobs: expected an object of jobs by name, found null (line 1, column 3)"])
-        #expect(problems(in: "[1, 2]") == ["expected an object, found an array"])
+        #expect(problems(in: "[1, 2]") == ["expected an object, found an array (line 1, column 1)"])
     }
 
     @Test("durations must be strings in the duration syntax")
@@ -100,6 +100,20 @@ struct ConfigErrorTests {
         #expect(problems(in: webProcess(#"restart: { backoff: "1m" }"#)) == [
             "processes.web.restart.backoff: maxBackoff (30s) must not be shorter than backoff (1m) (line 1, column 54)",
         ])
+    }
+
+    @Test("priorities and retries are bounded, so that run's arithmetic on them cannot overflow (it crashed on Int.max)")
+    func boundedIntegers() {
+        #expect(problems(in: webProcess("priority: 9223372036854775807")) == [
+            "processes.web.priority: must be at most 2147483647, found 9223372036854775807 (line 1, column 43)",
+        ])
+        #expect(problems(in: webProcess("priority: -2147483649")) == [
+            "processes.web.priority: must be at least -2147483648, found -2147483649 (line 1, column 43)",
+        ])
+        #expect(problems(in: #"{ jobs: { j: { command: ["true"], retries: 9223372036854775807 } } }"#) == [
+            "jobs.j.retries: must be at most 1000000, found 9223372036854775807 (line 1, column 35)",
+        ])
+        #expect((try? parseConfig(webProcess("priority: -2147483648")))?.processes.first?.priority == -2_147_483_648)
     }
 
     @Test("commands must be non-empty argv arrays of non-empty strings, and are required")

@@ -1,0 +1,83 @@
+import StewardJobs
+import StewardJournal
+import StewardProcesses
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What `steward run` needs from this machine before its processes and jobs can work, checked
+/// without starting, creating or changing anything: the part of `steward check` beyond the file
+/// itself. Each check asks the question the way `run` meets it, with the same code:
+///
+/// - each process's and job's program is found and executable: the lookup of its first start,
+///   in the environment it will run with (steward's, then `envFile`, then `env`; see
+///   ``SupervisorPlan/spec(for:environment:)`` and ``ConfiguredJobs/command(for:environment:)``);
+/// - each `cwd` is a directory steward can enter (the spawn's `chdir`);
+/// - each `log.file` can be opened for appending (as ``SupervisorPlan`` opens it);
+/// - each cron `schedule` fires at least once more (a job whose schedule never fires is silently
+///   idle under `run`);
+/// - with jobs, the journal can be opened for writing (``SQLiteRunStore/checkWritable(path:)``).
+///
+/// A process's `user` and `group` are checked when the file is read, with the lookups its spawn
+/// uses (``SystemAccounts``). Not checked: whether the HTTP address and control socket can be
+/// bound, and whether another steward holds the journal; those depend on what else runs then.
+enum SupervisorPreflight {
+    /// Reports each problem of `config` at its key path into `session`.
+    /// - Parameters:
+    ///   - environment: steward's environment, which children inherit (their `PATH`) and which
+    ///     may name the journal (`STEWARD_JOURNAL`).
+    ///   - uid: steward's user id (the default journal's place depends on it).
+    ///   - now: the instant a schedule must fire after.
+    static func check(_ config: SupervisorConfig, environment: [String: String], uid: UInt32, now: Date,
+                      session: ConfigDecodingSession) {
+        let processes = ConfigPath.root.appending("processes")
+        for process in config.processes where !process.command.isEmpty {
+            let path = processes.appending(process.name)
+            checkDirectory(process.workingDirectory, at: path.appending("cwd"), session: session)
+            do {
+                _ = try SupervisorPlan.spec(for: process, environment: environment).resolveExecutable()
+            } catch {
+                session.report(error.description, at: path.appending("command").appending(index: 0))
+            }
+            if let file = process.log.file, let problem = ConfigFiles.appendableFileProblem(file) {
+                session.report("cannot open the log file \(JSONValue.quoted(file)): \(problem)", at: path.appending("log").appending("file"))
+            }
+        }
+        let jobs = ConfigPath.root.appending("jobs")
+        for job in config.jobs where !job.command.isEmpty {
+            let path = jobs.appending(job.name)
+            checkDirectory(job.workingDirectory, at: path.appending("cwd"), session: session)
+            do {
+                _ = try ConfiguredJobs.command(for: job, environment: environment).resolveExecutable()
+            } catch {
+                session.report(error.description, at: path.appending("command").appending(index: 0))
+            }
+            if let cron = job.cron, let schedule = try? job.schedule(defaultZone: .current, anchor: now),
+               schedule.nextFire(after: now) == nil {
+                session.report("the cron expression \(JSONValue.quoted(cron)) never fires: no date from now on matches it "
+                               + "(e.g. February 30th, a 6th Monday, or only past years)", at: path.appending("schedule"))
+            }
+        }
+        if !config.jobs.isEmpty { checkJournal(config.journal, environment: environment, uid: uid, session: session) }
+    }
+
+    private static func checkDirectory(_ directory: String?, at path: ConfigPath, session: ConfigDecodingSession) {
+        if let directory, let problem = ConfigFiles.enterableDirectoryProblem(directory) { session.report(problem, at: path) }
+    }
+
+    /// The journal `run` opens for the jobs: the configured path or the default.
+    private static func checkJournal(_ journal: JournalConfig?, environment: [String: String], uid: UInt32,
+                                     session: ConfigDecodingSession) {
+        let file = (journal ?? JournalConfig()).resolvedPath(environment: environment, uid: uid)
+        do throws(SQLiteError) {
+            try SQLiteRunStore.checkWritable(path: file)
+        } catch {
+            let which = journal?.path == nil ? "the default journal \(JSONValue.quoted(file)) (set journal.path for another)"
+                                             : "the journal \(JSONValue.quoted(file))"
+            session.report("cannot write \(which): \(error.operation): \(error.message)",
+                           at: ConfigPath.root.appending("journal").appending("path"))
+        }
+    }
+}
