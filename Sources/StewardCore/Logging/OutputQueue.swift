@@ -85,20 +85,31 @@ public final class OutputQueue: Sendable {
     public var hasStopped: Bool { core.state.withLock { $0.stopped } }
 
     /// Waits until every line queued so far is written (or dropped, and the note about it
-    /// written), or until `timeout` passes.
+    /// written), or until `timeout` passes, or — with `stall` — until the writer has been stuck in
+    /// one write for that long (a destination that stopped draining will not drain by waiting).
     /// Returns whether the queue drained. For the end of a process and for tests; never call it
     /// from a thread that must not block.
     @discardableResult
-    public func flush(timeout: Duration = .seconds(5)) -> Bool {
-        core.flush(timeout: timeout)
+    public func flush(timeout: Duration = .seconds(5), stall: Duration? = nil) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        guard let stall else { return core.flush(until: deadline) }
+        var progress = core.state.withLock { $0.deliveries }
+        while true {
+            let slice = min(deadline, ContinuousClock.now + stall)
+            if core.flush(until: slice) { return true }
+            let now = core.state.withLock { $0.deliveries }
+            if now == progress || ContinuousClock.now >= deadline { return false }
+            progress = now
+        }
     }
 
-    /// Flushes ``standardOutput`` and ``standardError`` within `timeout` in all (at exit: a
-    /// destination that stopped draining must not keep the process from ending).
+    /// Flushes ``standardOutput`` and ``standardError`` at exit: at most `timeout` in all, and
+    /// not past half a second without progress (an output that stopped draining must not keep
+    /// the process from ending).
     public static func flushStandard(timeout: Duration = .seconds(2)) {
         let deadline = ContinuousClock.now + timeout
-        standardOutput.flush(timeout: max(.zero, deadline - ContinuousClock.now))
-        standardError.flush(timeout: max(.zero, deadline - ContinuousClock.now))
+        standardOutput.flush(timeout: max(.zero, deadline - ContinuousClock.now), stall: .milliseconds(500))
+        standardError.flush(timeout: max(.zero, deadline - ContinuousClock.now), stall: .milliseconds(500))
     }
 }
 
@@ -111,6 +122,8 @@ extension OutputQueue {
         var droppedTotal = 0
         /// Lines taken by the writer and not yet written.
         var inFlight = 0
+        /// Batches delivered so far (progress, for a flush that gives up on a stuck writer).
+        var deliveries: UInt64 = 0
         var threadStarted = false
         var stopped = false
         var retired = false
@@ -163,7 +176,8 @@ extension OutputQueue {
             state.broadcast()
         }
 
-        func flush(timeout: Duration) -> Bool {
+        func flush(until instant: ContinuousClock.Instant) -> Bool {
+            let timeout = max(.zero, instant - ContinuousClock.now)
             let deadline = monotonicNanoseconds() + UInt64(max(0, timeout.components.seconds)) * 1_000_000_000
                 + UInt64(max(0, timeout.components.attoseconds / 1_000_000_000))
             // A pending note about dropped lines counts as output still to write.
@@ -191,6 +205,7 @@ extension OutputQueue {
                 let delivered = deliver(note.map { [$0] } ?? batch)
                 state.withLock { s in
                     s.inFlight = 0
+                    s.deliveries += 1
                     if !delivered {
                         s.stopped = true
                         s.droppedTotal += s.lines.count
