@@ -75,6 +75,11 @@ final class ComponentRuntime: Sendable {
         var status = ComponentStatus.registered
         var initialized = false
         var stopRequested = false
+        /// `stop` has been called (or is being called): a second unwind of the component (a
+        /// reload's removal racing the shutdown) waits for `run` instead of calling it again.
+        var stopCalled = false
+        /// `finalize` has been called: it is never called twice.
+        var finalizeCalled = false
         var attempt = 0
         var restarts = 0
         var consecutiveRestarts = 0

@@ -23,14 +23,21 @@ extension Engine {
     }
 
     func stopRunnable(_ runtime: ComponentRuntime) async {
-        let (status, ended, backoff, attempt) = runtime.state.withLock { s in
+        let (status, ended, backoff, attempt, alreadyStopping) = runtime.state.withLock { s in
             s.stopRequested = true
             if s.status == .running { s.status = .stopping }
             if s.status == .backingOff { s.status = .stopped }
-            return (s.status, s.runEnded, s.backoffTask, s.attempt)
+            defer { if s.status == .stopping { s.stopCalled = true } }
+            return (s.status, s.runEnded, s.backoffTask, s.attempt, s.stopCalled)
         }
         runtime.stopLatch.fire()
         backoff?.cancel()
+        // Stopped twice (a reload's removal and the shutdown): `stop` ran once; wait for `run`.
+        if alreadyStopping, let ended {
+            _ = await boundedWait(for: ended, deadline: clock.deadline(after: runtime.options.shutdownTimeout),
+                                  scheduler: scheduler, abortOn: [forced])
+            return
+        }
         // Running when asked to stop: it gets its stop() call even if the request itself (the
         // latch above) already made run return, so every stopped component has the same trace.
         guard status == .stopping, let ended else { return }
@@ -85,6 +92,11 @@ extension Engine {
     }
 
     func finalizeComponent(_ runtime: ComponentRuntime) async {
+        let first = runtime.state.withLock { s in
+            defer { s.finalizeCalled = true }
+            return !s.finalizeCalled
+        }
+        guard first else { return }  // finalized (or finalizing) already: never twice
         emit(runtime, .finalize, .started)
         let context = runtime.context(health: health, clock: clock)
         let component = runtime.component

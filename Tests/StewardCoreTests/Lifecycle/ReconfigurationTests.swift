@@ -34,6 +34,31 @@ struct ReconfigurationTests {
         #expect(trace.entries.filter { $0 == "extra stop started" }.count == 1)  // not stopped twice
     }
 
+    /// Fault: a reload removes a component while the shutdown begins. Before, the unwind called
+    /// `stop` again on the component the removal was stopping, then `finalize` twice.
+    @Test("a removal racing the shutdown: stop and finalize each run once")
+    func removalRacesShutdown() async throws {
+        var builder = LifecycleBuilder()
+        builder.add(ScriptedRunnable(), name: "base")
+        let lifecycle = try builder.build(options: testOptions(ManualClock()))
+        let recorder = EventRecorder(lifecycle)
+        let run = start(lifecycle)
+        await recorder.trace.waitFor("ready")
+        let gate = Gate()
+        try await lifecycle.add(ScriptedRunnable(stop: .block(gate)), name: "extra")
+        let removal = Task { try await lifecycle.remove("extra") }
+        await recorder.trace.waitFor("extra stop started")
+        lifecycle.requestShutdown()
+        await recorder.trace.waitFor("base stop succeeded")
+        gate.open()
+        try await removal.value
+        let report = await run.value
+        #expect(report.isClean, "\(report)")
+        let trace = await recorder.finished()
+        #expect(trace.entries.filter { $0 == "extra stop started" }.count == 1, "\(trace.entries)")
+        #expect(trace.entries.filter { $0 == "extra finalize started" }.count == 1, "\(trace.entries)")
+    }
+
     @Test("a component that fails to start is reported and rolled back; the application keeps running")
     func failedAddition() async throws {
         var builder = LifecycleBuilder()
