@@ -48,6 +48,14 @@ int steward_set_child_subreaper(int on);
 /// `prctl(PR_SET_PDEATHSIG, signo)`. Returns 0, or -1 with errno set (ENOSYS off Linux).
 int steward_set_parent_death_signal(int signo);
 
+/// `pidfd_open(pid, 0)`: a descriptor that names this process, not its number, so a signal sent
+/// through it can never reach a process that reused the number (close-on-exec; Linux 5.3+).
+/// Returns the descriptor, or -1 with errno set (ENOSYS on older kernels and elsewhere).
+int steward_pidfd_open(int pid);
+/// `pidfd_send_signal(pidfd, signo, NULL, 0)`. Returns 0, or -1 with errno set (ESRCH once the
+/// process has exited).
+int steward_pidfd_send_signal(int pidfd, int signo);
+
 /// `pipe2(fds, O_CLOEXEC)`: a pipe whose ends are not inherited by exec'd children.
 int steward_pipe_cloexec(int fds[2]);
 

@@ -1,3 +1,4 @@
+import CStewardSystem
 import StewardCore
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +43,8 @@ public enum FinalSweep {
         // SIGTERM goes to the processes present now only: what they fork while cleaning up during
         // the grace period (a `sleep` in a trap) must not be interrupted. Anything still alive
         // after the grace period, newcomers included, gets SIGKILL.
-        for pid in first { kill(pid, SIGTERM) }
+        let handles = ProcessHandles()
+        for pid in first { handles.signal(pid, SIGTERM) }
         var remaining = await waitUntilGone(deadline: ContinuousClock.now + grace, reaper: reaper, alive: alive, hurry: hurry) { _ in }
         var killed: [Int32] = []
         if !remaining.isEmpty {
@@ -50,7 +52,7 @@ public enum FinalSweep {
             logger?.warning("final sweep: SIGKILL to \(remaining.count) process(es) still running"
                 + (hurry() ? "" : " after \(grace.compactDescription)"))
             remaining = await waitUntilGone(deadline: ContinuousClock.now + grace, reaper: reaper, alive: alive) { pid in
-                kill(pid, SIGKILL)
+                handles.signal(pid, SIGKILL)
             }
         }
         reaper.reapAll()
@@ -67,5 +69,28 @@ public enum FinalSweep {
             remaining = alive()
         }
         return remaining
+    }
+}
+
+/// The sweep's signals go through a pidfd per process, opened when the process is first seen
+/// (while it is still alive, so the number names it): a descendant reaped by its own parent
+/// between two looks at `/proc` cannot have its number reused by a stranger who then gets the
+/// signal. Without pidfds (a kernel before 5.3) it falls back to `kill(2)`.
+private final class ProcessHandles {
+    private var descriptors: [Int32: FileDescriptor] = [:]
+
+    func signal(_ pid: Int32, _ number: Int32) {
+        if descriptors[pid] == nil {
+            let fd = steward_pidfd_open(pid)
+            if fd >= 0 {
+                descriptors[pid] = FileDescriptor(owning: fd)
+            } else if errno == ENOSYS {
+                kill(pid, number)
+                return
+            } else {
+                return  // ESRCH: gone already
+            }
+        }
+        if let descriptor = descriptors[pid] { _ = steward_pidfd_send_signal(descriptor.rawValue, number) }
     }
 }
