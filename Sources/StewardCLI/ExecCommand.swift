@@ -87,8 +87,13 @@ public enum ExecCommand {
                     if hurrying.contains(number) { hurry.fire() }
                     return
                 }
-                // On a terminal, continuing the child is ours to do (after giving it the terminal).
-                if terminal != nil, number == SIGCONT { return }
+                // On a terminal, a continued steward (`fg` gave it the terminal) hands the terminal
+                // to the child before continuing it, as a shell does with a job.
+                if let terminal, number == SIGCONT, let handle {
+                    if tcgetpgrp(terminal) == getpgrp() { _ = steward_terminal_give(terminal, handle.pid) }
+                    handle.signal(SIGCONT, toGroup: true)
+                    return
+                }
                 handle?.signal(number, toGroup: options.group)
             }
         } catch {
@@ -103,14 +108,21 @@ public enum ExecCommand {
             request.foregroundTerminal = terminal
             handle = try reaper.spawn(request)
         } catch {
+            // The child may have taken the terminal before it failed (a bad cwd, an exec error).
+            if let terminal { _ = steward_terminal_take(terminal) }
             logger.error("cannot start \(options.command[0]): \(error)")
             return ExitCodes.cannotStart
         }
         if let terminal {
             handle.onStop { _ in
-                _ = steward_terminal_take(terminal)
-                raise(SIGSTOP)  // returns once continued (`fg`, or SIGCONT)
-                _ = steward_terminal_give(terminal, handle.pid)
+                // The child stopped (Ctrl-Z; or, in the background, a read of the terminal): the
+                // job stops with it, so the shell sees it stopped and its `fg` continues steward.
+                // Only a child that has the terminal gives it back (to steward's group, the job).
+                if tcgetpgrp(terminal) == handle.pid { _ = steward_terminal_take(terminal) }
+                raise(SIGSTOP)  // returns once continued (`fg`, or `bg`, or SIGCONT)
+                // `fg` gave steward the terminal: the child gets it again. After `bg` the job runs
+                // in the background, and the child with it.
+                if tcgetpgrp(terminal) == getpgrp() { _ = steward_terminal_give(terminal, handle.pid) }
                 handle.signal(SIGCONT, toGroup: true)
             }
         }
@@ -122,7 +134,9 @@ public enum ExecCommand {
         for number in early { handle.signal(number, toGroup: options.group) }
         let status = await handle.waitForExit() ?? .exited(ExitCodes.failure)
         target.withLock { $0.exited = true }
-        if let terminal { _ = steward_terminal_take(terminal) }
+        // Take the terminal back only from the child: when the job runs in the background, the
+        // terminal is the shell's and stays so.
+        if let terminal, tcgetpgrp(terminal) == handle.pid { _ = steward_terminal_take(terminal) }
         let sweep = await FinalSweep.run(grace: options.grace, reaper: reaper, logger: logger, hurry: { hurry.isFired })
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
         return status.exitCode

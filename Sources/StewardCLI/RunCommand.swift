@@ -29,23 +29,43 @@ public enum RunCommand {
             StewardMain.writeIssues(error, in: path)
             return ExitCodes.config
         }
-        // From here until steward returns, no signal ends it by its default disposition.
+        // From here until steward returns, no signal ends it by its default disposition, and none
+        // is lost: a SIGTERM before the processes start means none starts.
         let signals: RunSignals
         do { signals = try RunSignals(logger: logger) } catch {
             StewardMain.writeError("steward: cannot handle signals: \(error)")
             return ExitCodes.failure
         }
-        let socketPath = config.control?.socketPath ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
+        var socketPath: String? = config.control?.socketPath ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
+        if socketPath == ControlEndpoint.defaultSocketPath(environment: [:], uid: getuid()), getuid() != 0 {
+            // The last-resort default lives in /tmp/steward-UID: made private, or refused.
+            do { try PrivateDirectory.prepare(ControlEndpoint.privateDirectory(uid: getuid())) } catch {
+                logger.warning("no control socket: \(error)")
+                socketPath = nil
+            }
+        }
+        // One steward per control socket, decided atomically by a lock beside it (two started at
+        // the same instant cannot both pass), then a look at the journal's writer lock.
+        var instance: LockFile?
+        if let socketPath {
+            do { instance = try LockFile(path: socketPath + ".lock") } catch {
+                if case .held(_, let pid) = error {
+                    return refuse("another steward (pid \(pid.map(String.init) ?? "?")) holds the control socket \(socketPath)")
+                }
+                logger.warning("cannot lock the control socket: \(error)")
+            }
+        }
+        defer { instance?.release() }
         if let running = anotherSteward(config, socketPath: socketPath, environment: environment) {
-            StewardMain.writeError("steward: \(running); not starting a second one (exit \(ExitCodes.alreadyRunning))")
-            return ExitCodes.alreadyRunning
+            return refuse(running)
         }
         let reaper = Reaper.shared
         StewardMain.adoptOrphans(reaper, logger: logger)
         let supervisor: Supervisor
         do {
             try reaper.start()
-            supervisor = try Supervisor(config: config, path: path, environment: environment, logger: logger, reaper: reaper)
+            supervisor = try Supervisor(config: config, path: path, environment: environment, logger: logger, reaper: reaper,
+                                        signals: .disabled)
         } catch let issues as ConfigIssues {
             StewardMain.writeIssues(issues, in: path)
             return ExitCodes.config
@@ -53,17 +73,10 @@ public enum RunCommand {
             StewardMain.writeError("steward: \(error)")
             return ExitCodes.config
         }
-        var listenPath: String? = socketPath
-        if socketPath == ControlEndpoint.defaultSocketPath(environment: [:], uid: getuid()), getuid() != 0 {
-            // The last-resort default lives in /tmp/steward-UID: made private, or refused.
-            do { try PrivateDirectory.prepare(ControlEndpoint.privateDirectory(uid: getuid())) } catch {
-                logger.warning("no control socket: \(error)")
-                listenPath = nil
-            }
-        }
+        signals.attach(supervisor.lifecycle)
         let controlPlane: ControlPlane
         do {
-            controlPlane = try await ControlPlane(supervisor: supervisor, http: config.http, socketPath: listenPath, logger: logger)
+            controlPlane = try await ControlPlane(supervisor: supervisor, http: config.http, socketPath: socketPath, logger: logger)
         } catch {
             StewardMain.writeError("steward: \(error)")
             return ExitCodes.failure
@@ -72,7 +85,6 @@ public enum RunCommand {
         let reloads = reloadOnHangup(supervisor, logger: logger)
         let report = await supervisor.lifecycle.run()
         // Shutdown signals stay caught (RunSignals): from now on they hurry the sweep.
-        signals.finishing()
         reloads?.cancel()
         let sweep = await FinalSweep.run(grace: .seconds(5), reaper: reaper, logger: logger, hurry: { signals.hurry.isFired })
         if !sweep.terminated.isEmpty { logger.notice("final sweep: \(sweep)") }
@@ -86,16 +98,29 @@ public enum RunCommand {
         return code
     }
 
-    /// Another steward already running this config: one listening on its control socket, or one
-    /// writing its journal (when it has jobs). Says which, with its pid; `nil` when there is none.
-    /// Checked before anything starts, so a second steward started by mistake never runs a
-    /// process or a job a second time.
-    static func anotherSteward(_ config: SupervisorConfig, socketPath: String, environment: [String: String]) -> String? {
-        if let listener = PeerCredentials.ofListener(at: socketPath) {
+    /// Says why steward does not start (another one runs this config) and returns its exit code.
+    static func refuse(_ reason: String) -> Int32 {
+        StewardMain.writeError("steward: \(reason); not starting a second one (exit \(ExitCodes.alreadyRunning))")
+        return ExitCodes.alreadyRunning
+    }
+
+    /// Another steward already running this config: one listening on its control socket (one
+    /// from before the socket's lock), or one writing its journal (when it has jobs). Says which,
+    /// with its pid; `nil` when there is none. Checked before anything starts, so a second
+    /// steward started by mistake never runs a process or a job a second time.
+    static func anotherSteward(_ config: SupervisorConfig, socketPath: String?, environment: [String: String]) -> String? {
+        if let socketPath, let listener = PeerCredentials.ofListener(at: socketPath) {
             return "another steward (pid \(listener.pid)) is listening on the control socket \(socketPath)"
         }
         guard !config.jobs.isEmpty else { return nil }
-        let journal = (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
+        let settings = config.journal ?? JournalConfig()
+        let journal = settings.resolvedPath(environment: environment, uid: getuid())
+        // A default directory that is not steward's own proves nothing (another user may have
+        // made it, lock file and all); the journal refuses it and says so.
+        if settings.ownsDirectory(environment: environment) {
+            let directory = String(journal[..<(journal.lastIndex(of: "/") ?? journal.startIndex)])
+            do { try PrivateDirectory.check(directory) } catch { return nil }
+        }
         if let writer = JournalOwner.writer(ofJournalAt: journal) {
             return "another steward (pid \(writer)) is writing the journal \(journal)"
         }

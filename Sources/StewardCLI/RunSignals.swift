@@ -12,7 +12,7 @@ import Glibc
 /// | signal | meaning |
 /// |---|---|
 /// | SIGTERM, SIGINT, SIGQUIT | shutdown: the first graceful, the second forces it, the third exits at once (the runner's escalation); during the final sweep, SIGKILL to what is left now |
-/// | SIGHUP | reload the config (during the shutdown: nothing) |
+/// | SIGHUP | reload the config (while starting or stopping: nothing) |
 /// | SIGCHLD | reap children |
 /// | SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGPROF, SIGVTALRM, SIGXCPU, SIGXFSZ, SIGPWR, SIGSTKFLT, SIGIO, SIGTSTP, SIGTTIN, SIGTTOU, real-time signals | ignored (logged); `steward signal NAME SIG` reaches a process |
 /// | SIGWINCH, SIGURG, SIGCONT | their defaults (nothing, nothing, continue) |
@@ -28,8 +28,10 @@ final class RunSignals: Sendable {
         .union(Set(steward_signal_realtime_min()...steward_signal_realtime_max()))
 
     private struct State {
-        /// Set once the lifecycle has returned: shutdown signals now hurry the final sweep.
-        var finishing = false
+        /// The lifecycle that acts on shutdown signals, once there is one.
+        var lifecycle: Lifecycle?
+        /// Shutdown signals that came before there was a lifecycle to hand them to.
+        var early: [Int32] = []
         var lateSignals = 0
     }
 
@@ -38,41 +40,64 @@ final class RunSignals: Sendable {
     /// Fires on the first shutdown signal after the lifecycle returned: the final sweep kills what
     /// is left at once instead of waiting out its grace period.
     let hurry = Latch()
-    private let tokens: Mutex<[SignalListener.Token]>
 
-    /// Catches every signal of the table (the runner and the reload handler subscribe to theirs
-    /// on top; this subscription keeps them caught after those are gone).
-    init(logger: Logger) throws(SystemError) {
+    /// Catches every signal of the table from now until the process exits. Shutdown signals are
+    /// this object's to deliver (the lifecycle is built with ``SignalPolicy/disabled``): kept
+    /// until ``attach(_:)``, then handed to the lifecycle, then — once it has finished — used to
+    /// hurry the sweep. So there is no moment at which a SIGTERM is lost or kills steward.
+    /// `listen` false catches nothing (tests hand signals to ``receive(_:)`` themselves).
+    init(logger: Logger, listen: Bool = true) throws(SystemError) {
         self.logger = logger
-        tokens = Mutex([])
-        let late = try SignalListener.shared.observe(Self.shutdown.union([SIGHUP])) { [weak self] number in
-            self?.late(number)
+        guard listen else { return }
+        _ = try SignalListener.shared.observe(Self.shutdown.union([SIGHUP])) { [weak self] number in
+            self?.receive(number)
         }
-        let ignored = try SignalListener.shared.observe(Self.ignored) { [logger] number in
+        _ = try SignalListener.shared.observe(Self.ignored) { [logger] number in
             let level: LogLevel = number == SIGPIPE ? .debug : .info
             logger.log(level, "received \(SignalName.name(of: number)): ignored (steward run gives it no meaning)")
         }
-        tokens.withLock { $0 = [late, ignored] }
     }
 
-    /// The lifecycle has returned: from now on a shutdown signal hurries the final sweep.
-    func finishing() {
-        state.withLock { $0.finishing = true }
-    }
-
-    private func late(_ number: Int32) {
-        let count = state.withLock { s -> Int? in
-            guard s.finishing else { return nil }
-            if number != SIGHUP { s.lateSignals += 1 }
-            return s.lateSignals
+    /// Hands shutdown signals to `lifecycle` from now on, those that came before first (it then
+    /// starts nothing and unwinds at once).
+    func attach(_ lifecycle: Lifecycle) {
+        let early = state.withLock { s -> [Int32] in
+            s.lifecycle = lifecycle
+            defer { s.early = [] }
+            return s.early
         }
-        guard let count else { return }  // the runner (or the reload handler) acts on it
-        if number == SIGHUP {
-            logger.info("received SIGHUP while finishing: ignored")
-        } else if count == 1 {
+        for number in early { lifecycle.handleSignal(number) }
+    }
+
+    /// One signal of the shutdown set or SIGHUP, as it arrives (the signal listener's queue).
+    func receive(_ number: Int32) {
+        enum Action { case keep, deliver(Lifecycle), hurry(Int), ignoreHangup }
+        let action = state.withLock { s -> Action in
+            if number == SIGHUP {
+                // The reload handler acts on it while the lifecycle runs; before and after: nothing.
+                return s.lifecycle.map { $0.isFinished || $0.isShuttingDown } ?? true ? .ignoreHangup : .keep
+            }
+            guard let lifecycle = s.lifecycle else {
+                s.early.append(number)
+                return .keep
+            }
+            guard lifecycle.isFinished else { return .deliver(lifecycle) }
+            s.lateSignals += 1
+            return .hurry(s.lateSignals)
+        }
+        switch action {
+        case .keep:
+            if number != SIGHUP, state.withLock({ $0.lifecycle == nil }) {
+                logger.notice("received \(SignalName.name(of: number)) while starting: nothing will be started")
+            }
+        case .deliver(let lifecycle):
+            lifecycle.handleSignal(number)
+        case .ignoreHangup:
+            logger.info("received SIGHUP \(state.withLock { $0.lifecycle == nil } ? "while starting" : "while stopping"): ignored")
+        case .hurry(1):
             logger.warning("received \(SignalName.name(of: number)) while finishing: SIGKILL to every process left")
             hurry.fire()
-        } else {
+        case .hurry:
             logger.info("received \(SignalName.name(of: number)) again while finishing: already hurrying")
         }
     }

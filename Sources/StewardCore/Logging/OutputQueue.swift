@@ -147,15 +147,17 @@ extension OutputQueue {
 
         func enqueue(_ line: [UInt8]) {
             let startThread = state.withLock { s -> Bool in
+                // `bytes` counts what waits and what the writer holds: memory stays under capacity.
                 if s.stopped || s.retired || s.bytes + line.count > capacity {
                     s.dropped += 1
                     s.droppedTotal += 1
-                    return false
+                } else {
+                    s.lines.append(line)
+                    s.bytes += line.count
                 }
-                s.lines.append(line)
-                s.bytes += line.count
+                // Started on a drop too: its note needs the writer (a first line over capacity).
                 defer { s.threadStarted = true }
-                return !s.threadStarted
+                return !s.threadStarted && !s.stopped
             }
             if startThread {
                 if case .failure = DetachedThread.spawn(name: name, { [self] in writeLoop() }) {
@@ -187,25 +189,27 @@ extension OutputQueue {
 
         private func writeLoop() {
             while true {
-                let (batch, note, retired) = state.withLock(waitingWhile: { $0.lines.isEmpty && !$0.retired && ($0.dropped == 0 || $0.stopped) }) { s -> ([[UInt8]], [UInt8]?, Bool) in
-                    if s.stopped { return ([], nil, true) }
+                let (batch, dropped, retired) = state.withLock(waitingWhile: { $0.lines.isEmpty && !$0.retired && ($0.dropped == 0 || $0.stopped) }) { s -> ([[UInt8]], Int, Bool) in
+                    if s.stopped { return ([], 0, true) }
                     if s.lines.isEmpty, s.dropped > 0 {
                         // Drained after a loss: say so, once, before anything newer.
                         defer { s.dropped = 0 }
                         s.inFlight = 1
-                        return ([], s.note(s.dropped), false)
+                        return ([], s.dropped, false)
                     }
                     let batch = s.lines
                     s.lines = []
-                    s.bytes = 0
                     s.inFlight = batch.count
-                    return (batch, nil, s.retired && batch.isEmpty)
+                    return (batch, 0, s.retired && batch.isEmpty)
                 }
                 if retired { return }
-                let delivered = deliver(note.map { [$0] } ?? batch)
+                let lines = dropped > 0 ? [state.withLock { $0.note }(dropped)] : batch
+                let delivered = deliver(lines)
+                let written = batch.reduce(0) { $0 + $1.count }
                 state.withLock { s in
                     s.inFlight = 0
                     s.deliveries += 1
+                    s.bytes -= written
                     if !delivered {
                         s.stopped = true
                         s.droppedTotal += s.lines.count

@@ -29,6 +29,8 @@ final class Engine: Sendable {
     let forced = Latch()
     /// Fires when the global deadline passes: the runner stops waiting for anything.
     let gaveUp = Latch()
+    /// Fires once `run` has made its report.
+    let reported = Latch()
 
     struct State {
         var errors: [LifecycleError] = []
@@ -146,6 +148,7 @@ final class Engine: Sendable {
                             forced: wasForced)
         }
         milestone(.finished)
+        reported.fire()
         if report.isClean {
             logger.info("lifecycle finished cleanly", metadata: ["exit_code": "\(report.exitCode)"])
         } else {

@@ -44,6 +44,24 @@ public final class Lifecycle: Sendable {
     /// Asks for a graceful shutdown, as the first SIGTERM would. A no-op once shutdown began.
     public func requestShutdown() { engine.requestShutdown(.request) }
 
+    /// Acts on shutdown signal `number` exactly as the runner's own handler does — the first asks
+    /// for a graceful shutdown (cause: that signal), the second forces it, the third exits the
+    /// process at once with 128 + n (unless the policy does not escalate) — for a program that
+    /// keeps its signals caught itself, before and after ``run()`` (build the lifecycle with
+    /// ``SignalPolicy/disabled`` then). A signal handed over before ``run()`` makes it unwind at
+    /// once, starting nothing.
+    public func handleSignal(_ number: Int32) {
+        let count = engine.state.withLock { s in
+            s.signalCount += 1
+            return s.signalCount
+        }
+        engine.handleSignal(number, count: count, escalates: engine.options.signals.escalates)
+    }
+
+    /// Whether ``run()`` has finished (its report is made): a signal from now on is the caller's
+    /// to handle.
+    public var isFinished: Bool { engine.reported.isFired }
+
     /// Forces the shutdown, as a second SIGTERM would: every task is cancelled and stop/shutdown
     /// waits end at once (finalizers still run within their timeouts).
     public func forceShutdown() { engine.force() }
@@ -99,8 +117,7 @@ public final class Lifecycle: Sendable {
         let report = await run()
         if !report.isClean {
             // The full report, readable, on stderr: one line per error.
-            let text = "\(report)\n"
-            _ = text.withCString { write(2, $0, strlen($0)) }
+            OutputQueue.standardError.enqueue(Array("\(report)\n".utf8))
         }
         // Log lines still queued get a bounded chance: an output that stopped draining must not
         // keep the process from ending.

@@ -38,6 +38,7 @@ extension Engine {
             force()
         case 3... where escalates:
             logger.critical("received \(name) a third time: exiting now", metadata: ["exit_code": "\(128 + number)"])
+            OutputQueue.flushStandard(timeout: .milliseconds(200))  // that line, at least, if the output drains
             _exit(128 + number)  // at once: no atexit handlers racing the threads still running
         default:
             logger.info("received \(name): shutdown already in progress")

@@ -44,17 +44,19 @@ extension SupervisedProcess {
     /// Returns once the child is gone.
     /// - Throws: ``ProcessControlError/alreadyStopped(_:)`` if it is held already.
     public func stopByOperator() async throws(ProcessControlError) {
-        let handle = try record.withLock { r throws(ProcessControlError) -> ChildProcessHandle? in
+        let (handle, hold) = try record.withLock { r throws(ProcessControlError) -> (ChildProcessHandle?, Latch) in
             guard r.held == nil else { throw .alreadyStopped(name) }
-            r.held = Latch()
+            let hold = Latch()
+            r.held = hold
             let handle = current.handle
             if handle != nil { r.operatorExitPending = true }
-            return handle
+            return (handle, hold)
         }
         guard let handle else { return }
-        let status = await termination.terminate(handle)
-        // Held: no new child can start, so the record can say at once how this one ended.
-        record.withLock { $0.exited(status) }
+        let status = await terminateDetached(handle)
+        // Still held by this stop (no `start` came meanwhile): no new child can have started, so
+        // the record can say at once how this one ended.
+        record.withLock { r in if r.held === hold { r.exited(status) } }
     }
 
     /// Starts a child an operator stopped. Returns at once; the child starts as on a restart.
@@ -78,7 +80,14 @@ extension SupervisedProcess {
             if handle != nil { r.operatorExitPending = true }
             return handle
         }
-        if let handle { await termination.terminate(handle) }
+        if let handle { _ = await terminateDetached(handle) }
+    }
+
+    /// The termination, in a task of its own: the operator's request (an HTTP handler) being
+    /// cancelled — the client went away — must not cut the child's grace period short.
+    private func terminateDetached(_ handle: ChildProcessHandle) async -> ExitStatus {
+        let termination = self.termination
+        return await Task { await termination.terminate(handle) }.value
     }
 
     /// Sends `signal` to the child itself (not its group: `HUP` for a master process should not

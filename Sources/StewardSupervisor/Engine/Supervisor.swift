@@ -31,10 +31,13 @@ public final class Supervisor: Sendable {
     /// `lifecycle.run()`.
     /// - Throws: ``ConfigIssues`` for what can only fail now (output pipes, log files), or a
     ///   build error of the runner.
+    /// `signals` are the ones its lifecycle catches itself (``signals`` by default); a program that
+    /// catches them for its whole life passes ``SignalPolicy/disabled`` and hands them to
+    /// `lifecycle.handleSignal`.
     public init(config: SupervisorConfig, path: String, environment: [String: String], logger: Logger,
-                reaper: Reaper = .shared) throws {
+                reaper: Reaper = .shared, signals: SignalPolicy = Supervisor.signals) throws {
         let plan = try SupervisorPlan(config: config, environment: environment, reaper: reaper, logger: logger)
-        lifecycle = try plan.builder.build(options: LifecycleOptions(signals: Self.signals, shutdownDeadline: config.shutdownTimeout, logger: logger))
+        lifecycle = try plan.builder.build(options: LifecycleOptions(signals: signals, shutdownDeadline: config.shutdownTimeout, logger: logger))
         directory = plan.directory
         configPath = path
         startedAt = .now

@@ -13,6 +13,6 @@ struct ExecTerminalTests {
         let harness = try ChildProgram(["python3", script, Fault.steward])
         let status = await harness.waitForExit(seconds: 45)
         #expect(status == .exited(0), "\(harness.lines.joined(separator: "\n"))")
-        #expect(harness.lines.filter { $0.hasPrefix("ok: ") }.count == 4, "\(harness.lines)")
+        #expect(harness.lines.filter { $0.hasPrefix("ok: ") }.count == 5, "\(harness.lines)")
     }
 }

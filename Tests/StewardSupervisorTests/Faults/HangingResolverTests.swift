@@ -42,12 +42,10 @@ struct HangingResolverTests {
         } }
         """, to: config)
         let script = "mount --bind \(directory.file("resolv.conf")) /etc/resolv.conf && exec \(Fault.steward) run \(config)"
-        let started = ContinuousClock.now
         let steward = try ChildProgram(["unshare", "--mount", "sh", "-c", script], environment: ChildProgram.isolatedEnvironment())
         #expect(steward.waitUntil(seconds: 20) { $0.contains { $0.contains("name resolution did not answer within 300ms") } },
                 "\(steward.lines.suffix(10))")
-        let failedAfter = ContinuousClock.now - started
-        #expect(failedAfter < .seconds(10), "the probe waited \(failedAfter) for the resolver")
+        // (The deadline above is the bound: the resolver would have kept the probe for 150 s.)
         #expect(steward.lines.contains { $0.contains("ready") && $0.contains("process=other") }, "\(steward.lines)")
         // web never became ready: the startup fails and steward ends, without hanging.
         let status = await steward.waitForExit(seconds: 20)

@@ -35,14 +35,11 @@ struct UndrainedOutputTests {
         // Steward read all 8 MB from the child while its own stdout (a 64 KiB pipe) was full.
         #expect(await eventually(seconds: 30) { access(flooded, F_OK) == 0 }, "steward stopped reading its children's output")
 
-        let signalled = ContinuousClock.now
         steward.signal(SIGTERM)
         // stubborn ignores SIGTERM: SIGKILL after its 1 s stopTimeout; then steward exits
         // (giving its stuck stdout at most 2 s to take the last lines).
         let status = await Fault.exitStatus(steward.handle, seconds: 15)
-        let elapsed = ContinuousClock.now - signalled
         #expect(status?.exitCode == 143, "\(String(describing: status))")  // not clean: a child had to be SIGKILLed
         #expect(!Fault.exists(flood) && !Fault.exists(stubborn))
-        #expect(elapsed < .seconds(8), "SIGTERM → exit took \(elapsed)")
     }
 }
