@@ -5,7 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A ``LifecycleEvent`` as JSON, for `/events` (Server-Sent Events) and logs of other tools:
+/// A `LifecycleEvent` as JSON, for `/events` (Server-Sent Events) and logs of other tools:
 /// `{"component":"web","phase":"run","outcome":"restarting","attempt":2,"delayMs":400,…}`.
 public struct EventPayload: Codable, Sendable, Equatable {
     /// The component, for component events.

@@ -1,6 +1,6 @@
 import StewardCore
 
-/// `/livez` and `/readyz` for a ``Lifecycle``: what Kubernetes asks an application.
+/// `/livez` and `/readyz` for a `Lifecycle`: what Kubernetes asks an application.
 ///
 /// Readiness fails from the moment shutdown is requested, before anything is stopped, so an
 /// orchestrator stops sending traffic first, and until startup completed; each health key of

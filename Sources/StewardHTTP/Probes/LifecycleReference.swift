@@ -2,7 +2,7 @@ import StewardCore
 import Synchronization
 
 /// The lifecycle a server's routes serve, bound once it is built: an ``HTTPServer`` registered
-/// in a ``LifecycleBuilder`` exists before the ``Lifecycle`` it reports on.
+/// in a `LifecycleBuilder` exists before the `Lifecycle` it reports on.
 ///
 /// ```swift
 /// let reference = LifecycleReference()

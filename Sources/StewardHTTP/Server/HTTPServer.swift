@@ -1,7 +1,7 @@
 import StewardCore
 import Synchronization
 
-/// An HTTP/1.1 server on one epoll event-loop thread, usable standalone or as a ``Runnable`` of a
+/// An HTTP/1.1 server on one epoll event-loop thread, usable standalone or as a `Runnable` of a
 /// StewardCore lifecycle.
 ///
 /// As a component, ``initialize(_:)`` binds the socket (a bind failure is an init error, and

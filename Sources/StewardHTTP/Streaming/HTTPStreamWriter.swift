@@ -7,7 +7,7 @@ import Synchronization
 /// Feeds the body of a streaming response (see ``HTTPResponse/stream(status:headers:_:)``) from a
 /// task of its own, e.g. Server-Sent Events.
 ///
-/// ``send(_:)`` never blocks: it queues the bytes in a per-client buffer that the server's
+/// ``send(_:)-([UInt8])`` never blocks: it queues the bytes in a per-client buffer that the server's
 /// event loop drains into the socket. The buffer is bounded (``bufferLimit``): when a slow reader
 /// lets it fill, the server closes the connection, the call returns `false`, and every later call
 /// returns `false` too. The stream also ends when the client disconnects or the server stops;
@@ -73,19 +73,19 @@ public final class HTTPStreamWriter: Sendable {
         enqueue(bytes[...])
     }
 
-    /// Queues the UTF-8 bytes of `text`; see ``send(_:)``.
+    /// Queues the UTF-8 bytes of `text`; see ``send(_:)-([UInt8])``.
     @discardableResult
     public func send(_ text: String) -> Bool {
         enqueue(Array(text.utf8)[...])
     }
 
-    /// Queues one Server-Sent Event; see ``send(_:)``.
+    /// Queues one Server-Sent Event; see ``send(_:)-([UInt8])``.
     @discardableResult
     public func send(_ event: ServerSentEvent) -> Bool {
         send(event.formatted)
     }
 
-    /// Queues an SSE comment line (`: text`), a heartbeat clients ignore; see ``send(_:)``.
+    /// Queues an SSE comment line (`: text`), a heartbeat clients ignore; see ``send(_:)-([UInt8])``.
     @discardableResult
     public func sendComment(_ text: String) -> Bool {
         send(ServerSentEvent.comment(text))

@@ -5,7 +5,7 @@ import StewardProcesses
 import Glibc
 #endif
 
-/// A job that runs an OS command per run, through the process's single ``Reaper``.
+/// A job that runs an OS command per run, through the process's single `Reaper`.
 ///
 /// - stdin is `/dev/null`; each line of stdout and stderr goes to the run's log (sources
 ///   `stdout`/`stderr`, byte-exact text), except stdout lines `STEWARD_PROGRESS 0.4 message` (or
@@ -40,7 +40,7 @@ public struct CommandJob: Job {
 
     /// The file a run will execute, found now as its spawn will find it (in this job's
     /// environment and working directory).
-    /// - Throws: ``SpawnError`` (empty command, not found, not executable).
+    /// - Throws: `SpawnError` (empty command, not found, not executable).
     public func resolveExecutable() throws(SpawnError) -> String {
         try SpawnRequest(arguments: command, environment: environment, workingDirectory: workingDirectory).resolveExecutable()
     }

@@ -8,7 +8,7 @@ import Synchronization
 
 /// Runs jobs on demand, later, and on their schedules, recording every run in a ``RunStore``.
 ///
-/// The scheduler is a ``Runnable`` of the lifecycle runner: register it in a priority group;
+/// The scheduler is a `Runnable` of the lifecycle runner: register it in a priority group;
 /// `initialize` marks runs a previous instance left active as `crashed`, `run` starts the timer
 /// and returns after the stop request, once every active run is stopped (grace, then kill) and
 /// recorded. Without a lifecycle, call ``start()`` and ``shutdown()``.

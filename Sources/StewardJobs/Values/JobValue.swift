@@ -27,19 +27,19 @@ public enum JobValue: Sendable, Hashable {
     /// Whether this is ``null``.
     public var isNull: Bool { self == .null }
 
-    /// The text of a ``string``, else `nil`.
+    /// The text of a `string`, else `nil`.
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    /// The number of an ``int``, else `nil`.
+    /// The number of an `int`, else `nil`.
     public var intValue: Int? {
         if case .int(let value) = self { return value }
         return nil
     }
 
-    /// The number of a ``double`` or an ``int``, else `nil`.
+    /// The number of a `double` or an `int`, else `nil`.
     public var doubleValue: Double? {
         switch self {
         case .double(let value): value
@@ -48,30 +48,30 @@ public enum JobValue: Sendable, Hashable {
         }
     }
 
-    /// The flag of a ``bool``, else `nil`.
+    /// The flag of a `bool`, else `nil`.
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
-    /// The elements of an ``array``, else `nil`.
+    /// The elements of an `array`, else `nil`.
     public var arrayValue: [JobValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    /// The members of an ``object``, else `nil`.
+    /// The members of an `object`, else `nil`.
     public var objectValue: [String: JobValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
-    /// The member `key` of an ``object``; `nil` for a missing key or another kind of value.
+    /// The member `key` of an `object`; `nil` for a missing key or another kind of value.
     public subscript(key: String) -> JobValue? {
         objectValue?[key]
     }
 
-    /// The element at `index` of an ``array``; `nil` when out of range or not an array.
+    /// The element at `index` of an `array`; `nil` when out of range or not an array.
     public subscript(index: Int) -> JobValue? {
         guard let array = arrayValue, array.indices.contains(index) else { return nil }
         return array[index]
@@ -82,17 +82,17 @@ extension JobValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expres
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     /// `nil` is ``null``.
     public init(nilLiteral: ()) { self = .null }
-    /// A ``bool``.
+    /// A `bool`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    /// An ``int``.
+    /// An `int`.
     public init(integerLiteral value: Int) { self = .int(value) }
-    /// A ``double``.
+    /// A `double`.
     public init(floatLiteral value: Double) { self = .double(value) }
-    /// A ``string``.
+    /// A `string`.
     public init(stringLiteral value: String) { self = .string(value) }
-    /// An ``array``.
+    /// An `array`.
     public init(arrayLiteral elements: JobValue...) { self = .array(elements) }
-    /// An ``object``; a repeated key keeps its last value.
+    /// An `object`; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, JobValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }

@@ -36,7 +36,7 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isReadOnly: Bool { primaryCode == SQLITE_READONLY || primaryCode == SQLITE_PERM || primaryCode == SQLITE_CANTOPEN }
     /// Another connection held a lock past the busy timeout.
     public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
-    /// The file is damaged, or not a database at all (see ``JournalIntegrity``).
+    /// The file is damaged, or not a database at all (see `JournalIntegrity`).
     public var isCorrupt: Bool { primaryCode == SQLITE_CORRUPT || primaryCode == SQLITE_NOTADB }
 
     /// `operation: message (SQLITE_FULL)`.

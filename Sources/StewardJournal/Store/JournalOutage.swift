@@ -25,7 +25,7 @@ struct JournalOutage {
     var loggedAt: UInt64
     /// ``JournalState/droppedLines`` when it started, so its notices count its own drops.
     let droppedBefore: Int
-    /// Whether it is a corrupt file (see ``JournalIntegrity``).
+    /// Whether it is a corrupt file (see `JournalIntegrity`).
     var corrupt: Bool
 
     /// What is logged when the file is found corrupt.

@@ -80,7 +80,7 @@ struct JournalState {
     var nextWaiter: UInt64 = 0
     var health: JournalHealth
     /// Set when SQLite found the file corrupt: the file and the error. Nothing is written to that
-    /// file again (see ``JournalIntegrity``); the writer clears it once another file at the path
+    /// file again (see `JournalIntegrity`); the writer clears it once another file at the path
     /// passed its check.
     var corruption: Corruption?
     /// The outage going on, for the log (see ``JournalOutage``).

@@ -19,7 +19,7 @@ import Synchronization
 /// journal reports unhealthy and the thread tries again every retry interval; once a write
 /// succeeds it is healthy again and everything held back is written. A corrupt file is the
 /// exception: it is not written again, and the thread waits for another file at the path
-/// (see ``JournalIntegrity``).
+/// (see `JournalIntegrity`).
 final class JournalWriter: @unchecked Sendable {
     let path: String
     let options: JournalOptions

@@ -7,13 +7,13 @@ import StewardCore
 import StewardJobs
 
 extension SQLiteRunStore {
-    /// See ``RunStore/run(_:)``: from memory for a run this process owns, else from the file.
+    /// See `RunStore/run(_:)`: from memory for a run this process owns, else from the file.
     public func run(_ runId: RunID) async throws(RunStoreError) -> RunRecord? {
         if let owned = state.withLock({ $0.runs[runId]?.record }) { return owned }
         return try read { connection throws(SQLiteError) in try JournalQueries.run(runId, on: connection)?.record }
     }
 
-    /// See ``RunStore/runs(_:)``: the file's runs, with the ones this process owns as they are
+    /// See `RunStore/runs(_:)`: the file's runs, with the ones this process owns as they are
     /// now. While the file cannot be read, only the owned runs.
     public func runs(_ query: RunQuery) async throws(RunStoreError) -> [RunRecord] {
         let owned = state.withLock { s in Array(s.runs.values.map(\.record)) }
@@ -37,7 +37,7 @@ extension SQLiteRunStore {
         return query.limit.map { Array(records.prefix(max(0, $0))) } ?? records
     }
 
-    /// See ``RunStore/readLog(_:from:limit:)``: committed lines from the file, then the ones
+    /// See `RunStore/readLog(_:from:limit:)`: committed lines from the file, then the ones
     /// still on their way to it.
     public func readLog(_ runId: RunID, from offset: Int, limit: Int?) async throws(RunStoreError) -> RunLogPage {
         let offset = max(0, offset)
@@ -64,7 +64,7 @@ extension SQLiteRunStore {
         return RunLogPage(lines: lines, nextOffset: next, isComplete: owned.isFinal && next >= owned.lineCount)
     }
 
-    /// See ``RunStore/followLog(_:from:)``: woken by each append and by the run's end.
+    /// See `RunStore/followLog(_:from:)`: woken by each append and by the run's end.
     public func followLog(_ runId: RunID, from offset: Int) -> RunLogFollow {
         RunLogFollow(from: offset,
                      read: { [self] (cursor: Int) throws(RunStoreError) -> RunLogPage in
@@ -102,7 +102,7 @@ extension SQLiteRunStore {
         if !owned { try? await Task.sleep(for: .milliseconds(250)) }
     }
 
-    /// See ``RunStore/definitionState(_:)``. The last fired instant is never earlier than the
+    /// See `RunStore/definitionState(_:)`. The last fired instant is never earlier than the
     /// latest fire a durable run records, so a fire whose run was written just before a crash is
     /// not fired again even if its state write was lost.
     public func definitionState(_ jobId: JobID) async throws(RunStoreError) -> JobDefinitionState? {

@@ -7,7 +7,7 @@ import StewardCore
 import StewardJobs
 
 extension SQLiteRunStore {
-    /// See ``RunStore/createRun(_:)``; returns once the record is committed.
+    /// See `RunStore/createRun(_:)`; returns once the record is committed.
     public func createRun(_ record: RunRecord) async throws(RunStoreError) {
         let record = record.journalRounded
         if (try? read({ connection throws(SQLiteError) in try JournalQueries.run(record.runId, on: connection) != nil })) == true {
@@ -24,7 +24,7 @@ extension SQLiteRunStore {
         try await waitDurable(generation, record.runId)
     }
 
-    /// See ``RunStore/claimRun(_:startedAt:)``; returns once the `running` record is committed.
+    /// See `RunStore/claimRun(_:startedAt:)`; returns once the `running` record is committed.
     public func claimRun(_ runId: RunID, startedAt: Date) async throws(RunStoreError) -> RunRecord {
         try await adoptIfNeeded(runId)
         let (record, generation) = try change { s throws(RunStoreError) -> (RunRecord, UInt64) in
@@ -43,7 +43,7 @@ extension SQLiteRunStore {
         return record
     }
 
-    /// See ``RunStore/updateRun(_:)``; written with the next batch.
+    /// See `RunStore/updateRun(_:)`; written with the next batch.
     public func updateRun(_ record: RunRecord) async throws(RunStoreError) {
         try await adoptIfNeeded(record.runId)
         let record = record.journalRounded
@@ -59,7 +59,7 @@ extension SQLiteRunStore {
         }
     }
 
-    /// See ``RunStore/updateProgress(_:_:)``; coalesced to one write per progress interval.
+    /// See `RunStore/updateProgress(_:_:)`; coalesced to one write per progress interval.
     public func updateProgress(_ runId: RunID, _ progress: RunProgress) async throws(RunStoreError) {
         let owned = try change { s throws(RunStoreError) -> Bool in
             guard var run = s.runs[runId] else { return false }
@@ -74,7 +74,7 @@ extension SQLiteRunStore {
         if !known { throw Self.unknown(runId) }
     }
 
-    /// See ``RunStore/finishRun(_:)``; returns once the final record is committed.
+    /// See `RunStore/finishRun(_:)`; returns once the final record is committed.
     public func finishRun(_ record: RunRecord) async throws(RunStoreError) {
         guard record.state.isFinal else {
             throw RunStoreError(.conflict, runId: record.runId, message: "finishing with the active state \(record.state)")
@@ -98,7 +98,7 @@ extension SQLiteRunStore {
         try await waitDurable(generation, record.runId)
     }
 
-    /// See ``RunStore/markProceeded(_:by:)``: a compare-and-set in the writer's transaction.
+    /// See `RunStore/markProceeded(_:by:)`: a compare-and-set in the writer's transaction.
     public func markProceeded(_ runId: RunID, by newRunId: RunID) async throws(RunStoreError) -> RunRecord {
         let outcome = try await command({ connection, _ throws(SQLiteError) -> Result<RunRecord, RunStoreError> in
             guard var record = try JournalQueries.run(runId, on: connection)?.record else { return .failure(Self.unknown(runId)) }
@@ -118,7 +118,7 @@ extension SQLiteRunStore {
         return try outcome.get()
     }
 
-    /// See ``RunStore/appendLog(_:_:)``; written with the next batch. Past the per-run cap one
+    /// See `RunStore/appendLog(_:_:)`; written with the next batch. Past the per-run cap one
     /// marker is written; when the lines waiting for the writer pass
     /// ``JournalOptions/backlogLines`` (the journal is down, or the disk cannot keep up), later
     /// lines are dropped, counted, and noted in the run's log once there is room.
@@ -149,7 +149,7 @@ extension SQLiteRunStore {
         for waiter in woken { waiter.resume() }
     }
 
-    /// See ``RunStore/recoverRuns(reason:at:)``. When the journal cannot be written now, the
+    /// See `RunStore/recoverRuns(reason:at:)`. When the journal cannot be written now, the
     /// runs left running are marked crashed as soon as it can (the queued ones then wait for the
     /// next start).
     public func recoverRuns(reason: String, at instant: Date) async throws(RunStoreError) -> RunRecovery {
@@ -180,7 +180,7 @@ extension SQLiteRunStore {
         }
     }
 
-    /// See ``RunStore/saveDefinitionState(_:)``; returns once it is committed.
+    /// See `RunStore/saveDefinitionState(_:)`; returns once it is committed.
     public func saveDefinitionState(_ definitionState: JobDefinitionState) async throws(RunStoreError) {
         let generation = try change { s throws(RunStoreError) -> UInt64 in
             if s.definitions.updateValue(definitionState, forKey: definitionState.jobId) == nil {

@@ -7,7 +7,7 @@ import StewardCore
 import StewardJobs
 import Synchronization
 
-/// The durable ``RunStore``: the run journal in an SQLite file (the system library, WAL mode),
+/// The durable `RunStore`: the run journal in an SQLite file (the system library, WAL mode),
 /// which other processes read while steward writes it (`steward runs`, ``JournalReader``).
 ///
 /// - A run is durable before `execute` starts: ``createRun(_:)``, ``claimRun(_:startedAt:)`` and
@@ -217,7 +217,7 @@ public final class SQLiteRunStore: RunStore {
     }
 
     /// A read ran into a damaged file: the journal turns unhealthy, and the writer lets go of the
-    /// file before its next write (see ``JournalIntegrity``). `file` is the one the read was on,
+    /// file before its next write (see `JournalIntegrity`). `file` is the one the read was on,
     /// which may no longer be at the path; the writer then checks the new one and goes on.
     private func noteCorruption(_ error: SQLiteError, in file: JournalFileIdentity?) {
         let (changed, notices) = state.withLock { s in

@@ -4,7 +4,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// A long-running child OS process as a ``Runnable`` of the lifecycle runner: one engine, not a
+/// A long-running child OS process as a `Runnable` of the lifecycle runner: one engine, not a
 /// second supervisor.
 ///
 /// - `initialize` resolves the executable (a missing program is an init error, not a restart loop);
@@ -111,7 +111,7 @@ public final class ChildProcess: Runnable {
 }
 
 /// A child OS process that must run to completion with exit code 0 before its priority group is
-/// initialized: an ``Initializer`` whose `initialize` runs the command (`oneshot: true`). A
+/// initialized: an `Initializer` whose `initialize` runs the command (`oneshot: true`). A
 /// non-zero exit is an init failure and aborts startup; the init timeout applies, and on
 /// cancellation the child's group is killed.
 public final class OneShotProcess: Initializer {

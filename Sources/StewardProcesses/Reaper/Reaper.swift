@@ -40,7 +40,7 @@ public final class Reaper: Sendable {
     private init() {}
 
     /// Starts reaping (idempotent): catches SIGCHLD and reaps whatever already exited.
-    /// - Throws: ``SystemError`` if SIGCHLD cannot be caught.
+    /// - Throws: `SystemError` (StewardCore) if SIGCHLD cannot be caught.
     public func start() throws(SystemError) {
         if running.load(ordering: .acquiring) { return }
         let alreadyStarted = state.withLock { s in defer { s.started = true }; return s.started }

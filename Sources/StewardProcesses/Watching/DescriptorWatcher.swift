@@ -146,7 +146,7 @@ public final class DescriptorWatcher: Sendable {
     /// (``Mode/repeating``) or once (``Mode/once``), or with ``Outcome/timedOut`` once `deadline`
     /// passes first. The caller keeps owning `fd` and must ``remove(_:)`` the registration before
     /// closing it (unnecessary once a ``Mode/once`` callback ran or the deadline passed).
-    /// - Throws: ``SystemError`` if the watcher cannot start or epoll refuses the descriptor
+    /// - Throws: `SystemError` (StewardCore) if the watcher cannot start or epoll refuses the descriptor
     ///   (`EPERM` for a regular file, `EBADF` for a closed one).
     public func add(_ fd: Int32, for event: Event, mode: Mode = .repeating, deadline: ContinuousClock.Instant? = nil,
                     handler: @escaping @Sendable (Outcome) -> Void) throws(SystemError) -> Registration {

@@ -5,7 +5,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// A child OS process as the supervisor runs it: a ``ChildProcess`` plus a readiness source that
+/// A child OS process as the supervisor runs it: a `ChildProcess` plus a readiness source that
 /// turns its health key healthy, a liveness probe that fails its `run` when it stops answering,
 /// and an output pump. Register it with `healthKeys: [process.healthKey]` when it has readiness,
 /// so its priority group waits for it.
@@ -65,7 +65,7 @@ public final class SupervisedProcess: Runnable {
     }
 
     /// Runs the child until it exits for a reason of its own (returning or throwing as
-    /// ``ChildProcess/judge(_:stopSignal:context:)`` decides), or until the runner asks to stop.
+    /// `ChildProcess/judge(_:stopSignal:context:)` decides), or until the runner asks to stop.
     /// An exit an operator caused (``stopByOperator()``, ``restartByOperator()``) is not an
     /// outcome: the loop holds or starts the child again.
     public func run(_ context: LifecycleContext) async throws {

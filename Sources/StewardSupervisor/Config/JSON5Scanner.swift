@@ -1,4 +1,4 @@
-/// A syntax error found by ``JSON5Scanner``.
+/// A syntax error found by `JSON5Scanner`.
 struct JSON5ScanFailure: Error {
     var position: SourcePosition
     var reason: String

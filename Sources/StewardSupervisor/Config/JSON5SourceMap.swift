@@ -30,7 +30,7 @@ struct JSON5SourceNode: Sendable {
     }
 }
 
-/// What one pass of ``JSON5Scanner`` over the config text learned: the value, where each key
+/// What one pass of `JSON5Scanner` over the config text learned: the value, where each key
 /// and array element starts, which keys appear twice in one object, and where the first syntax
 /// error is.
 ///

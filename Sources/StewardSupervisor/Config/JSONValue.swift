@@ -1,6 +1,6 @@
 import StewardCore
 
-/// A parsed JSON5 value, as ``JSON5Scanner`` reads it.
+/// A parsed JSON5 value, as `JSON5Scanner` reads it.
 ///
 /// The config is parsed into this neutral tree first and then walked by hand, so that every
 /// problem can be reported with its key path instead of stopping at the first one.

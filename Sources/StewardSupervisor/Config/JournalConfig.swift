@@ -44,7 +44,7 @@ public struct JournalConfig: Sendable, Equatable {
 
     /// Whether the journal's directory is steward's own — the default path's `steward` (or
     /// `/tmp/steward-UID`) directory, not one the config or `$STEWARD_JOURNAL` names — and so
-    /// must be this user's alone (``StewardJournal/JournalOptions/privateDirectory``): under
+    /// must be this user's alone (`StewardJournal/JournalOptions/privateDirectory`): under
     /// `/tmp` another user could have made it first.
     public func ownsDirectory(environment: [String: String]) -> Bool {
         path == nil && (environment["STEWARD_JOURNAL"] ?? "").isEmpty

@@ -16,7 +16,7 @@ import Glibc
 /// ``check(path:environment:)``, also everything `run` needs from the machine.
 public enum SupervisorConfigLoader {
     /// The largest config file read or parsed: 4 MiB, hundreds of times any real config. With
-    /// the scanner's nesting limit (``JSON5Scanner``) and the cap on reported issues, it bounds
+    /// the scanner's nesting limit (`JSON5Scanner`) and the cap on reported issues, it bounds
     /// the time and memory any input can cost `steward check`, `run` and each reload. Only
     /// regular files are read, so a device or a FIFO is refused before reading.
     public static let maximumBytes = 4 << 20
@@ -72,7 +72,7 @@ public enum SupervisorConfigLoader {
     /// What `steward check` does: reads and parses the config file at `path` as
     /// ``load(path:)`` does, then checks against this machine everything `steward run` needs
     /// before it starts anything (programs, working directories, log files, cron schedules that
-    /// fire, the journal; see ``SupervisorPreflight``), creating and changing nothing.
+    /// fire, the journal; see `SupervisorPreflight`), creating and changing nothing.
     /// - Parameter environment: steward's environment (the children's `PATH`, `STEWARD_JOURNAL`).
     /// - Throws: ``ConfigIssues`` with every problem of the file and of the machine, together.
     public static func check(path: String, environment: [String: String]) throws(ConfigIssues) -> SupervisorConfig {

@@ -11,7 +11,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The config's `jobs` as a component of the runner: a ``JobScheduler`` whose definitions are
+/// The config's `jobs` as a component of the runner: a `JobScheduler` whose definitions are
 /// the configured commands. It sits in a priority group after every process, so scheduled runs
 /// begin once the processes they may need are ready, and stop first in the unwind.
 public final class ConfiguredJobs: Runnable {

@@ -32,7 +32,7 @@ public final class Supervisor: Sendable {
     /// - Throws: ``ConfigIssues`` for what can only fail now (output pipes, log files), or a
     ///   build error of the runner.
     /// `signals` are the ones its lifecycle catches itself (``signals`` by default); a program that
-    /// catches them for its whole life passes ``SignalPolicy/disabled`` and hands them to
+    /// catches them for its whole life passes `SignalPolicy/disabled` and hands them to
     /// `lifecycle.handleSignal`.
     public init(config: SupervisorConfig, path: String, environment: [String: String], logger: Logger,
                 reaper: Reaper = .shared, signals: SignalPolicy = Supervisor.signals) throws {

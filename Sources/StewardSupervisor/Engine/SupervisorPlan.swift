@@ -7,10 +7,10 @@ import StewardProcesses
 /// | config | runner |
 /// |---|---|
 /// | `priority` | component priority (groups start in ascending order) |
-/// | `oneshot: true` | a ``OneShotProcess`` initializer: must exit 0 before the next group |
+/// | `oneshot: true` | a `OneShotProcess` initializer: must exit 0 before the next group |
 /// | `ready` | the process's health key, which its group waits for |
 /// | `health` | liveness: failures stop the process, its restart policy applies |
-/// | `restart` | the component's ``RestartPolicy`` |
+/// | `restart` | the component's `RestartPolicy` |
 /// | `startupTimeout` | the runner's startup (health) timeout: at startup and when a reload adds the process |
 /// | `stopSignal` / `stopTimeout` | the signal `stop` sends / the runner's shutdown timeout, then SIGKILL |
 /// | `critical` | whether failing for good shuts steward down |
@@ -30,7 +30,7 @@ public struct SupervisorPlan: Sendable {
 
     /// One configured process as a runner component.
     public struct Entry: Sendable {
-        /// The component: a ``SupervisedProcess``, or a ``OneShotProcess`` for `oneshot: true`.
+        /// The component: a ``SupervisedProcess``, or a `OneShotProcess` for `oneshot: true`.
         public let component: any Initializer
         /// Its registration options.
         public let options: ComponentOptions

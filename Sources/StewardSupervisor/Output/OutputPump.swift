@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// One child's output: a pipe kept open across restarts (the child gets its write end as stdout
-/// and stderr), read through a ``PipeReader`` and cut by a ``LineSplitter``. Each line goes
+/// and stderr), read through a `PipeReader` and cut by a `LineSplitter`. Each line goes
 /// to steward's stdout, prefixed `name | ` (foreman/Compose style) unless prefixing is off,
 /// optionally to a file with size rotation, and into an in-memory ring buffer for `steward logs`.
 public final class OutputPump: Sendable {
@@ -109,7 +109,7 @@ public final class OutputPump: Sendable {
         return result
     }
 
-    /// Stops calling a ``follow(recent:_:)`` handler.
+    /// Stops calling a ``follow(recent:_:onEnd:)`` handler.
     public func unfollow(_ token: UInt64) {
         state.withLock { s in
             s.followers.removeValue(forKey: token)

@@ -12,7 +12,7 @@ import Glibc
 /// - s6 style: a newline written to descriptor N, which the child inherits.
 ///
 /// One channel per start of the child: create it, pass ``environment`` and ``descriptors`` to the
-/// spawn, call ``childStarted(pid:)``, then ``waitUntilReady(timeout:)``.
+/// spawn, call ``childStarted(pid:uid:)``, then ``waitUntilReady(timeout:)``.
 public final class ReadinessNotification: Sendable {
     private let readEnd: FileDescriptor
     /// Steward's copy of the s6-style pipe's write end, closed once the child has its own.
