@@ -58,13 +58,19 @@ extension Engine {
         }
     }
 
+    ///
+    /// When one fails, the group has failed, but every error of it is to be reported: its
+    /// siblings get the cancellation grace to finish (a sibling failing meanwhile is reported
+    /// too; one that succeeds is finalized), then those still running are cancelled. A shutdown
+    /// request from outside (a signal) cancels them at once.
     func initializeGroup(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
-        await forEachConcurrently(members) { runtime in
+        let groupFailed = Latch()
+        let ok = await forEachConcurrently(members) { runtime in
             runtime.state.withLock { $0.status = .initializing }
             self.emit(runtime, .initialize, .started)
             let deadline = self.clock.deadline(after: runtime.options.initTimeout)
             let context = runtime.context(health: self.health, clock: self.clock)
-            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown]) {
+            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown, groupFailed]) {
                 try await runtime.component.initialize(context)
             } late: { result in
                 // Aborted or timed out, but it finished anyway: if it succeeded it holds resources,
@@ -94,8 +100,13 @@ extension Engine {
                 return false
             }
         } onFailure: {
-            if let onFailure { onFailure() } else { self.requestShutdown(.failure) }
+            if let onFailure { return onFailure() }
+            if let grace = self.clock.deadline(after: self.options.cancellationGrace) {
+                _ = self.scheduler.schedule(at: grace) { groupFailed.fire() }
+            }
         }
+        if !ok, onFailure == nil { requestShutdown(.failure) }
+        return ok
     }
 
     /// Waits until every runnable of the group has all its health keys healthy, each bounded by its

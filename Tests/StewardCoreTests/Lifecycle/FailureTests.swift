@@ -57,16 +57,30 @@ struct FailureTests {
         #expect(!trace.contains("slow finalize started"))
     }
 
-    @Test("the first init failure aborts in-flight siblings: they are cancelled, not finalized, not reported")
-    func firstInitFailureAbortsSiblings() async throws {
+    /// Every failing initializer of a group is reported, not only the first: its siblings get
+    /// the cancellation grace to finish; one still running after it is cancelled.
+    @Test("after an init failure, a sibling that fails within the grace is reported too; one still running after it is cancelled")
+    func siblingsGetTheGrace() async throws {
+        let clock = ManualClock()
+        let second = Gate()
         var builder = LifecycleBuilder()
         builder.add(ScriptedInitializer(initialize: .fail("x broke")), name: "x")
+        builder.addInitializer("w") { _ in
+            await second.wait()
+            throw TestFailure("w broke too")
+        }
         builder.add(ScriptedInitializer(initialize: .hang), name: "y")
-        let lifecycle = try builder.build(options: testOptions(ManualClock()))
+        let lifecycle = try builder.build(options: testOptions(clock))
         let recorder = EventRecorder(lifecycle)
-        let report = await lifecycle.run()
+        let run = Task { await lifecycle.run() }
+        await recorder.trace.waitFor("x init failed")
+        second.open()
+        await recorder.trace.waitFor("w init failed")
+        await clock.waitForSleeper(at: .seconds(1))  // the grace
+        clock.advance(by: .seconds(1))
+        let report = await run.value
         let trace = await recorder.finished()
-        #expect(report.errors.map(\.description) == ["x: init failed (x broke)"])
+        #expect(Set(report.errors.map(\.description)) == ["x: init failed (x broke)", "w: init failed (w broke too)"])
         #expect(trace.contains("y init cancelled"))
         #expect(!trace.contains("y finalize started"))
         #expect(report.exitCode == 1)
