@@ -8,7 +8,7 @@ import Synchronization
 /// - ``update(_:healthy:reason:)`` flips a registered key; updating an unknown key throws.
 /// - ``isReady`` is the conjunction over every registered key (an empty registry is ready).
 /// - Waiting for keys is event-driven: ``waitUntilHealthy(_:)`` resumes on the update that makes
-///   the last of them healthy.
+///   the last of them healthy; waiting for a key that is not registered fails at once.
 public final class HealthRegistry: Sendable {
     private struct Waiter {
         let keys: Set<HealthKey>
@@ -113,18 +113,21 @@ public final class HealthRegistry: Sendable {
     public func isHealthy(owner: String) -> Bool { statuses(owner: owner).allSatisfy(\.isHealthy) }
 
     /// Returns once every key in `keys` is healthy at the same time, or when the task is cancelled.
-    /// Unregistered keys never become healthy, so waiting on one lasts until cancellation.
-    public func waitUntilHealthy(_ keys: some Sequence<HealthKey>) async {
+    /// A key unregistered while waiting no longer counts (its component was removed).
+    /// - Throws: ``HealthError/Code/unknown`` at once if a key is not registered: it could never
+    ///   become healthy, and waiting on it would last forever.
+    public func waitUntilHealthy(_ keys: some Sequence<HealthKey>) async throws(HealthError) {
         let keys = Set(keys)
-        let id: UInt64? = state.withLock { s in
+        let found: Result<UInt64?, HealthError> = state.withLock { s in
+            if let unknown = keys.first(where: { s.statuses[$0] == nil }) { return .failure(HealthError(code: .unknown, key: unknown)) }
             let pending = keys.filter { s.statuses[$0]?.isHealthy != true }
-            guard !pending.isEmpty else { return nil }
+            guard !pending.isEmpty else { return .success(nil) }
             s.nextID += 1
             s.waiters[s.nextID] = Waiter(keys: keys, pending: pending, continuation: nil)
             for key in keys { s.waitersByKey[key, default: []].insert(s.nextID) }
-            return s.nextID
+            return .success(s.nextID)
         }
-        guard let id else { return }
+        guard let id = try found.get() else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s -> Bool in

@@ -120,7 +120,7 @@ extension Engine {
             self.emit(runtime, .ready, .started)
             let keys = runtime.options.healthKeys
             let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown, runtime.endedForGood]) {
-                await self.health.waitUntilHealthy(keys)
+                try await self.health.waitUntilHealthy(keys)
             }
             switch outcome {
             case .completed:

@@ -40,7 +40,7 @@ struct HealthRegistryTests {
         try registry.register("b")
         let resumed = SeenValues()
         let waiter = Task {
-            await registry.waitUntilHealthy(["a", "b"])
+            try await registry.waitUntilHealthy(["a", "b"])
             resumed.add("resumed")
         }
         while registry.waiterCount == 0 { await Task.yield() }
@@ -50,7 +50,7 @@ struct HealthRegistryTests {
         #expect(registry.waiterCount == 1)  // a is down again: still waiting
         #expect(resumed.values.isEmpty)
         try registry.update("a", healthy: true)
-        await waiter.value
+        try await waiter.value
         #expect(resumed.values == ["resumed"])
         #expect(registry.waiterCount == 0)
     }
@@ -59,10 +59,19 @@ struct HealthRegistryTests {
     func cancelledWait() async throws {
         let registry = HealthRegistry()
         try registry.register("never")
-        let waiter = Task { await registry.waitUntilHealthy(["never"]) }
+        let waiter = Task { try await registry.waitUntilHealthy(["never"]) }
         waiter.cancel()
-        await waiter.value
+        try await waiter.value
         #expect(registry.status(of: "never")?.isHealthy == false)
+    }
+
+    /// Before, a wait on a key nobody registered (a typo, a component not added) lasted forever.
+    @Test("waiting for a key that is not registered fails at once, naming it")
+    func unregisteredKey() async throws {
+        let registry = HealthRegistry()
+        try registry.register("db")
+        await #expect(throws: HealthError(code: .unknown, key: "dbb")) { try await registry.waitUntilHealthy(["db", "dbb"]) }
+        #expect(registry.waiterCount == 0)
     }
 
     @Test("observers see each change once")
