@@ -52,7 +52,12 @@ public enum StewardMain {
 
     /// Runs `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
-        let logger = Logger.fromEnvironment(label: "steward", prefix: "STEWARD", environment: environment).logger
+        let (logger, loggerProblems) = Logger.fromEnvironment(label: "steward", prefix: "STEWARD", environment: environment)
+        guard loggerProblems.isEmpty else {
+            // Not silently ignored: a wrong level would hide the very lines an operator needs.
+            for problem in loggerProblems { writeError("steward: \(problem)") }
+            return ExitCodes.config
+        }
         guard let command = arguments.first else {
             writeError(usage)
             return ExitCodes.usage

@@ -112,4 +112,13 @@ struct RunCommandTests {
         #expect(await run.waitForExit()?.exitCode == 143)
         #expect(run.lines.contains { $0.contains("stubborn: did not shut down within 300ms") })
     }
+
+    @Test("a bad STEWARD_LOG_LEVEL is refused, naming the variable, exit 78; nothing starts")
+    func badLogLevel() async throws {
+        let path = try config(#"{ processes: { a: { command: ["sleep", "60"] } } }"#)
+        defer { unlink(path) }
+        let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment(["STEWARD_LOG_LEVEL": "loud"]))
+        #expect(await run.waitForExit()?.exitCode == 78)
+        #expect(run.lines.contains { $0.hasPrefix("steward: STEWARD_LOG_LEVEL=\"loud\" is not a log level") }, "\(run.lines)")
+    }
 }

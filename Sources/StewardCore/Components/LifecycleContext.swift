@@ -42,6 +42,8 @@ public struct LifecycleContext: Sendable {
     /// Sleeps for `duration` on the lifecycle's clock, or less if this component is asked to stop
     /// or the task is cancelled. Returns `true` if the full duration passed, `false` if it was cut
     /// short: the shape of a periodic loop is `while await context.sleep(for: interval) { work() }`.
+    /// The result may be ignored (a plain pause, `await context.sleep(for: .seconds(1))`).
+    @discardableResult
     public func sleep(for duration: Duration) async -> Bool {
         guard !stopLatch.isFired else { return false }
         let deadline = clock.now + duration

@@ -7,9 +7,10 @@ extension Logger {
     ///
     /// With an empty `prefix` the variables are `LOG_LEVEL` and `LOG_FORMAT`; a trailing `_` on the
     /// prefix is not doubled. Unset or empty (all-whitespace) variables select the default silently.
-    /// An unrecognised value also selects the default, and is described in `problems` (one
-    /// human-readable sentence per bad variable, naming the variable, the value and the fallback)
-    /// so the caller can log it once the logger exists. Never traps.
+    /// An unrecognised value selects the default in the returned logger, and is described in
+    /// `problems` (one sentence per bad variable, naming the variable, the value and the
+    /// fallback): the caller must not ignore it — `LifecycleOptions` makes it a config error of the
+    /// run, the `steward` program refuses to start (exit 78). Never traps.
     ///
     /// - Parameters:
     ///   - label: the logger's label.

@@ -9,8 +9,12 @@ public struct LifecycleOptions: Sendable {
     public var shutdownDeadline: Duration?
     /// How long to wait for a cancelled `run` to return before abandoning it. Default 1 s.
     public var cancellationGrace: Duration
-    /// Where the runner logs. Default: stdout, level from `STEWARD_LOG_LEVEL` (info).
+    /// Where the runner logs. Default: stdout, labelled with the executable's name, level from
+    /// `STEWARD_LOG_LEVEL` (info) and format from `STEWARD_LOG_FORMAT`; a value of either that is
+    /// not valid is a config error of the run (it fails before any component starts).
     public var logger: Logger
+    /// What was wrong with the default logger's settings (empty with a logger of the caller's).
+    var loggerProblems: [String] = []
     /// A health key the runner owns: healthy once every group started, unhealthy again as soon as
     /// shutdown begins, so `isReady` turns false before anything is stopped. Default `"lifecycle"`;
     /// `nil` registers none.
@@ -27,12 +31,20 @@ public struct LifecycleOptions: Sendable {
         self.signals = signals
         self.shutdownDeadline = shutdownDeadline
         self.cancellationGrace = cancellationGrace
-        self.logger = logger ?? Self.defaultLogger()
+        if let logger {
+            self.logger = logger
+        } else {
+            (self.logger, loggerProblems) = Logger.fromEnvironment(label: Self.executableName, prefix: "STEWARD",
+                                                                   environment: ProcessEnvironment.current)
+        }
         self.readinessKey = readinessKey
         self.random = random
     }
 
-    private static func defaultLogger() -> Logger {
-        Logger.fromEnvironment(label: "steward", prefix: "STEWARD", environment: ProcessEnvironment.current).logger
+    /// The running executable's file name (`CommandLine.arguments[0]` without its directory).
+    static var executableName: String {
+        let path = CommandLine.arguments.first ?? ""
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        return name.isEmpty ? "app" : name
     }
 }

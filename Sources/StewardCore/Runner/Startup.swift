@@ -26,6 +26,12 @@ extension Engine {
     /// Loads every registered config type; all errors of all types are reported together.
     private func loadConfigs() -> Bool {
         var ok = true
+        for problem in options.loggerProblems {
+            let error = LifecycleError(component: "logger", phase: .config, kind: .failed, underlying: LoggerSettingError(problem))
+            record(error)
+            logger.error("\(error)", metadata: ["phase": "config"])
+            ok = false
+        }
         for config in configs {
             let errors = config.load(services)
             for error in errors {
@@ -161,4 +167,10 @@ extension Engine {
             return allSucceeded
         }
     }
+}
+
+/// A `STEWARD_LOG_LEVEL` or `STEWARD_LOG_FORMAT` value that is not valid.
+struct LoggerSettingError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -4,6 +4,7 @@
 //   steward-lifecycle-fixture graceful   a runnable that stops when asked
 //   steward-lifecycle-fixture stubborn   stop() never returns; run() returns only when cancelled
 //   steward-lifecycle-fixture wedged     stop() never returns; run() ignores cancellation too
+//   steward-lifecycle-fixture default-logger   as graceful, with the options' default logger
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,11 +45,11 @@ default:
 let sink = MemoryLogSink(capacity: 10)
 // A long cancellation grace: in "wedged" mode the third signal must find the unwind still waiting.
 let lifecycle = try builder.build(options: LifecycleOptions(shutdownDeadline: .seconds(60), cancellationGrace: .seconds(60),
-                                                            logger: Logger(label: "fixture", sink: sink)))
+                                                            logger: scenario == "default-logger" ? nil : Logger(label: "fixture", sink: sink)))
 let events = lifecycle.events()
 let printer = Task {
     for await event in events {
-        if let milestone = event.milestone {
+        if event.milestone != nil {
             say("event \(event)")
         } else {
             say("event \(event.component ?? "?") \(event.phase?.description ?? "?") \(event.outcome?.description ?? "?")")

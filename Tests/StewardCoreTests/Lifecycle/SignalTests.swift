@@ -60,4 +60,23 @@ struct SignalTests {
         #expect(!child.lines.contains("db finalized"))
         #expect(!child.lines.contains { $0.hasPrefix("report") })
     }
+
+    @Test("the default logger is labelled with the executable's name; a bad STEWARD_LOG_LEVEL fails the run before anything starts")
+    func defaultLogger() async throws {
+        var environment = ChildProgram.currentEnvironment
+        environment["STEWARD_LOG_FORMAT"] = "logfmt"
+        environment["STEWARD_LOG_LEVEL"] = "info"
+        let good = try ChildProgram([fixture, "default-logger"], environment: environment)
+        #expect(good.waitForLine("event ready"))
+        good.signal(SIGTERM)
+        #expect(await good.waitForExit()?.exitCode == 0)
+        #expect(good.lines.contains { $0.contains("logger=steward-lifecycle-fixture") }, "\(good.lines)")
+
+        environment["STEWARD_LOG_LEVEL"] = "loud"
+        let bad = try ChildProgram([fixture, "default-logger"], environment: environment)
+        #expect(await bad.waitForExit()?.exitCode == 1)
+        #expect(!bad.lines.contains("event svc run started"))
+        #expect(bad.lines.last?.hasPrefix("report exit=1 errors=logger: config failed (STEWARD_LOG_LEVEL=\"loud\" is not a log level") == true,
+                "\(bad.lines)")
+    }
 }
