@@ -91,9 +91,24 @@ public final class Trace: Sendable {
     public func matches(_ groups: [Group]) -> Bool { mismatch(groups) == nil }
 
     /// `nil` if the trace matches `groups`, else a readable explanation of the first difference.
+    /// Entries no group names are ignored (see ``strictMismatch(_:)`` for a trace that must hold
+    /// nothing else).
     public func mismatch(_ groups: [Group]) -> String? {
         let named = Set(groups.flatMap(\.entries))
-        let actual = entries.filter { named.contains($0) }
+        return Self.mismatch(entries.filter { named.contains($0) }, groups)
+    }
+
+    /// Like ``mismatch(_:)``, but every entry of the trace must be named by a group: an event the
+    /// groups do not mention (a restart, a second stop) is a difference too.
+    public func strictMismatch(_ groups: [Group]) -> String? {
+        let named = Set(groups.flatMap(\.entries))
+        if let stranger = entries.first(where: { !named.contains($0) }) {
+            return "unexpected entry \"\(stranger)\", named by no group, in \(entries)"
+        }
+        return Self.mismatch(entries, groups)
+    }
+
+    private static func mismatch(_ actual: [String], _ groups: [Group]) -> String? {
         var position = 0
         for group in groups {
             let end = position + group.entries.count
