@@ -4,7 +4,7 @@ import StewardCore
 /// <outcome>"` (`"web run started"`, `"db init failed"`) or the milestone's text (`"ready"`,
 /// `"group 0 ready"`, `"shutdown"`, `"finished"`).
 ///
-/// Create it before ``Lifecycle/run()`` so that no event is missed:
+/// Create it before `Lifecycle.run()` so that no event is missed:
 ///
 /// ```swift
 /// let recorder = EventRecorder(lifecycle)
@@ -41,21 +41,21 @@ public struct EventRecorder: Sendable {
         await trace.waitFor("ready")
     }
 
-    /// Waits until the event stream ended (``Lifecycle/run()`` returned) and returns the trace.
+    /// Waits until the event stream ended (`Lifecycle.run()` returned) and returns the trace.
     public func finished() async -> Trace {
         await task.value
         return trace
     }
 }
 
-/// A lifecycle running in the background, from ``Lifecycle/runInBackground()``.
+/// A lifecycle running in the background, from `Lifecycle.runInBackground()`.
 public struct RunningLifecycle: Sendable {
     /// The lifecycle.
     public let lifecycle: Lifecycle
     /// The task running it.
     public let task: Task<LifecycleReport, Never>
 
-    /// The report once ``Lifecycle/run()`` returns. If the waiting test is cancelled (its time
+    /// The report once `Lifecycle.run()` returns. If the waiting test is cancelled (its time
     /// limit passed), the shutdown is forced, so that a hung test ends instead of hanging the run.
     public var report: LifecycleReport {
         get async {
