@@ -25,6 +25,22 @@ struct ProbeReportTests {
         #expect(failing.body(verbose: true) == expected)
     }
 
+    @Test("a failing check says how long it has failed, in whole seconds")
+    func failingFor() {
+        let report = ProbeReport(probe: "readyz", checks: [
+            .init(name: "web", passed: false, reason: "connection refused", unchangedFor: .milliseconds(12_700)),
+            .init(name: "journal", passed: false, reason: "disk full", isCritical: false, unchangedFor: .seconds(184)),
+            .init(name: "db", passed: true, unchangedFor: .seconds(5)),
+        ])
+        #expect(report.body(verbose: true) == """
+        [-]web failed: connection refused (for 12s)
+        [-]journal failed: disk full (for 3m4s) (non-critical)
+        [+]db ok
+        readyz check failed
+
+        """)
+    }
+
     @Test("exclude drops named checks, so a failing one can be ignored")
     func exclude() {
         let report = failing.excluding(["web", "cache"])

@@ -145,7 +145,9 @@ public enum ControlRoutes {
     /// shows in `/readyz?verbose` but never makes steward unready.
     static func journalCheck(_ supervisor: Supervisor) -> [ProbeReport.Check] {
         guard let health = supervisor.jobs?.journal?.health else { return [] }
-        return [ProbeReport.Check(name: "journal", passed: health.isHealthy, reason: health.reason, isCritical: false)]
+        let unchanged = Duration.milliseconds(Int64(max(0, Date().timeIntervalSince(health.since)) * 1000))
+        return [ProbeReport.Check(name: "journal", passed: health.isHealthy, reason: health.reason, isCritical: false,
+                                  unchangedFor: unchanged)]
     }
 
     static func json(_ value: some Encodable, status: HTTPStatus = .ok) -> HTTPResponse {

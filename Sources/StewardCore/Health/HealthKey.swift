@@ -24,13 +24,16 @@ public struct HealthStatus: Sendable, Hashable {
     public var isHealthy: Bool
     /// Why the component is unhealthy (or any note given with the last update).
     public var reason: String?
+    /// When the health or the reason last changed (registration counts as a change).
+    public var changedAt: ContinuousClock.Instant
 
     /// Creates a status.
-    public init(key: HealthKey, owner: String?, isHealthy: Bool, reason: String?) {
+    public init(key: HealthKey, owner: String?, isHealthy: Bool, reason: String?, changedAt: ContinuousClock.Instant = .now) {
         self.key = key
         self.owner = owner
         self.isHealthy = isHealthy
         self.reason = reason
+        self.changedAt = changedAt
     }
 }
 

@@ -71,6 +71,7 @@ public final class HealthRegistry: Sendable {
             if status.isHealthy != healthy { s.unhealthyCount += healthy ? -1 : 1 }
             status.isHealthy = healthy
             status.reason = reason
+            status.changedAt = .now
             s.statuses[key] = status
             var resumed: [CheckedContinuation<Void, Never>] = []
             for id in s.waitersByKey[key] ?? [] {

@@ -28,7 +28,8 @@ public struct LifecycleProbes: Sendable {
             checks.append(.init(name: "startup", passed: lifecycle.isStarted, reason: "starting up"))
         }
         checks += lifecycle.health.statuses.map { status in
-            ProbeReport.Check(name: status.key.name, passed: status.isHealthy, reason: status.reason)
+            ProbeReport.Check(name: status.key.name, passed: status.isHealthy, reason: status.reason,
+                              unchangedFor: ContinuousClock.now - status.changedAt)
         }
         checks += extraReadiness()
         return ProbeReport(probe: "readyz", checks: checks)

@@ -13,13 +13,16 @@ public struct ProbeReport: Sendable, Equatable {
         public var reason: String?
         /// Whether its failure fails the probe. Default `true`.
         public var isCritical: Bool
+        /// How long it has been in its current state, when known (shown for a failing check).
+        public var unchangedFor: Duration?
 
         /// Creates a check result.
-        public init(name: String, passed: Bool, reason: String? = nil, isCritical: Bool = true) {
+        public init(name: String, passed: Bool, reason: String? = nil, isCritical: Bool = true, unchangedFor: Duration? = nil) {
             self.name = name
             self.passed = passed
             self.reason = reason
             self.isCritical = isCritical
+            self.unchangedFor = unchangedFor
         }
     }
 
@@ -51,10 +54,17 @@ public struct ProbeReport: Sendable, Equatable {
         if passed, !verbose { return "ok" }
         var lines = checks.map { check in
             check.passed ? "[+]\(check.name) ok"
-                : "[-]\(check.name) failed: \(Self.oneLine(check.reason ?? "reason withheld"))\(check.isCritical ? "" : " (non-critical)")"
+                : "[-]\(check.name) failed: \(Self.oneLine(check.reason ?? "reason withheld"))"
+                    + (check.unchangedFor.map { " (for \(Self.whole($0)))" } ?? "")
+                    + (check.isCritical ? "" : " (non-critical)")
         }
         lines.append("\(probe) check \(passed ? "passed" : "failed")")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A duration in whole seconds (`0s`, `12s`, `3m4s`): a probe line needs no more precision.
+    private static func whole(_ duration: Duration) -> String {
+        Duration.seconds(max(0, duration.components.seconds)).compactDescription
     }
 
     private static func oneLine(_ text: String) -> String {
