@@ -21,6 +21,9 @@ final class Engine: Sendable {
     let health: HealthRegistry
     let services: ServiceContainer
     let bus = EventBus()
+    /// Held while an event is logged and emitted, so both see events in one order. Logging never
+    /// blocks (the output queue), so holding it costs nothing.
+    let eventOrder = Mutex(())
     let logger: Logger
 
     /// Fires on the first shutdown request (signal, API, failure, completion).
@@ -174,8 +177,10 @@ final class Engine: Sendable {
         guard claimed else { return }
         let start = clock.now
         if let key = options.readinessKey { try? health.update(key, healthy: false, reason: "shutting down") }
-        bus.emit(LifecycleEvent(milestone: .shutdown, time: start, cause: cause))
-        logger.notice("shutting down", metadata: ["cause": cause.description])
+        eventOrder.withLock { _ in
+            logger.notice("shutting down", metadata: ["cause": cause.description])
+            bus.emit(LifecycleEvent(milestone: .shutdown, time: start, cause: cause))
+        }
         if let deadline = options.shutdownDeadline {
             let task = Task {
                 do { try await self.clock.sleep(until: start + deadline) } catch { return }
@@ -221,17 +226,25 @@ final class Engine: Sendable {
         if let error {
             record(error)
             runtime.state.withLock { $0.lastError = error.description }
-            runtime.logger.error("\(error)", metadata: ["phase": phase.description, "outcome": outcome.description])
-        } else {
-            runtime.logger.debug("\(phase) \(outcome)", metadata: ["phase": phase.description])
         }
-        bus.emit(LifecycleEvent(component: runtime.name, phase: phase, outcome: outcome, time: clock.now, error: error,
-                                attempt: attempt, delay: delay))
+        // The log line and the event go out together: the log tells events in the order the
+        // event stream does, even when components of a group report at the same moment.
+        eventOrder.withLock { _ in
+            if let error {
+                runtime.logger.error("\(error)", metadata: ["phase": phase.description, "outcome": outcome.description])
+            } else {
+                runtime.logger.debug("\(phase) \(outcome)", metadata: ["phase": phase.description])
+            }
+            bus.emit(LifecycleEvent(component: runtime.name, phase: phase, outcome: outcome, time: clock.now, error: error,
+                                    attempt: attempt, delay: delay))
+        }
     }
 
     func milestone(_ milestone: LifecycleEvent.Milestone) {
-        logger.info("\(milestone)")
-        bus.emit(LifecycleEvent(milestone: milestone, time: clock.now))
+        eventOrder.withLock { _ in
+            logger.info("\(milestone)")
+            bus.emit(LifecycleEvent(milestone: milestone, time: clock.now))
+        }
     }
 }
 

@@ -96,11 +96,13 @@ extension Engine {
             }
             if let restartNumber {
                 let delay = policy.delay(forRestart: restartNumber, random: options.random())
-                runtime.logger.warning("run ended; restarting", metadata: [
-                    "attempt": "\(attempt)", "delay": delay.compactDescription, "reason": failure?.description ?? "returned",
-                ])
-                bus.emit(LifecycleEvent(component: runtime.name, phase: .run, outcome: .restarting, time: now, error: failure,
-                                        attempt: attempt, delay: delay))
+                eventOrder.withLock { _ in
+                    runtime.logger.warning("run ended; restarting", metadata: [
+                        "attempt": "\(attempt)", "delay": delay.compactDescription, "reason": failure?.description ?? "returned",
+                    ])
+                    bus.emit(LifecycleEvent(component: runtime.name, phase: .run, outcome: .restarting, time: now, error: failure,
+                                            attempt: attempt, delay: delay))
+                }
                 scheduleRestart(runtime, at: now + delay)
                 return
             }
