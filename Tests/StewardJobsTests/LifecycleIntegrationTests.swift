@@ -66,4 +66,27 @@ struct LifecycleIntegrationTests {
             #expect(error.kind == .notRunning)
         }
     }
+
+    /// Before, the scheduler logged under its options' logger only: a line of `jobs-eu` and one
+    /// of `jobs-us` could not be told apart.
+    @Test("registered in a lifecycle, the scheduler's log lines carry its component name")
+    func logsCarryTheComponentName() async throws {
+        let logs = MemoryLogSink(capacity: 1000)
+        let scheduler = JobScheduler(store: InMemoryRunStore(), clock: ManualJobClock(),
+                                     options: JobSchedulerOptions(logger: Logger(label: "jobs", sink: logs, level: .debug)))
+        var builder = LifecycleBuilder()
+        builder.add(scheduler, name: "jobs-eu")
+        let lifecycle = try builder.build(options: LifecycleOptions(
+            clock: ManualClock(), signals: .disabled, shutdownDeadline: nil,
+            logger: Logger(label: "test", sink: MemoryLogSink(capacity: 1000)), random: { 0 }))
+        let recorder = EventRecorder(lifecycle)
+        let running = lifecycle.runInBackground()
+        await recorder.waitUntilReady()
+        try await scheduler.define(JobDefinition(id: "report") { _ in .null })
+        lifecycle.requestShutdown()
+        _ = await running.report
+        let defined = logs.records.first { $0.message == "job defined" }
+        #expect(defined?.metadata["component"] == "jobs-eu", "\(logs.records.map { "\($0.message) \($0.metadata)" })")
+        #expect(defined?.label == "jobs")
+    }
 }

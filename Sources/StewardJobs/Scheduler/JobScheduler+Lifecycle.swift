@@ -9,6 +9,8 @@ extension JobScheduler {
     /// Marks runs a previous instance left running as `crashed` (reason `supervisor restart`) and
     /// takes over the requests it left queued. Called once, before the timer starts.
     public func initialize(_ context: LifecycleContext) async throws {
+        let named = options.logger.with(context.logger.metadata)
+        componentLogger.withLock { $0 = named }
         await prepare()
     }
 

@@ -51,7 +51,10 @@ public final class JobScheduler: Runnable {
         (doorbellStream, doorbell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    var logger: Logger { options.logger }
+    /// The options' logger; once registered in a lifecycle, with the component's metadata too
+    /// (`component=NAME`), so the scheduler's lines say which component wrote them.
+    var logger: Logger { componentLogger.withLock { $0 } ?? options.logger }
+    let componentLogger = Mutex<Logger?>(nil)
 
     /// Every run as it is created (`queued`, or born `skipped`/`missed`), starts and ends: an
     /// `AsyncSequence` of its record at each change. A slow consumer loses the oldest per
