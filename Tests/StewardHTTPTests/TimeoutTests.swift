@@ -9,8 +9,9 @@ import Testing
 struct TimeoutTests {
     @Test("a slowloris client dribbling its head is dropped at the header deadline while others are served")
     func slowloris() async throws {
-        // 2 s: the normal client's first request must arrive within it, even on a loaded machine.
-        try await withServer(configure: { $0.headerTimeout = .seconds(2) }) { server, port in
+        // 4 s: the normal client's first request must arrive within it, even on a machine busy
+        // with the rest of the suite (2 s was missed there about once in ten runs).
+        try await withServer(configure: { $0.headerTimeout = .seconds(4) }) { server, port in
             let slow = try await TestConnection.open(port: port)
             let dropped = Atomic<Bool>(false)
             // Dribble one byte every 20 ms for up to 15 s: a per-byte timer would never fire.
