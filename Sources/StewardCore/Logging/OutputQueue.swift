@@ -50,9 +50,22 @@ public final class OutputQueue: Sendable {
     deinit { core.retire() }
 
     /// Steward's standard output, shared by every writer of descriptor 1 in this process.
-    public static let standardOutput = OutputQueue(descriptor: 1)
+    public static let standardOutput: OutputQueue = {
+        flushAtExit
+        return OutputQueue(descriptor: 1)
+    }()
     /// Steward's standard error, shared by every writer of descriptor 2 in this process.
-    public static let standardError = OutputQueue(descriptor: 2)
+    public static let standardError: OutputQueue = {
+        flushAtExit
+        return OutputQueue(descriptor: 2)
+    }()
+
+    /// Registers, once, an `atexit` handler that gives the standard queues a bounded chance to
+    /// write what they hold (``flushStandard(timeout:)``): a program that logs and then calls
+    /// `exit` keeps its last lines. `_exit` and a kill by signal skip it, as they skip stdio's.
+    private static let flushAtExit: Void = {
+        atexit { OutputQueue.flushStandard() }
+    }()
 
     /// The shared queue for descriptor 1 or 2; `nil` for any other descriptor.
     public static func standard(_ descriptor: Int32) -> OutputQueue? {

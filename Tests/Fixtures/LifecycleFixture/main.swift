@@ -5,6 +5,7 @@
 //   steward-lifecycle-fixture stubborn   stop() never returns; run() returns only when cancelled
 //   steward-lifecycle-fixture wedged     stop() never returns; run() ignores cancellation too
 //   steward-lifecycle-fixture default-logger   as graceful, with the options' default logger
+//   steward-lifecycle-fixture log-and-exit     2,000 log lines, then exit(0) at once
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,6 +22,13 @@ func hangForever() async {
 }
 
 let scenario = CommandLine.arguments.dropFirst().first ?? "graceful"
+if scenario == "log-and-exit" {
+    // 2,000 log lines through the standard output queue, then exit(0) at once: the queue's
+    // atexit flush must write them all.
+    let logger = Logger(label: "fixture", sink: FileDescriptorLogSink.standardOutput(format: .logfmt))
+    for index in 0..<2000 { logger.info("line \(index)") }
+    exit(0)
+}
 var builder = LifecycleBuilder()
 builder.addInitializer("db", options: .init(priority: 0), initialize: { _ in }, finalize: { _ in say("db finalized") })
 switch scenario {

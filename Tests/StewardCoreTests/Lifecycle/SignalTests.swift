@@ -81,4 +81,13 @@ struct SignalTests {
         #expect(bad.lines.contains { $0.hasPrefix("report exit=1 errors=logger: config failed (STEWARD_LOG_LEVEL=\"loud\" is not a log level") },
                 "\(bad.lines)")
     }
+
+    @Test("a program that logs and calls exit keeps its last lines: the output queue flushes at exit")
+    func logAndExit() async throws {
+        let child = try ChildProgram([fixture, "log-and-exit"])
+        #expect(await child.waitForExit()?.exitCode == 0)
+        let lines = child.lines.filter { $0.contains("msg=\"line ") }
+        #expect(lines.count == 2000, "\(lines.count) of 2,000 lines reached the pipe")
+        #expect(lines.last?.contains("msg=\"line 1999\"") == true)
+    }
 }
