@@ -39,12 +39,7 @@ public final class JournalReader: Sendable {
     /// recording its end (it becomes `crashed`, or runs, when steward starts again). `true` when
     /// it cannot be told (the lock file is not readable).
     public var writerIsAlive: Bool {
-        let descriptor = open(path + ".lock", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return errno != ENOENT }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return true }
-        _ = flock(descriptor, LOCK_UN)
-        return false
+        LockFile.holder(at: path + ".lock") != .nobody
     }
 
     /// One run's record; `nil` if unknown.
