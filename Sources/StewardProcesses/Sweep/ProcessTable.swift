@@ -24,23 +24,29 @@ public struct ProcessTable: Sendable {
         guard let directory = opendir("/proc") else { return ProcessTable(entries: []) }
         defer { closedir(directory) }
         var entries: [Entry] = []
-        var buffer = [UInt8](repeating: 0, count: 512)
         while let item = readdir(directory) {
             let name = withUnsafeBytes(of: item.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = Int32(name) else { continue }
-            let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue }
-            let count = Glibc.read(fd, &buffer, buffer.count)
-            close(fd)
-            guard count > 0 else { continue }
-            let text = String(decoding: buffer[0..<count], as: UTF8.self)
-            // "pid (comm) S ppid pgrp ...": comm may contain spaces and parentheses.
-            guard let close = text.lastIndex(of: ")") else { continue }
-            let fields = text[text.index(after: close)...].split(separator: " ")
-            guard fields.count > 2, let state = fields[0].first, let parent = Int32(fields[1]), let group = Int32(fields[2]) else { continue }
-            entries.append(Entry(pid: pid, parent: parent, state: state, group: group))
+            guard let pid = Int32(name), let entry = entry(of: pid) else { continue }
+            entries.append(entry)
         }
         return ProcessTable(entries: entries)
+    }
+
+    /// One process's entry, read from `/proc/PID/stat` now; `nil` once it is gone (a zombie is
+    /// still there, until reaped).
+    public static func entry(of pid: Int32) -> Entry? {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = Glibc.read(fd, &buffer, buffer.count)
+        close(fd)
+        guard count > 0 else { return nil }
+        let text = String(decoding: buffer[0..<count], as: UTF8.self)
+        // "pid (comm) S ppid pgrp ...": comm may contain spaces and parentheses.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 2, let state = fields[0].first, let parent = Int32(fields[1]), let group = Int32(fields[2]) else { return nil }
+        return Entry(pid: pid, parent: parent, state: state, group: group)
     }
 
     /// Every descendant of `ancestor` (children, their children, …), zombies included.

@@ -101,7 +101,7 @@ public final class ReadinessNotification: Sendable {
         if sender == child.pid || getpgid(sender) == child.pid { return true }
         var pid = sender
         for _ in 0..<64 {
-            guard let parent = Self.parent(of: pid) else {
+            guard let parent = ProcessTable.entry(of: pid)?.parent else {
                 // The sender (or an ancestor of it) is gone: its line cannot be traced any more.
                 return pid == sender && senderUID == child.uid
             }
@@ -110,19 +110,6 @@ public final class ReadinessNotification: Sendable {
             pid = parent
         }
         return false
-    }
-
-    /// The parent pid from `/proc/PID/stat` (the field after the parenthesised command name).
-    private static func parent(of pid: Int32) -> Int32? {
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let count = read(fd, &buffer, buffer.count)
-        guard count > 0, let closing = buffer[0..<count].lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let fields = buffer[(closing + 1)..<count].split(separator: UInt8(ascii: " "))
-        guard fields.count > 1 else { return nil }
-        return Int32(String(decoding: fields[1], as: UTF8.self))
     }
 
     /// Returns `true` once the child announced readiness, `false` if the limit passed, the child
