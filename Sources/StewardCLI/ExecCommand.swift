@@ -32,7 +32,7 @@ public enum ExecCommand {
     /// Signals that are forwarded: every catchable one except SIGCHLD (ours to reap with) and the
     /// synchronous faults, which concern steward itself; real-time signals included.
     public static let forwarded: Set<Int32> = Set(1...31).subtracting([SIGKILL, SIGSTOP, SIGCHLD, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS])
-        .union(Set(steward_signal_realtime_min()...steward_signal_realtime_max()))
+        .union(SignalName.realtime)
     /// Signals that, once the child has exited, hurry the final sweep (SIGKILL to what is left).
     static let hurrying: Set<Int32> = [SIGTERM, SIGINT, SIGQUIT, SIGHUP]
 

@@ -25,7 +25,7 @@ final class RunSignals: Sendable {
     /// stop for the terminal's job-control signals) never applies to the supervisor.
     static let ignored: Set<Int32> = Set([SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGPROF, SIGVTALRM, SIGXCPU, SIGXFSZ, SIGPWR,
                                           SIGSTKFLT, SIGIO, SIGTSTP, SIGTTIN, SIGTTOU])
-        .union(Set(steward_signal_realtime_min()...steward_signal_realtime_max()))
+        .union(SignalName.realtime)
 
     private struct State {
         /// The lifecycle that acts on shutdown signals, once there is one.

@@ -104,3 +104,10 @@ public final class SignalListener: Sendable {
         }
     }
 }
+
+extension SignalName {
+    /// The real-time signals this libc leaves to applications (SIGRTMIN…SIGRTMAX, 34…64 with
+    /// glibc): their default action terminates, so a program that must not die by one catches them.
+    /// (Here, beside the C shims: SIGRTMIN and SIGRTMAX are function calls in glibc.)
+    public static let realtime: Set<Int32> = Set(steward_signal_realtime_min()...steward_signal_realtime_max())
+}
