@@ -71,7 +71,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "steward",
-            dependencies: ["StewardCLI", "StewardCore"]
+            dependencies: ["StewardCLI"]
         ),
         .target(
             name: "StewardTesting",

@@ -119,9 +119,8 @@ public final class Lifecycle: Sendable {
             // The full report, readable, on stderr: one line per error.
             OutputQueue.standardError.enqueue(Array("\(report)\n".utf8))
         }
-        // Log lines still queued get a bounded chance: an output that stopped draining must not
-        // keep the process from ending.
-        OutputQueue.flushStandard()
+        // Log lines still queued get a bounded chance at exit (the output queue's atexit flush):
+        // an output that stopped draining must not keep the process from ending.
         exit(report.exitCode)
     }
 }
