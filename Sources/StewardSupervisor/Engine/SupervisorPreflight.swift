@@ -35,11 +35,8 @@ enum SupervisorPreflight {
         let processes = ConfigPath.root.appending("processes")
         for process in config.processes where !process.command.isEmpty {
             let path = processes.appending(process.name)
-            checkDirectory(process.workingDirectory, at: path.appending("cwd"), session: session)
-            do {
-                _ = try SupervisorPlan.spec(for: process, environment: environment).resolveExecutable()
-            } catch {
-                session.report(error.description, at: path.appending("command").appending(index: 0))
+            checkStart(cwd: process.workingDirectory, at: path, session: session) { () throws(SpawnError) in
+                try SupervisorPlan.spec(for: process, environment: environment).resolveExecutable()
             }
             if let file = process.log.file, let problem = ConfigFiles.appendableFileProblem(file) {
                 session.report("cannot open the log file \(JSONValue.quoted(file)): \(problem)", at: path.appending("log").appending("file"))
@@ -48,11 +45,8 @@ enum SupervisorPreflight {
         let jobs = ConfigPath.root.appending("jobs")
         for job in config.jobs where !job.command.isEmpty {
             let path = jobs.appending(job.name)
-            checkDirectory(job.workingDirectory, at: path.appending("cwd"), session: session)
-            do {
-                _ = try ConfiguredJobs.command(for: job, environment: environment).resolveExecutable()
-            } catch {
-                session.report(error.description, at: path.appending("command").appending(index: 0))
+            checkStart(cwd: job.workingDirectory, at: path, session: session) { () throws(SpawnError) in
+                try ConfiguredJobs.command(for: job, environment: environment).resolveExecutable()
             }
             if let cron = job.cron, let schedule = try? job.schedule(defaultZone: .current, anchor: now),
                schedule.nextFire(after: now) == nil {
@@ -63,8 +57,16 @@ enum SupervisorPreflight {
         if !config.jobs.isEmpty { checkJournal(config.journal, environment: environment, uid: uid, session: session) }
     }
 
-    private static func checkDirectory(_ directory: String?, at path: ConfigPath, session: ConfigDecodingSession) {
-        if let directory, let problem = ConfigFiles.enterableDirectoryProblem(directory) { session.report(problem, at: path) }
+    /// What a first start of the process or job at `path` needs: its `cwd` can be entered, and
+    /// `resolve` finds its program as the spawn would.
+    private static func checkStart(cwd: String?, at path: ConfigPath, session: ConfigDecodingSession,
+                                   resolve: () throws(SpawnError) -> String) {
+        if let cwd, let problem = ConfigFiles.enterableDirectoryProblem(cwd) { session.report(problem, at: path.appending("cwd")) }
+        do {
+            _ = try resolve()
+        } catch {
+            session.report(error.description, at: path.appending("command").appending(index: 0))
+        }
     }
 
     /// The journal `run` opens for the jobs: the configured path or the default.
