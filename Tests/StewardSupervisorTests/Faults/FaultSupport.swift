@@ -1,5 +1,6 @@
 import StewardProcesses
 import TestSupport
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,6 +22,14 @@ enum Fault {
         }
     }
 
+    /// `steward status` against the steward on `socket`: its lines, once it exited 0 (a failure
+    /// is recorded otherwise).
+    static func status(socket: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
+        let status = try ChildProgram([steward, "status", "--socket", socket])
+        #expect(await status.waitForExit() == .exited(0), "\(status.lines)", sourceLocation: sourceLocation)
+        return status.lines
+    }
+
     /// The pid a child wrote to `path` (as `echo $$ > path`), once it is there.
     static func pid(in path: String, seconds: Int64 = 20) async -> Int32? {
         var found: Int32?
@@ -40,7 +49,7 @@ enum Fault {
 
     /// The exit status of `handle` within `seconds`, without reading the child's output (which a
     /// fault test may want to leave undrained); `nil` if it has not exited by then.
-    static func exitStatus(_ handle: ChildProcessHandle, seconds: Int64) async -> ExitStatus? {
+    static func exitStatus(_ handle: ChildProcessHandle, seconds: Int64) async -> StewardProcesses.ExitStatus? {
         let waiter = Task { await handle.waitForExit() }
         let watchdog = Task {
             try await Task.sleep(for: .seconds(seconds))

@@ -35,9 +35,8 @@ struct ReloadFaultTests {
         steward.signal(SIGHUP)
         #expect(steward.waitUntil(seconds: 10) { $0.contains { $0.contains("reload: problems: late:") && $0.contains("did not become healthy within 1s") } },
                 "\(steward.lines.suffix(10))")
-        let status = try ChildProgram([Fault.steward, "status", "--socket", socket])
-        #expect(await status.waitForExit() == .exited(0))
-        #expect(status.lines.contains { $0.hasPrefix("not started by the last reload: late:") && $0.contains("within 1s") }, "\(status.lines)")
+        let status = try await Fault.status(socket: socket)
+        #expect(status.contains { $0.hasPrefix("not started by the last reload: late:") && $0.contains("within 1s") }, "\(status)")
         // The next reload of the same file is not "no change": late is not running, so it is
         // added again, and this time it becomes ready.
         try Fault.write("", to: ready)
@@ -76,9 +75,8 @@ struct ReloadFaultTests {
         #expect(steward.waitUntil { $0.filter { $0.contains("added slow; removed gone") }.count == 1 }, "\(steward.lines.suffix(12))")
         #expect(Self.lines(directory.file("slow.pids")).count == 1)
         #expect(Self.lines(directory.file("gone.stops")).count == 1)
-        let status = try ChildProgram([Fault.steward, "status", "--socket", socket])
-        #expect(await status.waitForExit() == .exited(0))
-        #expect(status.lines.contains { $0.hasPrefix("slow") && $0.contains("running") }, "\(status.lines)")
+        let status = try await Fault.status(socket: socket)
+        #expect(status.contains { $0.hasPrefix("slow") && $0.contains("running") }, "\(status)")
         steward.signal(SIGTERM)
         #expect(await steward.waitForExit() == .exited(0))
     }
@@ -110,9 +108,8 @@ struct ReloadFaultTests {
             return alive.count == 1
         }, "\(Self.lines(directory.file("web.pids")))")
         #expect(alive.first?.hasSuffix(" v2") == true, "\(alive)")
-        let status = try ChildProgram([Fault.steward, "status", "--socket", socket])
-        #expect(await status.waitForExit() == .exited(0))
-        #expect(status.lines.contains { $0.hasPrefix("web") && $0.contains("running") }, "\(status.lines)")
+        let status = try await Fault.status(socket: socket)
+        #expect(status.contains { $0.hasPrefix("web") && $0.contains("running") }, "\(status)")
         steward.signal(SIGTERM)
         #expect(await steward.waitForExit() == .exited(0))
     }
