@@ -40,7 +40,7 @@ final class HostResolver: Sendable {
     typealias Lookup = @Sendable (_ host: String, _ port: UInt16, _ numericOnly: Bool) -> Result<[Address], Failure>
 
     private let lookup: Lookup
-    private let inFlight = Mutex<[String: Lookup_]>([:])
+    private let inFlight = Mutex<[String: PendingLookup]>([:])
 
     init(lookup: @escaping Lookup = HostResolver.getaddrinfoLookup) {
         self.lookup = lookup
@@ -51,9 +51,9 @@ final class HostResolver: Sendable {
         let numeric = lookup(host, port, true)
         if case .success = numeric { return numeric }
         let key = "\(host)|\(port)"
-        let (pending, start) = inFlight.withLock { table -> (Lookup_, Bool) in
+        let (pending, start) = inFlight.withLock { table -> (PendingLookup, Bool) in
             if let existing = table[key] { return (existing, false) }
-            let fresh = Lookup_()
+            let fresh = PendingLookup()
             table[key] = fresh
             return (fresh, true)
         }
@@ -73,7 +73,7 @@ final class HostResolver: Sendable {
     }
 
     /// A lookup in flight: its result once it has one, for every probe waiting on it.
-    private final class Lookup_: Sendable {
+    private final class PendingLookup: Sendable {
         private let done = Latch()
         private let value = Mutex<Result<[Address], Failure>?>(nil)
 
