@@ -25,10 +25,18 @@ struct ProbeCheckTests {
         let directory = "/tmp/steward-http-\(getpid())"
         mkdir(directory, 0o755)
         defer { _ = directory.withCString { rmdir($0) } }
-        let probePort = try Listener().port  // pick a free port, then let the server take it
-        let server = try ChildProgram(["python3", "-m", "http.server", String(probePort), "--bind", "127.0.0.1", "--directory", directory],
-                                      environment: Self.environment)
+        // The server binds port 0 and prints the port the kernel gave it: no window in which
+        // another test could take a port picked beforehand.
+        let server = try ChildProgram(["python3", "-u", "-c", """
+            import functools, http.server
+            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory="\(directory)")
+            server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+            print("port", server.server_address[1])
+            server.serve_forever()
+            """], environment: Self.environment)
         defer { server.signal(SIGKILL) }
+        #expect(server.waitUntil { $0.contains { $0.hasPrefix("port ") } }, "server output: \(server.lines)")
+        let probePort = try #require(server.lines.first { $0.hasPrefix("port ") }.flatMap { UInt16($0.dropFirst(5)) })
         let ok = ProbeCheck.http(host: "127.0.0.1", port: probePort, path: "/")
         let deadline = ChildProgram.monotonicMilliseconds() + 20_000
         var result = await ok.perform(timeout: .seconds(1))
