@@ -61,10 +61,12 @@ struct ControlPlaneTests {
     @Test("readiness is false while starting, true once every check passes, false from the first moment of shutdown")
     func probesThroughLife() async throws {
         let flag = "/tmp/steward-flag-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { unlink(flag) }
+        let release = flag + "-release"
+        defer { unlink(flag); unlink(release) }
+        // `lingering` stops only once the test releases it, however slow the machine.
         let steward = try Running("""
             gate: { command: ["sleep", "60"], ready: { exec: ["test", "-e", "\(flag)"], interval: "20ms" } },
-            lingering: { command: ["sh", "-c", "trap 'sleep 1; exit 0' TERM; while :; do sleep 0.05; done"] }
+            lingering: { command: ["sh", "-c", "trap 'while [ ! -e \(release) ]; do sleep 0.05; done; exit 0' TERM; while :; do sleep 0.05; done"] }
             """)
         #expect(steward.http.port > 0)
         #expect(await steward.http.get("/livez")?.status == 200)
@@ -85,11 +87,12 @@ struct ControlPlaneTests {
         let lingering = try #require(try await steward.status().processes.first { $0.name == "lingering" }?.pid)
         steward.run.signal(SIGTERM)
         #expect(await eventually { await steward.http.get("/readyz")?.status == 500 })
-        // `lingering` takes a second to stop; readiness already failed while it still runs.
+        // `lingering` has not stopped yet; readiness already failed while it still runs.
         #expect(kill(lingering, 0) == 0)
         let stopping = try #require(await steward.http.get("/readyz?verbose"))
         #expect(stopping.body.contains("[-]lifecycle failed: shutting down"), "\(stopping.body)")
         #expect(await steward.http.get("/livez")?.status == 200)
+        FileManager.default.createFile(atPath: release, contents: nil)
         #expect(await steward.run.waitForExit()?.exitCode == 0)
     }
 

@@ -1,3 +1,4 @@
+import CStewardSystem
 import StewardProcesses
 import TestSupport
 import Testing
@@ -56,11 +57,18 @@ struct ReaperTests {
     func thousandOrphans() async throws {
         try Reaper.shared.becomeSubreaper()
         let before = Reaper.shared.orphansReaped
-        // The shell starts 1,000 background sleeps and exits at once: the sleeps are orphaned,
-        // re-parented to this process (the subreaper), and exit a moment later as its zombies.
-        let child = try ChildProgram(["/bin/sh", "-c", "i=0; while [ $i -lt 1000 ]; do sleep 1 & i=$((i+1)); done; echo spawned"])
+        // The shell starts 1,000 background readers of a pipe and exits: they are orphaned,
+        // re-parented to this process (the subreaper), and exit as its zombies once the pipe's
+        // write end closes. They exit only after the shell did (a timed sleep could end while
+        // the shell still runs on a loaded machine, and the shell would reap it itself).
+        var pipe: [Int32] = [0, 0]
+        #expect(steward_pipe_cloexec(&pipe) == 0)
+        let child = try ChildProgram(["/bin/sh", "-c", "i=0; while [ $i -lt 1000 ]; do cat <&3 >/dev/null 2>&1 & i=$((i+1)); done; echo spawned"],
+                                     extra: [3: pipe[0]])
+        close(pipe[0])
         #expect(child.waitForLine("spawned", seconds: 60))
         #expect(await child.waitForExit(seconds: 60) == .exited(0))
+        close(pipe[1])
         let deadline = ChildProgram.monotonicMilliseconds() + 60_000
         while Reaper.shared.orphansReaped - before < 1000, ChildProgram.monotonicMilliseconds() < deadline {
             try await Task.sleep(for: .milliseconds(20))  // polling a counter with a deadline

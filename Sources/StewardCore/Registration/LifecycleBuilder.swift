@@ -90,16 +90,17 @@ public struct LifecycleBuilder: Sendable {
         var runtimes: [ComponentRuntime] = []
         for registration in registrations {
             let name = registration.name
+            let componentOptions = registration.options.addingReadinessKey(of: registration.component, name: name)
             if name.isEmpty { problems.append("a component has an empty name") }
             if !seen.insert(name).inserted { problems.append("component name \"\(name)\" is registered twice") }
-            for key in registration.options.healthKeys {
+            for key in componentOptions.healthKeys {
                 if key == options.readinessKey {
                     problems.append("\(name): health key \"\(key)\" is reserved for the runner's readiness")
                     continue
                 }
                 do { try health.register(key, owner: name) } catch { problems.append("\(name): \(error)") }
             }
-            runtimes.append(ComponentRuntime.make(name: name, component: registration.component, options: registration.options,
+            runtimes.append(ComponentRuntime.make(name: name, component: registration.component, options: componentOptions,
                                                   logger: options.logger, services: services))
         }
         guard problems.isEmpty else { throw LifecycleBuildError(problems: problems) }

@@ -5,7 +5,8 @@
 /// unwind: stop, wait for `run`, finalize. A failure is reported (in the events and the final
 /// report) and the addition is rolled back; it never shuts the application down.
 extension Engine {
-    func add(name: String, component: any Initializer, options componentOptions: ComponentOptions) async throws(LifecycleChangeError) {
+    func add(name: String, component: any Initializer, options requestedOptions: ComponentOptions) async throws(LifecycleChangeError) {
+        let componentOptions = requestedOptions.addingReadinessKey(of: component, name: name)
         guard state.withLock({ $0.startupComplete }), !isShuttingDown else { throw .notRunning }
         let runtime = ComponentRuntime.make(name: name, component: component, options: componentOptions,
                                             logger: options.logger, services: services)

@@ -15,13 +15,16 @@ import Synchronization
 /// builder.add(server, name: "http", options: .init(priority: 0))
 /// ```
 ///
+/// As a ``ReadinessReporting`` component it is ready (its health key is its component name)
+/// only once it listens: the next priority group and the application's readiness wait for that.
+///
 /// Standalone: ``start()`` binds and serves, ``shutdown()`` stops.
 ///
 /// Shutting down closes the listening socket at once, closes connections that have no response
 /// in flight, lets in-flight responses finish (with `Connection: close`) and ends streams (their
 /// writers see ``HTTPStreamTermination/serverStopped``), then after
 /// ``HTTPServerConfiguration/shutdownGracePeriod`` closes whatever remains.
-public final class HTTPServer: Runnable {
+public final class HTTPServer: ReadinessReporting {
     private enum Phase {
         case idle
         case bound(ListeningSocket)
@@ -140,6 +143,7 @@ public final class HTTPServer: Runnable {
         let log = logger ?? context.logger
         let loop = try startLoop(logger: log)
         log.info("serving HTTP", metadata: ["address": loop.listener.address])
+        context.setReady(true)
         if let key = configuration.healthKey { try? context.setHealth(key, healthy: true) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await context.untilStopRequested() }
@@ -147,6 +151,7 @@ public final class HTTPServer: Runnable {
             await group.next()
             group.cancelAll()
         }
+        context.setReady(false, reason: "stopped")
         if let key = configuration.healthKey { try? context.setHealth(key, healthy: false, reason: "stopped") }
         await shutdown()
         if let failure = loop.failure { throw failure }

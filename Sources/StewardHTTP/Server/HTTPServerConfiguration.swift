@@ -54,7 +54,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// socket's file mode lets in.
     public var admitsPeer: (@Sendable (PeerCredentials) -> Bool)?
     /// A health key ``HTTPServer/run(_:)`` marks healthy once it serves and unhealthy when it
-    /// stops. Register it with the component (`ComponentOptions.healthKeys`). Default `nil`.
+    /// stops. Register it with the component (`ComponentOptions.healthKeys`). Default `nil`: the
+    /// server reports its readiness under its component name anyway (``ReadinessReporting``).
     public var healthKey: HealthKey?
 
     /// Creates a configuration; every parameter has the default documented in the table above.
