@@ -38,7 +38,7 @@ public struct WindowedSchedule: Schedule {
         return next
     }
 
-    /// `0 0 3 * * * (UTC), from 2026-12-01T00:00:00Z, until 2027-01-01T00:00:00Z`.
+    /// `cron "0 0 3 * * *" in UTC, from 2026-12-01T00:00:00Z, until 2027-01-01T00:00:00Z`.
     public var description: String {
         var text = base.description
         if let start { text += ", from \(InstantText.format(start))" }
