@@ -24,7 +24,9 @@ struct ScopesAndAuditTests {
             invoice: { command: ["true"], tags: ["billing", "nightly"] },
             refund: { command: ["true"], tags: ["billing"] },
             cleanup: { command: ["true"], tags: ["nightly"] },
-            untagged: { command: ["true"] }
+            untagged: { command: ["true"] },
+            window: { command: ["true"], schedule: "0 0 3 * * *", zone: "UTC", start: "2030-01-01T00:00:00Z",
+                      end: "2030-02-01T00:00:00Z", tags: ["windowed"] }
             """#, token: "s3cret")
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         for job in ["invoice", "refund", "cleanup", "untagged"] {
@@ -43,6 +45,13 @@ struct ScopesAndAuditTests {
         #expect(bodies.first?.tags == ["billing", "nightly"])
         let table = try await steward.client(["jobs", "--tag", "nightly"])
         #expect(table.output.dropFirst().map { String($0.prefix(while: { $0 != " " })) } == ["cleanup", "invoice"], "\(table.output)")
+
+        // A cron window shows in the schedule column; its next fire is the first inside it.
+        let window = try await steward.client(["jobs", "--tag", "windowed"])
+        #expect(window.output.count == 2, "\(window.output)")
+        #expect(window.output.last?.contains("cron \"0 0 3 * * *\" in ") == true)  // UTC or GMT, as Foundation names it
+        #expect(window.output.last?.contains(", from 2030-01-01T00:00:00Z, until 2030-02-01T00:00:00Z") == true)
+        #expect(window.output.last?.contains("2030-01-01T03:00:00+00:00") == true, "\(window.output)")
 
         let runs = try await steward.client(["runs", "--tag", "nightly", "--json"])
         #expect(runs.code == 0, "\(runs.output)")
@@ -110,5 +119,19 @@ struct ScopesAndAuditTests {
         let kept = try Self.decode([AuditBody].self, fromFile.output.joined(separator: "\n"))
         #expect(kept.map(\.action) == ["shutdown", "stop", "signal", "trigger", "restart"])
         #expect(kept.first?.actor == "uid \(uid)")
+    }
+
+    @Test("without jobs there is no journal: the audit is kept in memory and still listed")
+    func auditWithoutJobs() async throws {
+        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
+        #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
+        #expect(try await steward.client(["reload"]).code == 0)
+        #expect(try await steward.client(["stop", "idle"]).code == 0)
+        let listed = try await steward.client(["audit", "--json"])
+        #expect(listed.code == 0, "\(listed.output)")
+        let entries = try Self.decode([AuditBody].self, listed.output.joined(separator: "\n"))
+        #expect(entries.map(\.action) == ["stop", "reload"])
+        #expect(entries.first?.detail.isEmpty == false)
+        #expect(!FileManager.default.fileExists(atPath: steward.directory + "/journal.sqlite"))
     }
 }
