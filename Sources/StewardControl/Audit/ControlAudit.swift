@@ -54,8 +54,9 @@ public enum ControlAudit {
         }
     }
 
-    /// The outcome text of a response: its `message` or `error`, else its status.
-    static func outcome(of response: HTTPResponse) -> String {
+    /// The outcome text of a response, for ``record(_:_:action:target:detail:runId:)``'s
+    /// `detail`: its `message`, or `refused (CODE): error`, else its status.
+    public static func outcome(of response: HTTPResponse) -> String {
         if let bytes = response.body.bytes {
             let data = Data(bytes)
             if let body = try? JSONDecoder().decode(ControlAPI.MessageBody.self, from: data) { return body.message }
