@@ -119,6 +119,13 @@ struct ScopesAndAuditTests {
         let kept = try Self.decode([AuditBody].self, fromFile.output.joined(separator: "\n"))
         #expect(kept.map(\.action) == ["shutdown", "stop", "signal", "trigger", "restart"])
         #expect(kept.first?.actor == "uid \(uid)")
+
+        // Bad input: a limit that is not a positive count; a tag with no steward to name its jobs.
+        let badLimit = try await steward.client(["audit", "--limit", "0"])
+        #expect(badLimit.code == 64 && badLimit.output.first?.contains("--limit expects a positive count") == true, "\(badLimit.output)")
+        let orphanTag = try await steward.client(["runs", "--tag", "billing", "--journal", steward.directory + "/journal.sqlite"])
+        #expect(orphanTag.code == 1)
+        #expect(orphanTag.output.first?.contains("--tag needs the jobs' tags") == true, "\(orphanTag.output)")
     }
 
     @Test("without jobs there is no journal: the audit is kept in memory and still listed")
