@@ -1,5 +1,10 @@
 import StewardCore
 import StewardSupervisor
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +22,9 @@ public enum CheckCommand {
     }
 
     /// Runs the check (``SupervisorConfigLoader/check(path:environment:)``); problems go to
-    /// stderr, one per line. With jobs, it says where their runs will be kept.
+    /// stderr, one per line. With jobs, it says where their runs will be kept. Warnings
+    /// (``SupervisorConfig/warnings(now:)``, such as an `at` in the past) go to stderr too, and
+    /// leave the exit code 0.
     /// - Parameter environment: the environment `run` would have (children inherit its `PATH`).
     public static func run(path: String, environment: [String: String] = [:]) -> Int32 {
         do {
@@ -27,6 +34,7 @@ public enum CheckCommand {
                 let journal = (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
                 summary += ", \(config.jobs.count) job(s), journal \(ControlCharacterEscaping.escaped(journal))"
             }
+            for warning in config.warnings(now: Date()) { StewardMain.writeError("\(path): warning: \(warning)") }
             print("\(path): ok (\(summary))")
             return ExitCodes.success
         } catch {

@@ -34,11 +34,12 @@ public enum StewardMain {
       health                         readiness with every check; exit 0 iff ready (HEALTHCHECK)
       reload                         re-read the config and apply the difference
       shutdown                       stop everything gracefully
-      jobs [--json]                  every job: schedule, next fire, time left, last run
+      jobs [--tag T] [--json]        every job (or those tagged T): schedule, next fire, last run
       trigger JOB                    run a job now
-      runs [--job J] [--state S] [--since T] [--json]
+      runs [--job J] [--tag T] [--state S] [--since T] [--json]
                                      recent runs, newest first
       run show|logs|stop ID [-f]     one run's record, its log (-f follows it), or stop it
+      audit [--limit N] [--json]     operator actions, newest first: who asked what, when
 
       version                        print the version
       help                           print this text
@@ -77,6 +78,9 @@ public enum StewardMain {
         case .exec(let options): return await ExecCommand.run(options, environment: environment, logger: logger)
         case .control(let options):
             if JournalCommand.reads(options.action) { return await JournalCommand.run(options, environment: environment) }
+            if case .audit(let limit, let json) = options.action {
+                return AuditCommand.run(options, limit: limit, json: json, environment: environment)
+            }
             return ControlCommand.run(options, environment: environment)
         case .cron(let options): return CronCommand.run(options, now: Date())
         case .print(let text):

@@ -94,7 +94,7 @@ struct RetentionTests {
             try await store.runs(RunQuery(jobId: "journal-retention", states: [.succeeded])).count == 1
         }
         let run = try #require(try await store.runs(RunQuery(jobId: "journal-retention")).first)
-        #expect(run.output == ["runs": 1, "logLines": 1])
+        #expect(run.output == ["runs": 1, "logLines": 1, "auditEntries": 0])
         #expect(try await store.readLog(run.runId, from: 0, limit: nil).lines.map(\.text) == ["removed 1 runs and 1 log lines in 1 batches"])
         #expect(try await store.run("ancient") == nil)
         #expect(try await store.run("recent") != nil)

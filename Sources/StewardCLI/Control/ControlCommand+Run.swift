@@ -18,14 +18,14 @@ extension ControlCommand {
     public static func run(_ options: Options, environment: [String: String]) -> Int32 {
         do throws(ControlClient.Failure) {
             let client = ControlClient(socketPath: try socketPath(options, environment: environment))
-            return try perform(options.action, client)
+            return try perform(options.action, client, tag: options.tag)
         } catch {
             StewardMain.writeError("steward: \(error)")
             return ExitCodes.failure
         }
     }
 
-    private static func perform(_ action: Action, _ client: ControlClient) throws(ControlClient.Failure) -> Int32 {
+    private static func perform(_ action: Action, _ client: ControlClient, tag: String? = nil) throws(ControlClient.Failure) -> Int32 {
         switch action {
         case .status(let json):
             let response = try client.request("GET", ControlAPI.status)
@@ -66,7 +66,7 @@ extension ControlCommand {
             if follow { target += "&follow" }
             return try stream(client, target)
         case .jobs(let json):
-            let response = try client.request("GET", "/jobs")
+            let response = try client.request("GET", "/jobs" + (tag.map { "?tag=\(ControlClient.encode($0))" } ?? ""))
             guard response.status == 200 else { return failed(response) }
             if json { print(response.text); return ExitCodes.success }
             let jobs: [JobBody] = try decode(response)
@@ -78,7 +78,7 @@ extension ControlCommand {
             let body: JobRoutes.TriggerBody = try decode(response)
             print(body.state == "skipped" ? "\(job): skipped (a run is already active; overlap policy) — run \(body.runId)" : "\(job): run \(body.runId) \(body.state)")
             return body.state == "skipped" ? ExitCodes.failure : ExitCodes.success
-        case .runs, .runShow, .runLogs:
+        case .runs, .runShow, .runLogs, .audit:
             throw ControlClient.Failure(description: "internal: journal reads go through JournalCommand")
         case .runStop(let id):
             return try act(client, "POST", "/runs/\(ControlClient.encode(id))/stop")

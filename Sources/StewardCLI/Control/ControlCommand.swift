@@ -23,6 +23,8 @@ public enum ControlCommand {
         public var config: String?
         /// `--journal` (`runs`, `run show`, `run logs`).
         public var journal: String? = nil
+        /// `--tag` (`jobs`, `runs`): only jobs carrying it, or their runs.
+        public var tag: String? = nil
     }
 
     /// What to ask steward.
@@ -39,17 +41,19 @@ public enum ControlCommand {
         case runShow(String, json: Bool)
         case runLogs(String, follow: Bool)
         case runStop(String)
+        case audit(limit: Int?, json: Bool)
     }
 
     /// The commands this type handles (`run show|logs|stop` are routed here by ``StewardMain``).
     public static let commands: Set<String> = ["status", "start", "stop", "restart", "signal", "logs", "wait", "reload", "shutdown",
-                                               "health", "jobs", "trigger", "runs", "run show", "run logs", "run stop"]
+                                               "health", "jobs", "trigger", "runs", "run show", "run logs", "run stop", "audit"]
 
     /// Parses the arguments after `command`.
     public static func parse(_ command: String, _ arguments: [String]) throws(CommandLineError) -> Options {
         var socket: String?
         var config: String?
         var journal: String?
+        var tag: String?
         var flags: Set<String> = []
         var lines: Int?
         var timeout: Duration?
@@ -66,12 +70,18 @@ public enum ControlCommand {
             switch argument {
             case "--socket": socket = try value(argument)
             case "--config", "-c": config = try value(argument)
-            case "--journal" where JournalCommand.commands.contains(command): journal = try value(argument)
-            case "--json" where ["status", "jobs", "runs", "run show"].contains(command),
+            case "--journal" where JournalCommand.commands.contains(command) || command == "audit": journal = try value(argument)
+            case "--tag" where ["jobs", "runs"].contains(command):
+                let text = try value(argument)
+                guard ProcessConfig.isValidName(text) else {
+                    throw CommandLineError("\(command): --tag expects a tag (letters, digits, \"_\", \".\" and \"-\"), got \"\(text)\"")
+                }
+                tag = text
+            case "--json" where ["status", "jobs", "runs", "run show", "audit"].contains(command),
                  "-f" where ["logs", "run logs"].contains(command), "--follow" where ["logs", "run logs"].contains(command):
                 flags.insert(argument == "--follow" ? "-f" : argument)
             case "--job" where command == "runs", "--state" where command == "runs", "--since" where command == "runs",
-                 "--limit" where command == "runs":
+                 "--limit" where command == "runs" || command == "audit":
                 filters[String(argument.dropFirst(2))] = try value(argument)
             case "-n" where command == "logs", "--lines" where command == "logs":
                 let text = try value(argument)
@@ -112,18 +122,25 @@ public enum ControlCommand {
         case "reload": _ = try names(0, ""); action = .reload
         case "shutdown": _ = try names(0, ""); action = .shutdown
         case "health": _ = try names(0, ""); action = .health
-        case "jobs": _ = try names(0, "[--json]"); action = .jobs(json: flags.contains("--json"))
+        case "jobs": _ = try names(0, "[--tag T] [--json]"); action = .jobs(json: flags.contains("--json"))
         case "trigger": action = .trigger(try names(1, "JOB")[0])
         case "runs":
-            _ = try names(0, "[--job J] [--state S] [--since T] [--limit N] [--json] [--journal FILE]")
+            _ = try names(0, "[--job J] [--tag T] [--state S] [--since T] [--limit N] [--json] [--journal FILE]")
             action = .runs(job: filters["job"], state: filters["state"], since: filters["since"], limit: filters["limit"],
                            json: flags.contains("--json"))
         case "run show": action = .runShow(try names(1, "ID [--json]")[0], json: flags.contains("--json"))
         case "run logs": action = .runLogs(try names(1, "ID [-f]")[0], follow: flags.contains("-f"))
         case "run stop": action = .runStop(try names(1, "ID")[0])
+        case "audit":
+            _ = try names(0, "[--limit N] [--json] [--journal FILE]")
+            let limit = try filters["limit"].map { text throws(CommandLineError) -> Int in
+                guard let count = Int(text), count > 0 else { throw CommandLineError("audit: --limit expects a positive count, got \"\(text)\"") }
+                return count
+            }
+            action = .audit(limit: limit, json: flags.contains("--json"))
         default: throw CommandLineError("unknown command \"\(command)\"")
         }
-        return Options(action: action, socket: socket, config: config, journal: journal)
+        return Options(action: action, socket: socket, config: config, journal: journal, tag: tag)
     }
 
     /// The socket to talk to, from the options, the environment or the default.

@@ -35,21 +35,24 @@ enum JournalCommand {
     static func run(_ options: ControlCommand.Options, environment: [String: String]) async -> Int32 {
         do throws(RunStoreError) {
             let reader = try JournalReader(path: try path(options, environment: environment))
-            return try await perform(options.action, reader)
+            let jobIds = try options.tag.map { tag throws(RunStoreError) in try taggedJobs(tag, options, environment: environment) }
+            return try await perform(options.action, reader, jobIds: jobIds)
         } catch {
             StewardMain.writeError("steward: \(error.message)")
             return ExitCodes.failure
         }
     }
 
-    private static func perform(_ action: ControlCommand.Action, _ reader: JournalReader) async throws(RunStoreError) -> Int32 {
+    private static func perform(_ action: ControlCommand.Action, _ reader: JournalReader,
+                                jobIds: Set<JobID>? = nil) async throws(RunStoreError) -> Int32 {
         switch action {
         case .runs(let job, let state, let since, let limit, let json):
-            let query: RunQuery
+            var query: RunQuery
             switch JobRoutes.runQuery(job: job, state: state, since: since, limit: limit, now: Date()) {
             case .success(let parsed): query = parsed
             case .failure(let problem): throw RunStoreError(.conflict, message: "runs: --\(problem.description)")
             }
+            query.jobIds = jobIds
             let records = try reader.runs(query)
             let runs = records.map(RunBody.init)
             print(json ? encode(runs) : JobTable.renderRuns(runs), terminator: json ? "\n" : "")
@@ -91,6 +94,27 @@ enum JournalCommand {
         guard active > 0, !reader.writerIsAlive else { return }
         StewardMain.writeError("note: no steward is writing \(reader.path): \(active) run(s) shown queued or running were left by one "
                                + "that stopped without recording their end; they become crashed (or run, if queued) when steward starts again")
+    }
+
+    /// The ids of the jobs carrying `tag` (the journal keeps no tags): from `--config FILE` when
+    /// given, else from the steward on the control socket.
+    static func taggedJobs(_ tag: String, _ options: ControlCommand.Options, environment: [String: String]) throws(RunStoreError) -> Set<JobID> {
+        if let path = options.config {
+            do throws(ConfigIssues) {
+                let config = try SupervisorConfigLoader.load(path: path)
+                return Set(config.jobs.filter { $0.tags.contains(tag) }.map { JobID($0.name) })
+            } catch {
+                throw RunStoreError(.unavailable, message: "\(path): \(error.issues.count) problem(s); first: \(error.issues.first.map { "\($0)" } ?? "")")
+            }
+        }
+        let socket = options.socket ?? ControlEndpoint.defaultSocketPath(environment: environment, uid: getuid())
+        guard let response = try? ControlClient(socketPath: socket).request("GET", "/jobs?tag=\(ControlClient.encode(tag))"),
+              response.status == 200,
+              let jobs = try? ControlCommand.decoder.decode([JobBody].self, from: Data(response.body)) else {
+            throw RunStoreError(.unavailable, message: "runs: --tag needs the jobs' tags, which the journal does not keep: "
+                                + "run it with steward running, or give --config FILE")
+        }
+        return Set(jobs.map { JobID($0.id) })
     }
 
     /// The journal file for `options` (see the type's documentation for the order).

@@ -7,23 +7,31 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The job part of the control API: `GET /jobs`, `POST /jobs/NAME/trigger`, `GET /runs`
-/// (`?job=J&state=S&since=T&limit=N`), `GET /runs/ID`, `GET /runs/ID/log[?follow]`,
+/// The job part of the control API: `GET /jobs[?tag=T]`, `POST /jobs/NAME/trigger`, `GET /runs`
+/// (`?job=J&state=S&since=T&limit=N&tag=T`), `GET /runs/ID`, `GET /runs/ID/log[?follow]`,
 /// `POST /runs/ID/stop`.
 public enum JobRoutes {
     /// Adds the read-only routes, and the actions where `access` offers them. `scheduler` is
     /// asked on each request (a reload may add the scheduler).
-    static func mount(on router: inout HTTPRouter, scheduler: @escaping @Sendable () -> JobScheduler?, access: ControlAccess) {
+    static func mount(on router: inout HTTPRouter, scheduler: @escaping @Sendable () -> JobScheduler?, access: ControlAccess,
+                      audit: @escaping ControlAudit.Recorder = { _, _, _, _, _ in }) {
         router.get("/jobs") { request in
             let permitted = access.permitsPrivateData(request)
-            return ControlRoutes.json((scheduler()?.jobs ?? []).map { JobBody($0, permitted: permitted) })
+            let tag = request.queryValue("tag")
+            if let tag, tag.isEmpty { return ControlRoutes.failure("tag: expected a tag, got nothing", status: .badRequest) }
+            let jobs = (scheduler()?.jobs ?? []).filter { job in tag.map(job.tags.contains) ?? true }
+            return ControlRoutes.json(jobs.map { JobBody($0, permitted: permitted) })
         }
         router.get("/runs") { request in
             guard let scheduler = scheduler() else { return ControlRoutes.json([RunBody]()) }
-            let query: RunQuery
+            var query: RunQuery
             switch Self.query(request) {
             case .success(let parsed): query = parsed
             case .failure(let problem): return ControlRoutes.failure(problem.description, status: .badRequest)
+            }
+            if let tag = request.queryValue("tag") {
+                guard !tag.isEmpty else { return ControlRoutes.failure("tag: expected a tag, got nothing", status: .badRequest) }
+                query.jobIds = Self.jobIds(tagged: tag, in: scheduler.jobs)
             }
             do throws(JobSchedulerError) {
                 let permitted = access.permitsPrivateData(request)
@@ -40,25 +48,38 @@ public enum JobRoutes {
         router.add(.post, .prefix("/jobs/"), protect { request in
             let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
             guard parts.count == 2, parts[1] == "trigger" else { return ControlRoutes.failure("expected /jobs/NAME/trigger", status: .notFound) }
-            guard let scheduler = scheduler() else { return ControlRoutes.failure("no job named \"\(parts[0])\" (no jobs configured)", status: .notFound) }
+            guard let scheduler = scheduler() else {
+                let response = ControlRoutes.failure("no job named \"\(parts[0])\" (no jobs configured)", status: .notFound)
+                await audit(request, "trigger", parts[0], ControlAudit.outcome(of: response), nil)
+                return response
+            }
             do throws(JobSchedulerError) {
                 let runId = try await scheduler.trigger(JobID(parts[0]), requestedBy: request.queryValue("by") ?? "control")
                 let state = (try? await scheduler.run(runId))?.state.name ?? "queued"
+                await audit(request, "trigger", parts[0], "run \(runId) \(state)", runId)
                 return ControlRoutes.json(TriggerBody(runId: runId.rawValue, state: state), status: .accepted)
             } catch {
-                return ControlRoutes.failure("\(error)", status: error.kind == .unknownJob ? .notFound : .conflict)
+                let response = ControlRoutes.failure("\(error)", status: error.kind == .unknownJob ? .notFound : .conflict)
+                await audit(request, "trigger", parts[0], ControlAudit.outcome(of: response), nil)
+                return response
             }
         })
         router.add(.post, .prefix("/runs/"), protect { request in
             let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
             guard parts.count == 2, parts[1] == "stop" else { return ControlRoutes.failure("expected /runs/ID/stop", status: .notFound) }
-            guard let scheduler = scheduler() else { return ControlRoutes.failure("no run \(parts[0])", status: .notFound) }
-            do throws(JobSchedulerError) {
-                try await scheduler.stop(RunID(parts[0]))
-                return ControlRoutes.message("stopping run \(parts[0])", status: .accepted)
-            } catch {
-                return ControlRoutes.failure("\(error)", status: error.kind == .unknownRun ? .notFound : .conflict)
+            let response: HTTPResponse
+            if let scheduler = scheduler() {
+                do throws(JobSchedulerError) {
+                    try await scheduler.stop(RunID(parts[0]))
+                    response = ControlRoutes.message("stopping run \(parts[0])", status: .accepted)
+                } catch {
+                    response = ControlRoutes.failure("\(error)", status: error.kind == .unknownRun ? .notFound : .conflict)
+                }
+            } else {
+                response = ControlRoutes.failure("no run \(parts[0])", status: .notFound)
             }
+            await audit(request, "stop", parts[0], ControlAudit.outcome(of: response), RunID(parts[0]))
+            return response
         })
     }
 
@@ -74,6 +95,11 @@ public enum JobRoutes {
     public struct QueryProblem: Error, CustomStringConvertible {
         /// Which filter and why, for people.
         public let description: String
+    }
+
+    /// The ids of the jobs among `jobs` carrying `tag`: what `?tag=T` and `--tag T` filter runs by.
+    public static func jobIds(tagged tag: String, in jobs: [JobSummary]) -> Set<JobID> {
+        Set(jobs.filter { $0.tags.contains(tag) }.map(\.id))
     }
 
     static func query(_ request: HTTPRequest) -> Result<RunQuery, QueryProblem> {

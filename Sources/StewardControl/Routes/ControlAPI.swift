@@ -14,6 +14,10 @@ public enum ControlAPI {
     /// `GET` `/processes/NAME/logs?lines=N[&follow]`.
     public static let processes = "/processes/"
 
+    /// `GET ?limit=N`: the audit of operator actions, newest first (``AuditBody`` list); where
+    /// actions are offered.
+    public static let audit = "/audit"
+
     /// `GET`: the jobs' run journal: ``JournalBody`` (404 when steward has no jobs).
     public static let journal = "/journal"
 

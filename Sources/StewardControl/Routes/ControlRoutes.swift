@@ -45,20 +45,32 @@ public enum ControlRoutes {
             return json(ControlAPI.JournalBody(path: journal.path, healthy: health.isHealthy, reason: health.reason))
         }
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
-        JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access)
+        JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access,
+                        audit: ControlAudit.recorder(for: supervisor))
         guard access.offersActions else { return router }
+        router.add(.get, .exact(ControlAPI.audit), protected { request in await ControlAudit.list(supervisor, request) })
         func protected(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
             guarded(access, handle)
         }
-        router.add(.post, .exact(ControlAPI.reload), protected { _ in
+        router.add(.post, .exact(ControlAPI.reload), protected { request in
             let outcome = await supervisor.reload()
-            return outcome.problems.isEmpty ? message("\(outcome)") : failure("\(outcome)", status: .conflict)
+            let response = outcome.problems.isEmpty ? message("\(outcome)") : failure("\(outcome)", status: .conflict)
+            await ControlAudit.record(supervisor, request, action: "reload", target: "", detail: ControlAudit.outcome(of: response))
+            return response
         })
-        router.add(.post, .exact(ControlAPI.shutdown), protected { _ in
+        router.add(.post, .exact(ControlAPI.shutdown), protected { request in
+            // Recorded first: the shutdown closes the journal.
+            await ControlAudit.record(supervisor, request, action: "shutdown", target: "", detail: "shutting down")
             lifecycle.requestShutdown()
             return message("shutting down", status: .accepted)
         })
-        router.add(.post, .prefix(ControlAPI.processes), protected { request in await processAction(supervisor, request) })
+        router.add(.post, .prefix(ControlAPI.processes), protected { request in
+            let response = await processAction(supervisor, request)
+            let parts = (request.pathRemainder ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            await ControlAudit.record(supervisor, request, action: parts.count == 2 ? parts[1] : "process", target: parts.first ?? "",
+                                      detail: ControlAudit.outcome(of: response))
+            return response
+        })
         router.add(.get, .prefix(ControlAPI.processes), protected { request in processLogs(supervisor, request) })
         return router
     }

@@ -62,6 +62,8 @@ final class Connection {
     var discarded = 0
     /// The handler task in flight, if any.
     var handlerTask: Task<Void, Never>?
+    /// The peer's credentials, on a Unix socket that checks them.
+    var peer: PeerCredentials?
 
     init(id: UInt64, descriptor: Int32, remoteAddress: String, limits: RequestLimits, registeredEvents: UInt32) {
         self.id = id

@@ -38,14 +38,14 @@ extension EventLoop {
                     refuse(descriptor)
                     continue
                 }
-                admit(descriptor, remote: "pid \(peer.pid) uid \(peer.uid)")
+                admit(descriptor, remote: "pid \(peer.pid) uid \(peer.uid)", peer: peer)
                 continue
             }
             admit(descriptor, remote: SocketAddress(storage)?.description ?? "unknown")
         }
     }
 
-    private func admit(_ descriptor: Int32, remote: String) {
+    private func admit(_ descriptor: Int32, remote: String, peer: PeerCredentials? = nil) {
         var on: Int32 = 1
         _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
         let id = nextConnectionID
@@ -58,6 +58,7 @@ extension EventLoop {
         let connection = Connection(id: id, descriptor: descriptor, remoteAddress: remote, limits: settings.limits,
                                     registeredEvents: Epoll.readable)
         connection.readDeadline = now + settings.headerTimeout
+        connection.peer = peer
         connections[id] = connection
         openConnections.add(1, ordering: .relaxed)
         settle(connection)

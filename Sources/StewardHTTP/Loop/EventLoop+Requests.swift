@@ -151,8 +151,9 @@ extension EventLoop {
     /// is written (pipelined requests wait in the kernel buffer).
     private func dispatch(_ connection: Connection, _ pending: Connection.PendingRequest, body: [UInt8]) {
         let head = pending.head
-        let request = HTTPRequest(method: head.method, target: head.target, parsed: pending.target, version: head.version,
+        var request = HTTPRequest(method: head.method, target: head.target, parsed: pending.target, version: head.version,
                                   headers: head.headers, body: body, remoteAddress: connection.remoteAddress)
+        request.peer = connection.peer
         let keepAlive = pending.framing.keepAlive && !connection.peerClosed
         connection.state = .handling(Connection.ResponseContext(isHead: head.method == .head, keepAlive: keepAlive,
                                                                 version: head.version))

@@ -24,6 +24,9 @@ public struct HTTPRequest: Sendable {
     /// For a request matched by an ``HTTPRouter`` prefix route, the decoded path after the prefix
     /// (`/readyz/web` under prefix `/readyz/` → `web`); `nil` otherwise.
     public var pathRemainder: String?
+    /// Who is on the other end of a Unix socket whose server checks its peers
+    /// (``HTTPServerConfiguration/admitsPeer``); `nil` over TCP.
+    public var peer: PeerCredentials? = nil
 
     /// Creates a request from a target, e.g. to call a handler or router directly in a test.
     /// Returns `nil` if `target` is not a valid request target (bad percent-encoding, spaces, …).

@@ -42,6 +42,9 @@ public struct JobDefinition: Sendable {
     public var callbacks: RunCallbacks
     /// The work.
     public var job: any Job
+    /// Labels to filter jobs and their runs by (`["billing", "nightly"]`); none by default. Set
+    /// it on the value before defining it.
+    public var tags: [String] = []
 
     /// Creates a definition. Only `id` and `job` are required.
     public init(id: JobID, name: String? = nil, description: String = "", isEnabled: Bool = true,

@@ -16,6 +16,9 @@ public struct RunQuery: Sendable, Hashable {
     public var parentRunId: RunID?
     /// At most this many runs (the newest).
     public var limit: Int?
+    /// Only runs of one of these jobs (an empty set matches nothing): how a tag becomes a filter,
+    /// as the ids of the jobs carrying it.
+    public var jobIds: Set<JobID>? = nil
 
     /// Creates a query; with no arguments it matches every run.
     public init(jobId: JobID? = nil, states: Set<RunState>? = nil, since: Date? = nil, parentRunId: RunID? = nil,
@@ -30,6 +33,7 @@ public struct RunQuery: Sendable, Hashable {
     /// Whether `record` passes the filters (``limit`` aside).
     public func matches(_ record: RunRecord) -> Bool {
         if let jobId, record.jobId != jobId { return false }
+        if let jobIds, !jobIds.contains(record.jobId) { return false }
         if let states, !states.contains(record.state) { return false }
         if let since, record.createdAt < since { return false }
         if let parentRunId, record.parentRunId != parentRunId { return false }

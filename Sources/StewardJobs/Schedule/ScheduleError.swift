@@ -43,12 +43,16 @@ public struct ScheduleError: Error, Sendable, Hashable, CustomStringConvertible 
     public var message: String
     /// The parse error, when ``kind`` is ``Kind/invalidCron``.
     public var cronError: CronSyntaxError?
+    /// The setting the problem is about (`"start"`, `"end"`), when the message alone would not
+    /// say which key of a config to point at; `nil` otherwise.
+    public var setting: String?
 
     /// Creates an error.
-    public init(_ kind: Kind, _ message: String, cronError: CronSyntaxError? = nil) {
+    public init(_ kind: Kind, _ message: String, cronError: CronSyntaxError? = nil, setting: String? = nil) {
         self.kind = kind
         self.message = message
         self.cronError = cronError
+        self.setting = setting
     }
 
     /// The message.

@@ -34,7 +34,7 @@ extension JobScheduler {
             guard s.phase == .idle else { return false }
             s.phase = .running
             for jobId in s.jobs.keys {
-                if s.jobs[jobId]!.anchor == nil { s.jobs[jobId]!.anchor = now }
+                if s.jobs[jobId]!.anchor == nil { s.jobs[jobId]!.anchor = s.jobs[jobId]!.startingAnchor(now: now) }
                 s.jobs[jobId]!.rearm()
             }
             return true

@@ -95,7 +95,7 @@ public final class JobScheduler: Runnable {
             }
             var entry = SchedulerState.JobEntry(definition: definition, enabledOverride: persisted?.isEnabled,
                                                 anchor: nil, lastFired: persisted?.lastFired, nextFire: nil, lastRun: lastRun)
-            if s.phase == .running || persisted?.lastFired != nil { entry.anchor = persisted?.lastFired ?? now }
+            if s.phase == .running || persisted?.lastFired != nil { entry.anchor = entry.startingAnchor(now: now) }
             entry.rearm()
             s.jobs[definition.id] = entry
         }
@@ -190,9 +190,11 @@ public final class JobScheduler: Runnable {
                     : entry.anchor != nil ? entry.nextFire
                     : definition.schedule?.nextFire(after: max(now, entry.lastFired ?? now))
                 let active = s.handles.values.count { $0.jobId == definition.id }
-                return JobSummary(id: definition.id, name: definition.name, description: definition.description,
-                                  isEnabled: entry.isEnabled, schedule: definition.schedule?.description, zone: definition.zone,
-                                  nextFire: next, lastFired: entry.lastFired, lastRun: entry.lastRun, activeRuns: active)
+                var summary = JobSummary(id: definition.id, name: definition.name, description: definition.description,
+                                         isEnabled: entry.isEnabled, schedule: definition.schedule?.description, zone: definition.zone,
+                                         nextFire: next, lastFired: entry.lastFired, lastRun: entry.lastRun, activeRuns: active)
+                summary.tags = definition.tags
+                return summary
             }
         }
     }

@@ -26,6 +26,8 @@ public struct JobSummary: Sendable, Hashable {
     public var lastRun: RunRecord?
     /// Runs queued or running now.
     public var activeRuns: Int
+    /// The definition's tags.
+    public var tags: [String] = []
 
     /// Creates a row.
     public init(id: JobID, name: String, description: String, isEnabled: Bool, schedule: String?, zone: String?,

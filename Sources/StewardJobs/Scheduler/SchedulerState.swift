@@ -56,6 +56,19 @@ struct SchedulerState {
             JobDefinitionState(jobId: definition.id, isEnabled: enabledOverride, lastFired: lastFired)
         }
 
+        /// Where counting fires starts when the scheduler takes the definition on: after the last
+        /// fire handled; without one, now — except for a one-time fire already past, which is
+        /// counted (just before its instant), so it follows the misfire policy (runs once now, or
+        /// is recorded `missed`) instead of vanishing. Once handled it is the last fire, and a
+        /// restart does not fire it again.
+        func startingAnchor(now: Date) -> Date {
+            if let lastFired { return lastFired }
+            if let once = definition.schedule as? OneTimeSchedule, once.instant <= now {
+                return once.instant.addingTimeInterval(-0.001)
+            }
+            return now
+        }
+
         /// Recomputes ``nextFire`` from the anchor.
         mutating func rearm() {
             nextFire = anchor.flatMap { anchor in definition.schedule?.nextFire(after: anchor) }

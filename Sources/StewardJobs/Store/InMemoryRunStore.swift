@@ -45,6 +45,8 @@ public final class InMemoryRunStore: RunStore {
     }
 
     private let state = Mutex(State())
+    /// The operator actions recorded (``AuditLog``).
+    let audit = InMemoryAuditLog()
 
     /// Creates an empty store.
     public init(maximumLogBytes: Int = 1 << 20, maximumLogLines: Int = 100_000, maximumEndedRunsPerJob: Int = 1000) {
@@ -300,5 +302,17 @@ public final class InMemoryRunStore: RunStore {
         let matching = s.waiters.filter { $0.value.runId == runId }
         for id in matching.keys { s.waiters.removeValue(forKey: id) }
         return matching.values.map(\.continuation)
+    }
+}
+
+extension InMemoryRunStore: AuditLog {
+    /// Records `entry` in the store's audit (the newest 10,000 are kept).
+    public func recordAudit(_ entry: AuditEntry) async throws(RunStoreError) {
+        try await audit.recordAudit(entry)
+    }
+
+    /// The newest `limit` audit entries, newest first.
+    public func auditEntries(limit: Int) async throws(RunStoreError) -> [AuditEntry] {
+        try await audit.auditEntries(limit: limit)
     }
 }

@@ -2,7 +2,8 @@ import StewardJobs
 
 extension JobDefinition {
     /// The journal's retention as a job of its own: on `schedule` it removes what `policy` no
-    /// longer keeps, in bounded batches, logging what it removed. Its runs are journaled like any
+    /// longer keeps, in bounded batches, logging what it removed; then the audit entries older
+    /// than ``RetentionPolicy/auditAge`` or beyond the newest 100,000. Its runs are journaled like any
     /// other (and aged out by the same policy).
     /// - Parameters:
     ///   - id: the job's id; default `journal-retention`.
@@ -15,7 +16,10 @@ extension JobDefinition {
                 context.reportProgress("removed \(report.runs) runs so far", fraction: nil)
             }
             context.log("removed \(report.runs) runs and \(report.logLines) log lines in \(report.batches) batches")
-            return ["runs": .int(report.runs), "logLines": .int(report.logLines)]
+            let cutoff = policy.auditAge.map { context.now.addingTimeInterval(-Double($0.components.seconds)) }
+            let audit = try await store.pruneAudit(before: cutoff)
+            if audit > 0 { context.log("removed \(audit) audit entries") }
+            return ["runs": .int(report.runs), "logLines": .int(report.logLines), "auditEntries": .int(audit)]
         }
     }
 }

@@ -24,6 +24,22 @@ public struct RetentionPolicy: Sendable, Hashable {
         return ages
     }()
 
+    /// The same `age` for every final state: "everything after 10 h" is
+    /// `RetentionPolicy(maximumAge: .ages(default: .seconds(36_000)))`; change single states on
+    /// the result to override them.
+    public static func ages(default age: Duration) -> [RunState: Duration] {
+        Dictionary(uniqueKeysWithValues: RunState.allCases.filter(\.isFinal).map { ($0, age) })
+    }
+
+    /// How long the journal keeps the audit of operator actions: the longest age of any final
+    /// state (30 days by default; 10 h when every state's age is 10 h), so the record of an
+    /// action lives as long as the runs it may concern. `nil` when some state is kept forever.
+    public var auditAge: Duration? {
+        let finals = RunState.allCases.filter(\.isFinal)
+        guard finals.allSatisfy({ maximumAge[$0] != nil }) else { return nil }
+        return finals.compactMap { maximumAge[$0] }.max()
+    }
+
     /// Creates a policy; by default ``defaultAges``, the last 100 runs per job, batches of 500.
     public init(maximumAge: [RunState: Duration] = RetentionPolicy.defaultAges, keepLast: Int = 100, batchSize: Int = 500) {
         self.maximumAge = maximumAge.filter { $0.key.isFinal }

@@ -13,7 +13,7 @@ enum JournalSchema {
     /// `PRAGMA application_id` of a journal: "STWD".
     static let applicationID: Int64 = 0x5354_5744
     /// The newest schema version this binary reads and writes.
-    static let currentVersion: Int64 = 1
+    static let currentVersion: Int64 = 2
 
     /// Migration `n` (at index `n - 1`) takes a file from version `n - 1` to `n`.
     static let migrations: [String] = [
@@ -73,6 +73,20 @@ enum JournalSchema {
             text TEXT NOT NULL,
             PRIMARY KEY (run, line)
         ) WITHOUT ROWID;
+        """,
+        // i13-schedule: the audit of operator actions (who asked what), newest by id.
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            run_id TEXT
+        );
+        CREATE INDEX audit_by_time ON audit (at);
+        CREATE INDEX audit_by_run ON audit (run_id) WHERE run_id IS NOT NULL;
         """,
     ]
 

@@ -32,6 +32,12 @@ enum JournalQueries {
             conditions.append("job_id = ?")
             values.append(.text(jobId.rawValue))
         }
+        if let jobIds = query.jobIds {
+            guard !jobIds.isEmpty else { return [] }
+            let ids = jobIds.map(\.rawValue).sorted()
+            conditions.append("job_id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))")  // the runs_by_job index
+            values += ids.map { .text($0) }
+        }
         if let states = query.states {
             let names = states.map(\.name).sorted()
             conditions.append("state IN (\(names.map { _ in "?" }.joined(separator: ", ")))")

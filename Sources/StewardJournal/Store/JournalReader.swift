@@ -92,7 +92,7 @@ public final class JournalReader: Sendable {
                      waitForMore: { _ in try? await Task.sleep(for: pollInterval) })
     }
 
-    private func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(RunStoreError) -> T {
+    func read<T>(_ body: (SQLiteConnection) throws(SQLiteError) -> T) throws(RunStoreError) -> T {
         do throws(SQLiteError) {
             return try connection.withLock { (connection: inout SQLiteConnection) throws(SQLiteError) -> T in try body(connection) }
         } catch {

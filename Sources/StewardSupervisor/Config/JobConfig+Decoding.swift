@@ -11,6 +11,7 @@ extension JobConfig {
     static let keys = [
         "command", "description", "enabled", "schedule", "every", "at", "zone", "timeout", "overlap", "misfire",
         "misfireCap", "misfireThreshold", "retries", "retryBackoff", "env", "cwd", "stopSignal", "stopTimeout",
+        "start", "end", "tags",
     ]
 
     /// Reads the job `name`, reporting every problem (a cron expression's with its field and
@@ -27,10 +28,13 @@ extension JobConfig {
         job.every = object["every"]?.string()
         job.at = object["at"]?.string()
         job.zone = object["zone"]?.string() ?? defaultZone
+        job.start = object["start"]?.string()
+        job.end = object["end"]?.string()
+        if let tagsNode = object["tags"] { job.tags = decodeTags(tagsNode) }
         do throws(ScheduleError) {
             _ = try job.schedule(defaultZone: .current, anchor: .now)
         } catch {
-            let culprit = error.cronError != nil ? "schedule" : (object.contains("every") ? "every" : object.contains("at") ? "at" : "zone")
+            let culprit = error.setting ?? (error.cronError != nil ? "schedule" : (object.contains("every") ? "every" : object.contains("at") ? "at" : "zone"))
             (object[culprit] ?? object["zone"] ?? node).report(error.message)
         }
         if let timeout = object["timeout"]?.duration(positive: true) { job.timeout = timeout }
@@ -62,6 +66,7 @@ extension JobConfig {
     /// The schedule this job's `schedule`/`every`/`at`/`zone` describe; `nil` = on demand only.
     /// - Parameter anchor: where `every` without `at` starts (when steward loaded the job).
     public func schedule(defaultZone: TimeZone, anchor: Date) throws(ScheduleError) -> (any Schedule)? {
-        try ScheduleSpec.parse(cron: cron, every: every, at: at, zone: zone, defaultZone: defaultZone, anchor: anchor)
+        try ScheduleSpec.parse(cron: cron, every: every, at: at, zone: zone, defaultZone: defaultZone, anchor: anchor,
+                               start: start, end: end)
     }
 }

@@ -28,6 +28,12 @@ public struct JobConfig: Sendable, Equatable {
     public var at: String?
     /// `zone`: an IANA zone for the schedule; default the config's `zone`, else the system's.
     public var zone: String?
+    /// `start`: an ISO 8601 instant; with `schedule`, no fire before it; with `every`, its anchor.
+    public var start: String? = nil
+    /// `end`: an ISO 8601 instant; with `schedule` or `every`, no fire after it.
+    public var end: String? = nil
+    /// `tags`: labels to filter by (`steward jobs --tag T`, `steward runs --tag T`).
+    public var tags: [String] = []
     /// `timeout`: a run longer than this is stopped and recorded `timedOut`.
     public var timeout: Duration?
     /// `overlap`: `skip` (default), `queueOne` or `allow`.

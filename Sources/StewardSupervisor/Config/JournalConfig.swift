@@ -2,7 +2,8 @@ import StewardJobs
 import StewardJournal
 
 /// Where steward keeps the run journal of its jobs, and for how long:
-/// `journal: { path, retention: { succeeded: "15d", failed: "30d", keepLast: 100, every: "1h" } }`.
+/// `journal: { path, retention: { succeeded: "15d", failed: "30d", keepLast: 100, every: "1h" } }`;
+/// `retention.default` gives every final state one age, which the per-state keys override.
 ///
 /// Without a `journal` section a config with jobs uses ``defaultPath(environment:uid:)``. A
 /// relative path is resolved against the config file's directory.
@@ -54,7 +55,7 @@ public struct JournalConfig: Sendable, Equatable {
 extension JournalConfig {
     /// The keys of `journal` and of its `retention`.
     static let keys = ["path", "retention"]
-    static let retentionKeys = RunState.allCases.filter(\.isFinal).map(\.name) + ["keepLast", "every", "batchSize"]
+    static let retentionKeys = RunState.allCases.filter(\.isFinal).map(\.name) + ["default", "keepLast", "every", "batchSize"]
 
     /// Reads `journal: { path, retention }`, reporting every problem.
     static func decode(_ node: ConfigNode) -> JournalConfig? {
@@ -64,6 +65,7 @@ extension JournalConfig {
         guard let retentionNode = object["retention"],
               let retention = retentionNode.object(keys: retentionKeys) else { return config }
         var ages = RetentionPolicy.defaultAges
+        if let age = retention["default"]?.duration(positive: true) { ages = RetentionPolicy.ages(default: age) }
         for state in RunState.allCases where state.isFinal {
             if let age = retention[state.name]?.duration(positive: true) { ages[state] = age }
         }

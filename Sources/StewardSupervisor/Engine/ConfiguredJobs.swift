@@ -26,6 +26,8 @@ public final class ConfiguredJobs: Runnable {
 
     /// The run journal the runs are kept in, when there is one (else they live in memory).
     public let journal: SQLiteRunStore?
+    /// Where operator actions are recorded: beside the runs, in the journal (or in memory).
+    public let auditLog: any AuditLog
     private let retention: JournalConfig
 
     /// Creates the component; definitions are added in `initialize`.
@@ -35,8 +37,9 @@ public final class ConfiguredJobs: Runnable {
     ///   - retention: the journal's retention (its job runs on `retentionEvery`).
     public init(jobs: [JobConfig], environment: [String: String], journal: SQLiteRunStore? = nil,
                 retention: JournalConfig = JournalConfig(), logger: Logger) {
-        scheduler = JobScheduler(store: journal ?? InMemoryRunStore(),
-                                 options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
+        let store: any RunStore & AuditLog = journal.map { $0 as any RunStore & AuditLog } ?? InMemoryRunStore()
+        scheduler = JobScheduler(store: store, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
+        auditLog = store
         self.environment = environment
         self.journal = journal
         self.retention = retention
@@ -122,13 +125,14 @@ public final class ConfiguredJobs: Runnable {
 
     private func define(_ job: JobConfig) async throws {
         let schedule = try job.schedule(defaultZone: .current, anchor: .now)
-        let definition = JobDefinition(
+        var definition = JobDefinition(
             id: JobID(job.name), description: job.description, isEnabled: job.enabled, schedule: schedule,
             zone: job.zone ?? TimeZone.current.identifier, overlap: job.overlap, misfire: job.misfire,
             misfireThreshold: job.misfireThreshold, timeout: job.timeout,
             retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
             stopGracePeriod: job.stopTimeout,
             job: Self.command(for: job, environment: environment))
+        definition.tags = job.tags
         try await scheduler.define(definition)
         defined.withLock { $0[job.name] = job }
     }

@@ -26,6 +26,13 @@ public final class Supervisor: Sendable {
     private let jobsComponent: Mutex<ConfiguredJobs?>
     /// What the last reload could not start (name → why), for ``status``.
     let notStarted = Mutex<[String: String]>([:])
+    /// The audit of operator actions while steward has no jobs, hence no journal (in memory).
+    let memoryAudit = InMemoryAuditLog()
+
+    /// Where operator actions are recorded: the jobs' journal, or memory while there are none.
+    public var auditLog: any AuditLog { jobs?.auditLog ?? memoryAudit }
+    /// Steward's logger (the one it was built with).
+    public let logger: Logger
 
     /// Builds the supervisor for `config` (read from `path`); nothing starts until
     /// `lifecycle.run()`.
@@ -43,6 +50,7 @@ public final class Supervisor: Sendable {
         startedAt = .now
         reloads = ReloadSequence(config: config, environment: environment, reaper: reaper, logger: logger)
         jobsComponent = Mutex(plan.jobs)
+        self.logger = logger
     }
 
     /// The signals that shut steward down: SIGTERM, SIGINT and SIGQUIT, escalating (a second one

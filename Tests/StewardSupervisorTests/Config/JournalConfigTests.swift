@@ -42,7 +42,7 @@ struct JournalConfigTests {
     @Test("mistakes name the key, the line and the column")
     func mistakes() {
         #expect(problems(in: #"{ journal: { retention: { succeded: "1d" } } }"#).first?.hasPrefix(
-            "journal.retention.succeded: unknown key (expected one of: batchSize, crashed, every, failed, interrupted, keepLast, killed, missed, skipped, stopped, succeeded, timedOut)") == true)
+            "journal.retention.succeded: unknown key (expected one of: batchSize, crashed, default, every, failed, interrupted, keepLast, killed, missed, skipped, stopped, succeeded, timedOut)") == true)
         #expect(problems(in: #"{ journal: { retention: { keepLast: -1 } } }"#).first?.hasPrefix("journal.retention.keepLast:") == true)
         #expect(problems(in: #"{ journal: { retention: { failed: "0s" } } }"#) == [
             "journal.retention.failed: must be longer than 0s (line 1, column 27)",

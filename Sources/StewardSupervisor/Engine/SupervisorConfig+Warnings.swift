@@ -1,0 +1,23 @@
+import StewardJobs
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension SupervisorConfig {
+    /// What `steward check` points out without failing: settings that are valid but probably not
+    /// meant — a one-time `at` already in the past (at start it follows the job's `misfire`).
+    /// - Parameter now: the instant to compare with.
+    public func warnings(now: Date) -> [ConfigIssue] {
+        var warnings: [ConfigIssue] = []
+        for job in jobs where job.at != nil && job.every == nil && job.cron == nil {
+            guard let once = try? job.schedule(defaultZone: .current, anchor: now) as? OneTimeSchedule, once.instant <= now else { continue }
+            let outcome = job.misfire == .skip ? "it is recorded as a missed run" : "it runs once now"
+            warnings.append(ConfigIssue(path: "jobs.\(job.name).at",
+                                        message: "\(InstantText.format(once.instant)) is in the past: when steward starts, \(outcome) "
+                                            + "(misfire \(job.misfire)), unless a steward already handled it"))
+        }
+        return warnings
+    }
+}
