@@ -40,7 +40,8 @@ enum EnvironmentFieldDiscovery {
     /// placeholder values (one that validates and throws, and is not `CaseIterable`) hides the
     /// fields decoded after it.
     static func describe<T: EnvironmentConfig>(_ type: T.Type, prefix: String) -> [ConfigFieldDescription] {
-        let session = EnvironmentDecodingSession(mode: .record, prefix: prefix, fields: T.configFields)
+        let session = EnvironmentDecodingSession(mode: .record, prefix: prefix, fields: ConfigFieldDefaults.fields(of: T.self),
+            honoursSwiftDefaults: T.self is any DefaultedEnvironmentConfig.Type)
         let root = EnvironmentValueDecoder.root(for: T.self, session: session)
         _ = try? root.decodeValue(T.self)
         return session.leaves.map { leaf in

@@ -40,6 +40,8 @@ final class EnvironmentDecodingSession {
 
     let mode: Mode
     let prefix: String
+    /// Whether the type's Swift default values were read (a ``DefaultedEnvironmentConfig``).
+    let honoursSwiftDefaults: Bool
     private let fields: [String: ConfigField]
     private(set) var errors: [ConfigFieldError] = []
     private(set) var leaves: [RecordedLeaf] = []
@@ -48,9 +50,10 @@ final class EnvironmentDecodingSession {
     /// How many leaves were read from an explicitly set variable or file (defaults excluded).
     private var explicitReads = 0
 
-    init(mode: Mode, prefix: String, fields: [ConfigField]) {
+    init(mode: Mode, prefix: String, fields: [ConfigField], honoursSwiftDefaults: Bool = false) {
         self.mode = mode
         self.prefix = prefix
+        self.honoursSwiftDefaults = honoursSwiftDefaults
         self.fields = Dictionary(fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

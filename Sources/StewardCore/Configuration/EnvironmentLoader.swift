@@ -68,7 +68,8 @@ public struct EnvironmentLoader: Sendable {
     ///   reported.
     public func load<T: EnvironmentConfig>(_ type: T.Type) throws(ConfigErrors) -> T {
         let session = EnvironmentDecodingSession(
-            mode: .load(environment: environment, readFile: readFile), prefix: prefix, fields: T.configFields)
+            mode: .load(environment: environment, readFile: readFile), prefix: prefix, fields: ConfigFieldDefaults.fields(of: T.self),
+            honoursSwiftDefaults: T.self is any DefaultedEnvironmentConfig.Type)
         let root = EnvironmentValueDecoder.root(for: T.self, session: session)
         var value: T?
         do {

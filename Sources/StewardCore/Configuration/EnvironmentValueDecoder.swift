@@ -148,7 +148,9 @@ final class EnvironmentValueDecoder: Decoder {
 
     private func reportMissing() {
         let name = session.variableName(components)
-        session.report(.missing, at: components, "required but not set (set \(name) or \(name)_FILE)")
+        // A Swift default value (`var x = 1`) is invisible to Decodable: say so where it matters.
+        let hint = session.honoursSwiftDefaults ? "" : "; a Swift default value is used only when the type conforms to DefaultedEnvironmentConfig"
+        session.report(.missing, at: components, "required but not set (set \(name) or \(name)_FILE\(hint))")
     }
 
     private func reportInvalid(text: String, expected: String, detail: String?) {

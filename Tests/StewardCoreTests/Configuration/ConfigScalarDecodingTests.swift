@@ -128,7 +128,7 @@ struct ConfigScalarDecodingTests {
         } catch {
             #expect(error.errors.map(\.kind) == [.missing])
             #expect(error.errors.first?.path == "value")
-            #expect(error.description == "T_VALUE (value): required but not set (set T_VALUE or T_VALUE_FILE)")
+            #expect(error.description == "T_VALUE (value): required but not set (set T_VALUE or T_VALUE_FILE; a Swift default value is used only when the type conforms to DefaultedEnvironmentConfig)")
         }
     }
 }
