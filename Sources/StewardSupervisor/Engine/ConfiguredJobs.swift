@@ -1,6 +1,7 @@
 import StewardCore
 import StewardJobs
 import StewardJournal
+import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -120,6 +121,37 @@ public final class ConfiguredJobs: Runnable {
         return CommandJob(job.command, environment: environment, workingDirectory: job.workingDirectory, stopSignal: job.stopSignal)
     }
 
+    /// The work of a run of `job`: its command, or a ``Pipeline`` of its `steps` (each step's
+    /// `env` over the job's, its `cwd` or the job's).
+    static func work(for job: JobConfig, environment: [String: String]) throws -> any Job {
+        guard !job.steps.isEmpty else { return command(for: job, environment: environment) }
+        return try Pipeline(job.steps.map { step in
+            Pipeline.Step(name: step.name, job: stepCommand(step, of: job, environment: environment))
+        })
+    }
+
+    /// The command of one of `job`'s steps. `steward check` resolves the program from it.
+    static func stepCommand(_ step: JobStepConfig, of job: JobConfig, environment: [String: String]) -> CommandJob {
+        var environment = environment
+        environment.merge(job.environment) { _, own in own }
+        environment.merge(step.environment) { _, own in own }
+        return CommandJob(step.command, environment: environment, workingDirectory: step.workingDirectory ?? job.workingDirectory,
+                          stopSignal: job.stopSignal, timeout: step.timeout, stopTimeout: job.stopTimeout)
+    }
+
+    /// The callbacks running `job`'s `onSuccess` / `onFailure` hooks.
+    static func hooks(for job: JobConfig, environment: [String: String], reaper: Reaper = .shared) -> RunCallbacks {
+        var environment = environment
+        environment.merge(job.environment) { _, own in own }
+        func hook(_ name: String, _ command: [String]?) -> RunCallbacks.Callback? {
+            guard let command else { return nil }
+            let hook = JobHook(name: name, command: command, environment: environment, workingDirectory: job.workingDirectory,
+                               timeout: job.hookTimeout, reaper: reaper)
+            return { record in try await hook.run(for: record) }
+        }
+        return RunCallbacks(onSuccess: hook("onSuccess", job.onSuccess), onFailure: hook("onFailure", job.onFailure))
+    }
+
     private func define(_ job: JobConfig) async throws {
         let schedule = try job.schedule(defaultZone: .current, anchor: .now)
         let definition = JobDefinition(
@@ -127,8 +159,8 @@ public final class ConfiguredJobs: Runnable {
             zone: job.zone ?? TimeZone.current.identifier, overlap: job.overlap, misfire: job.misfire,
             misfireThreshold: job.misfireThreshold, timeout: job.timeout,
             retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
-            stopGracePeriod: job.stopTimeout,
-            job: Self.command(for: job, environment: environment))
+            stopGracePeriod: job.stopTimeout, callbacks: Self.hooks(for: job, environment: environment),
+            job: try Self.work(for: job, environment: environment))
         try await scheduler.define(definition)
         defined.withLock { $0[job.name] = job }
     }

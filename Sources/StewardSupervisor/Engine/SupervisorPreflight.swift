@@ -43,10 +43,17 @@ enum SupervisorPreflight {
             }
         }
         let jobs = ConfigPath.root.appending("jobs")
-        for job in config.jobs where !job.command.isEmpty {
+        for job in config.jobs {
             let path = jobs.appending(job.name)
-            checkStart(cwd: job.workingDirectory, at: path, session: session) { () throws(SpawnError) in
-                try ConfiguredJobs.command(for: job, environment: environment).resolveExecutable()
+            if !job.command.isEmpty {
+                checkStart(cwd: job.workingDirectory, at: path, session: session) { () throws(SpawnError) in
+                    try ConfiguredJobs.command(for: job, environment: environment).resolveExecutable()
+                }
+            }
+            for (index, step) in job.steps.enumerated() where !step.command.isEmpty {
+                checkStart(cwd: step.workingDirectory, at: path.appending("steps").appending(index: index), session: session) {
+                    () throws(SpawnError) in try ConfiguredJobs.stepCommand(step, of: job, environment: environment).resolveExecutable()
+                }
             }
             if let cron = job.cron, let schedule = try? job.schedule(defaultZone: .current, anchor: now),
                schedule.nextFire(after: now) == nil {

@@ -1,0 +1,76 @@
+import StewardCore
+import StewardJobs
+import StewardProcesses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A config job's `onSuccess` / `onFailure` command, run once a run has ended (its final record
+/// written) as a ``RunCallbacks`` callback.
+///
+/// The hook gets steward's environment with the job's `env`, plus `STEWARD_RUN_ID`,
+/// `STEWARD_RUN_STATE` (`succeeded`, `failed`, …), `STEWARD_EXIT_CODE` (the run's exit code;
+/// empty when it has none, e.g. killed by a signal) and `STEWARD_JOB`; it runs in the job's `cwd`
+/// with stdin `/dev/null` and steward's own stdout and stderr, in its own process group. Past
+/// ``timeout`` it is stopped through ``Termination`` (SIGTERM, then SIGKILL after 5 s). A hook
+/// that cannot start, exits non-zero or times out throws ``JobHookError``: the scheduler logs it
+/// and notes it in the run's log; the run's state never changes.
+struct JobHook: Sendable {
+    /// `onSuccess` or `onFailure`.
+    let name: String
+    let command: [String]
+    let environment: [String: String]
+    let workingDirectory: String?
+    let timeout: Duration
+    let reaper: Reaper
+
+    /// The grace between the hook's SIGTERM and SIGKILL after its timeout.
+    static let stopTimeout: Duration = .seconds(5)
+
+    /// Runs the hook for `record` to its end.
+    /// - Throws: ``JobHookError``.
+    func run(for record: RunRecord) async throws(JobHookError) {
+        var environment = self.environment
+        environment["STEWARD_RUN_ID"] = record.runId.rawValue
+        environment["STEWARD_RUN_STATE"] = record.state.name
+        environment["STEWARD_EXIT_CODE"] = record.exitCode.map { String($0) } ?? ""
+        environment["STEWARD_JOB"] = record.jobId.rawValue
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { if devNull >= 0 { close(devNull) } }
+        let handle: ChildProcessHandle
+        do {
+            handle = try reaper.spawn(SpawnRequest(arguments: command, environment: environment, workingDirectory: workingDirectory,
+                                                   grouping: .processGroup, descriptors: [0: devNull, 1: 1, 2: 2]))
+        } catch {
+            throw JobHookError(hook: name, command: command, problem: "cannot start: \(error)")
+        }
+        let timedOut = Latch()
+        let termination = Termination(stopSignal: SIGTERM, stopTimeout: Self.stopTimeout, grouping: .processGroup)
+        let timer = Task { [timeout] in
+            do { try await Task.sleep(for: timeout) } catch { return }
+            timedOut.fire()
+            await termination.terminate(handle)
+        }
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<ExitStatus, Never>) in
+            handle.onExit { continuation.resume(returning: $0) }
+        }
+        timer.cancel()
+        if timedOut.isFired {
+            throw JobHookError(hook: name, command: command, problem: "timed out after \(timeout.compactDescription) (\(status))")
+        }
+        guard status.isSuccess else { throw JobHookError(hook: name, command: command, problem: "\(status)") }
+    }
+}
+
+/// A job's hook command failed: it could not start, exited non-zero, or ran past its timeout.
+public struct JobHookError: Error, Sendable, CustomStringConvertible {
+    /// `onSuccess` or `onFailure`.
+    public var hook: String
+    /// The hook's command.
+    public var command: [String]
+    /// What went wrong (`exited 3`, `timed out after 60s (killed by SIGTERM)`, `cannot start: …`).
+    public var problem: String
+
+    /// `hook onFailure ("notify"): exited 3`.
+    public var description: String { "hook \(hook) (\"\(command.first ?? "")\"): \(problem)" }
+}
