@@ -31,8 +31,10 @@ extension JobScheduler {
         }
     }
 
-    /// Sends a run's progress to ``progressChanges(bufferingPolicy:)``.
+    /// Sends a run's progress to ``progressChanges(bufferingPolicy:)`` (while it runs: abandoned
+    /// work reporting after its final record is not heard).
     func publishProgress(_ record: RunRecord, at instant: Date) {
+        guard record.state == .running else { return }
         runEvents.progress.report(RunProgressUpdate(runId: record.runId, jobId: record.jobId, progress: record.progress, at: instant))
     }
 
