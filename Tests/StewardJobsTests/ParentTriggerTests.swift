@@ -62,3 +62,29 @@ struct ParentTriggerTests {
         await h.scheduler.shutdown()
     }
 }
+
+@Suite("Scheduling a run for later, linked to a parent run", .timeLimit(.minutes(1)))
+struct ParentScheduleTests {
+    @Test("an unknown parent is refused; a known one is recorded, and stopping it withdraws the waiting run")
+    func scheduledChild() async throws {
+        let h = Harness()
+        try await h.scheduler.define(JobDefinition(id: "boss") { context in
+            await context.untilStopRequested()
+            return .null
+        })
+        try await h.scheduler.define(JobDefinition(id: "child") { _ in .null })
+        await h.scheduler.start()
+        let later = h.clock.now.addingTimeInterval(3600)
+        await #expect(throws: JobSchedulerError.self) { try await h.scheduler.schedule("child", at: later, parent: "nosuchrun") }
+        #expect(try await h.scheduler.runs().isEmpty)
+        let boss = try await h.scheduler.trigger("boss")
+        _ = try await h.waitFor(boss, .running)
+        let child = try await h.scheduler.schedule("child", at: later, parent: boss)
+        #expect(try await h.record(child).parentRunId == boss)
+        #expect(try await h.record(child).state == .queued)
+        try await h.scheduler.stop(boss)
+        let record = await h.scheduler.waitForCompletion(of: child)
+        #expect(record?.state == .stopped)
+        await h.scheduler.shutdown()
+    }
+}

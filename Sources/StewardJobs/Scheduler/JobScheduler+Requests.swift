@@ -36,22 +36,26 @@ extension JobScheduler {
 
     /// Runs a job at `instant` (wall clock). The `queued` record (with `scheduledFor`) is durable
     /// when this returns; at its time the run goes through the overlap policy like any trigger.
-    /// An instant already passed runs at once.
-    /// - Throws: ``JobSchedulerError`` `unknownJob`, `notRunning`.
+    /// An instant already passed runs at once. `parent` links the run as in
+    /// ``trigger(_:input:requestedBy:parent:)``.
+    /// - Throws: ``JobSchedulerError`` `unknownJob`, `notRunning`, `unknownRun` (no run `parent`).
     @discardableResult
     public func schedule(_ jobId: JobID, at instant: Date, input: JobValue = .null,
-                         requestedBy: String? = nil) async throws(JobSchedulerError) -> RunID {
+                         requestedBy: String? = nil, parent: RunID? = nil) async throws(JobSchedulerError) -> RunID {
+        let parentHandle = try await linkableParent(parent)
         let now = clock.now
         let handle = try state.withLock { s throws(JobSchedulerError) -> RunHandle in
             let entry = try Self.accepting(jobId, in: s)
             let record = RunRecord(runId: .make(), jobId: jobId, trigger: .later(requestedBy: requestedBy), createdAt: now,
-                                   scheduledFor: instant, zone: entry.definition.zone, input: input)
+                                   scheduledFor: instant, zone: entry.definition.zone, input: input, parentRunId: parent)
             let handle = makeHandle(record, entry.definition)
             s.handles[handle.runId] = handle
             s.placements[handle.runId] = .later(instant)
             return handle
         }
+        parentHandle?.addChild(handle, join: false)
         launch(handle)
+        if parentHandle?.stopLatch.isFired == true { requestStop(handle.runId, reason: .parent) }
         doorbell.yield()
         await handle.durable.waitIgnoringCancellation()
         return handle.runId
