@@ -111,7 +111,8 @@ struct ConfigJobRunsTests {
         let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             good: { command: ["true"], onSuccess: ["sh", "-c", "\#(record)"], onFailure: ["sh", "-c", "echo wrong >> \#(directory)/hooks.txt"] },
             bad: { command: ["sh", "-c", "exit 3"], onSuccess: ["sh", "-c", "echo wrong >> \#(directory)/hooks.txt"], onFailure: ["sh", "-c", "\#(record)"] },
-            loud: { command: ["true"], onSuccess: ["sh", "-c", "exit 9"] },
+            many: { command: ["true"], onSuccess: ["sh", "-c", "i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo line $i; done"] },
+            loud: { command: ["true"], onSuccess: ["sh", "-c", "echo hello from the hook; echo complaint >&2; exit 9"] },
             hangs: { command: ["true"], onSuccess: ["sh", "-c", "trap '' TERM; echo $$ > \#(directory)/hang.pid; while :; do sleep 0.05; done"], hookTimeout: "300ms" }
             """#)
         let good = try await trigger(steward, "good")
@@ -130,6 +131,19 @@ struct ConfigJobRunsTests {
             (try? await steward.client(["run", "logs", loud]).output.contains { $0.contains("onSuccess callback failed") && $0.contains("exited 9") }) == true
         })
         #expect(try await final(steward, loud).state == "succeeded")
+        let loudLog = try await steward.client(["run", "logs", loud]).output
+        #expect(loudLog.contains { $0.hasSuffix("onSuccess | hello from the hook") }, "\(loudLog)")
+        #expect(loudLog.contains { $0.hasSuffix("onSuccess | complaint") }, "\(loudLog)")
+
+        let many = try await trigger(steward, "many")
+        #expect(try await final(steward, many).state == "succeeded")
+        #expect(await eventually {
+            (try? await steward.client(["run", "logs", many]).output.contains { $0.hasSuffix("onSuccess | line 300") }) == true
+        })
+        let manyLog = try await steward.client(["run", "logs", many]).output
+        #expect(manyLog.contains { $0.hasSuffix("onSuccess | (100 earlier line(s) not kept)") }, "\(manyLog.prefix(5))")
+        #expect(manyLog.contains { $0.hasSuffix("onSuccess | line 101") })
+        #expect(!manyLog.contains { $0.hasSuffix("onSuccess | line 100") })
 
         let hangs = try await trigger(steward, "hangs")
         #expect(await eventually {

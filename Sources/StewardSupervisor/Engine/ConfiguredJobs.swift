@@ -19,6 +19,8 @@ public final class ConfiguredJobs: Runnable {
     /// The scheduler (for triggers, queries and run logs).
     public let scheduler: JobScheduler
     private let environment: [String: String]
+    /// The scheduler's store (hooks add their output to a run's log).
+    private let store: any RunStore
     private let initial: [JobConfig]
     private let defined = Mutex<[String: JobConfig]>([:])
 
@@ -36,8 +38,8 @@ public final class ConfiguredJobs: Runnable {
     ///   - retention: the journal's retention (its job runs on `retentionEvery`).
     public init(jobs: [JobConfig], environment: [String: String], journal: SQLiteRunStore? = nil,
                 retention: JournalConfig = JournalConfig(), logger: Logger) {
-        scheduler = JobScheduler(store: journal ?? InMemoryRunStore(),
-                                 options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
+        store = journal ?? InMemoryRunStore()
+        scheduler = JobScheduler(store: store, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
         self.environment = environment
         self.journal = journal
         self.retention = retention
@@ -140,13 +142,13 @@ public final class ConfiguredJobs: Runnable {
     }
 
     /// The callbacks running `job`'s `onSuccess` / `onFailure` hooks.
-    static func hooks(for job: JobConfig, environment: [String: String], reaper: Reaper = .shared) -> RunCallbacks {
+    static func hooks(for job: JobConfig, environment: [String: String], store: any RunStore, reaper: Reaper = .shared) -> RunCallbacks {
         var environment = environment
         environment.merge(job.environment) { _, own in own }
         func hook(_ name: String, _ command: [String]?) -> RunCallbacks.Callback? {
             guard let command else { return nil }
             let hook = JobHook(name: name, command: command, environment: environment, workingDirectory: job.workingDirectory,
-                               timeout: job.hookTimeout, reaper: reaper)
+                               timeout: job.hookTimeout, reaper: reaper, store: store)
             return { record in try await hook.run(for: record) }
         }
         return RunCallbacks(onSuccess: hook("onSuccess", job.onSuccess), onFailure: hook("onFailure", job.onFailure))
@@ -159,7 +161,7 @@ public final class ConfiguredJobs: Runnable {
             zone: job.zone ?? TimeZone.current.identifier, overlap: job.overlap, misfire: job.misfire,
             misfireThreshold: job.misfireThreshold, timeout: job.timeout,
             retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
-            stopGracePeriod: job.stopTimeout, callbacks: Self.hooks(for: job, environment: environment),
+            stopGracePeriod: job.stopTimeout, callbacks: Self.hooks(for: job, environment: environment, store: store),
             job: try Self.work(for: job, environment: environment))
         try await scheduler.define(definition)
         defined.withLock { $0[job.name] = job }

@@ -11,7 +11,8 @@ import Glibc
 /// The hook gets steward's environment with the job's `env`, plus `STEWARD_RUN_ID`,
 /// `STEWARD_RUN_STATE` (`succeeded`, `failed`, …), `STEWARD_EXIT_CODE` (the run's exit code;
 /// empty when it has none, e.g. killed by a signal) and `STEWARD_JOB`; it runs in the job's `cwd`
-/// with stdin `/dev/null` and steward's own stdout and stderr, in its own process group. Past
+/// with stdin `/dev/null`, in its own process group; its stdout and stderr lines are added to the
+/// run's log (``HookOutput``). Past
 /// ``timeout`` it is stopped through ``Termination`` (SIGTERM, then SIGKILL after 5 s). A hook
 /// that cannot start, exits non-zero or times out throws ``JobHookError``: the scheduler logs it
 /// and notes it in the run's log; the run's state never changes.
@@ -23,6 +24,8 @@ struct JobHook: Sendable {
     let workingDirectory: String?
     let timeout: Duration
     let reaper: Reaper
+    /// Where the run's log is (the hook's output is added to it).
+    let store: any RunStore
 
     /// The grace between the hook's SIGTERM and SIGKILL after its timeout.
     static let stopTimeout: Duration = .seconds(5)
@@ -35,15 +38,21 @@ struct JobHook: Sendable {
         environment["STEWARD_RUN_STATE"] = record.state.name
         environment["STEWARD_EXIT_CODE"] = record.exitCode.map { String($0) } ?? ""
         environment["STEWARD_JOB"] = record.jobId.rawValue
-        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        defer { if devNull >= 0 { close(devNull) } }
+        guard case .success(let devNull) = FileDescriptor.open("/dev/null", O_RDONLY),
+              case .success(let out) = FileDescriptor.pipe(), case .success(let err) = FileDescriptor.pipe() else {
+            throw JobHookError(hook: name, command: command, problem: "cannot start: no descriptors left (\(Errno.current))")
+        }
         let handle: ChildProcessHandle
         do {
             handle = try reaper.spawn(SpawnRequest(arguments: command, environment: environment, workingDirectory: workingDirectory,
-                                                   grouping: .processGroup, descriptors: [0: devNull, 1: 1, 2: 2]))
+                                                   grouping: .processGroup,
+                                                   descriptors: [0: devNull.rawValue, 1: out.write.rawValue, 2: err.write.rawValue]))
         } catch {
+            for descriptor in [devNull, out.read, out.write, err.read, err.write] { descriptor.close() }
             throw JobHookError(hook: name, command: command, problem: "cannot start: \(error)")
         }
+        for descriptor in [devNull, out.write, err.write] { descriptor.close() }
+        let output = HookOutput(hook: name, stdout: out.read, stderr: err.read)
         let timedOut = Latch()
         let termination = Termination(stopSignal: SIGTERM, stopTimeout: Self.stopTimeout, grouping: .processGroup)
         let timer = Task { [timeout] in
@@ -55,6 +64,10 @@ struct JobHook: Sendable {
             handle.onExit { continuation.resume(returning: $0) }
         }
         timer.cancel()
+        let lines = output.finish()
+        if !lines.isEmpty {
+            do throws(RunStoreError) { try await store.appendLog(record.runId, lines) } catch {}  // the journal logs its outages
+        }
         if timedOut.isFired {
             throw JobHookError(hook: name, command: command, problem: "timed out after \(timeout.compactDescription) (\(status))")
         }
