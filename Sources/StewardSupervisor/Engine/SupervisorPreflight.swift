@@ -55,6 +55,16 @@ enum SupervisorPreflight {
                     () throws(SpawnError) in try ConfiguredJobs.stepCommand(step, of: job, environment: environment).resolveExecutable()
                 }
             }
+            for (key, hook) in [("onSuccess", job.onSuccess), ("onFailure", job.onFailure)] {
+                guard let hook else { continue }
+                var hookEnvironment = environment
+                hookEnvironment.merge(job.environment) { _, own in own }
+                do {
+                    _ = try SpawnRequest(arguments: hook, environment: hookEnvironment, workingDirectory: job.workingDirectory).resolveExecutable()
+                } catch {
+                    session.report(error.description, at: path.appending(key).appending(index: 0))
+                }
+            }
             if let cron = job.cron, let schedule = try? job.schedule(defaultZone: .current, anchor: now),
                schedule.nextFire(after: now) == nil {
                 session.report("the cron expression \(JSONValue.quoted(cron)) never fires: no date from now on matches it "
