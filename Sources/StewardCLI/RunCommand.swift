@@ -61,6 +61,9 @@ public enum RunCommand {
         }
         let reaper = Reaper.shared
         StewardMain.adoptOrphans(reaper, logger: logger)
+        // Every child can reach this steward: `steward trigger child --parent "$STEWARD_RUN_ID"`.
+        var environment = environment
+        if let socketPath { environment["STEWARD_SOCKET"] = socketPath }
         let supervisor: Supervisor
         do {
             try reaper.start()

@@ -8,13 +8,18 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// steward's `/events`: the lifecycle's events (`event: component` / `milestone`) and the jobs'
+/// steward's `/events`: the lifecycle's events (`event: component` / `milestone`), the jobs'
 /// run changes (`event: run`, a ``RunBody`` whose stderr tail and output are withheld unless the
-/// client may see them), as one Server-Sent Events stream.
+/// client may see them), runs' progress (`event: progress`, a ``ProgressEventBody``, at most 10
+/// a second per run) and job changes (`event: job`, a ``JobEventBody``), as one Server-Sent
+/// Events stream.
 enum ControlEvents {
     static func stream(_ supervisor: Supervisor, permitted: Bool) -> HTTPResponse {
         let lifecycleEvents = supervisor.lifecycle.events(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
-        let runs = supervisor.jobs?.scheduler.runChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
+        let scheduler = supervisor.jobs?.scheduler
+        let runs = scheduler?.runChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
+        let progress = scheduler?.progressChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
+        let jobChanges = scheduler?.jobChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
         return .serverSentEvents { writer in
             guard writer.sendComment("steward events") else { return }
             let encoder = JSONEncoder.steward
@@ -33,6 +38,18 @@ enum ControlEvents {
                     group.addTask {
                         for await record in runs where !send(RunBody(record).redacted(unless: permitted), as: "run") { return }
                         await writer.waitUntilClosed()  // no scheduler events left: keep the lifecycle's flowing
+                    }
+                }
+                if let progress {
+                    group.addTask {
+                        for await update in progress where !send(ProgressEventBody(update), as: "progress") { return }
+                        await writer.waitUntilClosed()
+                    }
+                }
+                if let jobChanges {
+                    group.addTask {
+                        for await change in jobChanges where !send(JobEventBody(change, permitted: permitted), as: "job") { return }
+                        await writer.waitUntilClosed()
                     }
                 }
                 group.addTask { await writer.waitUntilClosed() }

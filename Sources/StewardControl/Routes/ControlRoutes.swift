@@ -37,7 +37,9 @@ public enum ControlRoutes {
         router.get("/events") { request in ControlEvents.stream(supervisor, permitted: access.permitsPrivateData(request)) }
         router.get(.exact(ControlAPI.status)) { _ in json(supervisor.status) }
         router.get("/metrics") { _ in
-            .text(SupervisorMetrics.render(supervisor.status), headers: ["Content-Type": PrometheusText.contentType])
+            var jobs = PrometheusText()
+            JobMetricsText.render(supervisor.jobs?.scheduler.jobMetrics ?? [], into: &jobs)
+            return .text(SupervisorMetrics.render(supervisor.status) + jobs.text, headers: ["Content-Type": PrometheusText.contentType])
         }
         router.get(.exact(ControlAPI.journal)) { _ in
             guard let journal = supervisor.jobs?.journal else { return failure("steward has no jobs, so no journal", status: .notFound) }

@@ -9,13 +9,17 @@ import Glibc
 ///
 /// - stdin is `/dev/null`; each line of stdout and stderr goes to the run's log (sources
 ///   `stdout`/`stderr`, byte-exact text), except stdout lines `STEWARD_PROGRESS 0.4 message` (or
-///   `40%`), which report the run's progress;
-/// - the environment is ``environment`` plus `STEWARD_RUN_ID`, `STEWARD_JOB_ID`,
-///   `STEWARD_JOB_ATTEMPT` and `STEWARD_JOB_INPUT` (the input as JSON text);
+///   `40%`), which report the run's progress, and stdout lines `STEWARD_OUTPUT <one line of JSON>`,
+///   which set the run's output (the last one wins; in a ``Pipeline`` it is the next step's input);
+/// - the environment is ``environment`` plus `STEWARD_RUN_ID`, `STEWARD_JOB` (and its older
+///   spelling `STEWARD_JOB_ID`), `STEWARD_JOB_ATTEMPT` and `STEWARD_INPUT` (and `STEWARD_JOB_INPUT`):
+///   the input as JSON text;
 /// - the process leads a new process group; a stop sends ``stopSignal`` to the group, and after the
 ///   definition's grace period SIGKILL; the run always waits for the reap;
-/// - the exit code or signal is recorded; exit 0 succeeds with output `{"exitCode": 0}`, anything
-///   else throws ``CommandJobError`` carrying the tail of stderr (a signal nobody sent is a crash).
+/// - the exit code or signal is recorded; exit 0 succeeds with the `STEWARD_OUTPUT` value, or
+///   `{"exitCode": 0}` without one (an output line that is not JSON fails the run with
+///   ``CommandOutputError``); anything else throws ``CommandJobError`` carrying the tail of stderr
+///   (a signal nobody sent is a crash).
 public struct CommandJob: Job {
     /// `argv`; `command[0]` is looked up in the environment's `PATH` when it has no `/`.
     public var command: [String]
@@ -27,15 +31,24 @@ public struct CommandJob: Job {
     public var stopSignal: Int32
     /// How many stderr lines the failure keeps. Default 20.
     public var stderrTailLines: Int
+    /// The command's own time limit (a pipeline step's): past it the process group gets
+    /// ``stopSignal``, then SIGKILL after ``stopTimeout``, and the command fails with
+    /// ``CommandJobError/timeLimit`` set. `nil` (the default): only the run's limit applies.
+    public var timeout: Duration?
+    /// With ``timeout``: the grace between the stop signal and SIGKILL. Default 10 s.
+    public var stopTimeout: Duration
 
     /// Creates a command job.
     public init(_ command: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
-                stopSignal: Int32 = SIGTERM, stderrTailLines: Int = 20) {
+                stopSignal: Int32 = SIGTERM, stderrTailLines: Int = 20, timeout: Duration? = nil,
+                stopTimeout: Duration = .seconds(10)) {
         self.command = command
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.stopSignal = stopSignal
         self.stderrTailLines = stderrTailLines
+        self.timeout = timeout
+        self.stopTimeout = stopTimeout
     }
 
     /// The file a run will execute, found now as its spawn will find it (in this job's
@@ -53,8 +66,10 @@ public struct CommandJob: Job {
         var childEnvironment = environment
         childEnvironment["STEWARD_RUN_ID"] = context.runId.rawValue
         childEnvironment["STEWARD_JOB_ID"] = context.jobId.rawValue
+        childEnvironment["STEWARD_JOB"] = context.jobId.rawValue
         childEnvironment["STEWARD_JOB_ATTEMPT"] = String(context.attempt)
         childEnvironment["STEWARD_JOB_INPUT"] = context.input.jsonText
+        childEnvironment["STEWARD_INPUT"] = context.input.jsonText
         let request = SpawnRequest(arguments: command, environment: childEnvironment, workingDirectory: workingDirectory,
                                    grouping: .processGroup,
                                    descriptors: [0: pipes.devNull.rawValue, 1: pipes.stdout.write.rawValue, 2: pipes.stderr.write.rawValue])
@@ -77,6 +92,15 @@ public struct CommandJob: Job {
         let stopSignal = self.stopSignal
         let stopToken = run.stopLatch.observe { ChildProcess.signal(child, stopSignal, grouping: .processGroup) }
         let killToken = run.killLatch.observe { ChildProcess.signal(child, SIGKILL, grouping: .processGroup) }
+        let timedOut = Latch()
+        let limitTimer: Task<Void, Never>? = timeout.map { limit in
+            let termination = Termination(stopSignal: stopSignal, stopTimeout: stopTimeout, grouping: .processGroup)
+            return Task { [clock = context.clock] in
+                do { try await clock.sleep(for: limit) } catch { return }
+                timedOut.fire()
+                await termination.terminate(child)
+            }
+        }
         let waited = await withTaskCancellationHandler {
             await child.waitForExit()
         } onCancel: {
@@ -91,6 +115,7 @@ public struct CommandJob: Job {
         } else {
             status = await withCheckedContinuation { continuation in child.onExit { continuation.resume(returning: $0) } }
         }
+        limitTimer?.cancel()
         run.stopLatch.removeObserver(stopToken)
         run.killLatch.removeObserver(killToken)
         _ = await out.finish()
@@ -100,8 +125,16 @@ public struct CommandJob: Job {
             record.signal = status.signal
         }
         run.journal.update(record)
-        if status.isSuccess { return ["exitCode": 0] }
-        throw CommandJobError(command: command, status: status, stderrTail: tail)
+        if timedOut.isFired {
+            throw CommandJobError(command: command, status: status, stderrTail: tail, timeLimit: timeout)
+        }
+        guard status.isSuccess else { throw CommandJobError(command: command, status: status, stderrTail: tail) }
+        guard let text = out.output else { return ["exitCode": 0] }
+        do throws(JobValueParseError) {
+            return try JobValue(jsonText: text)
+        } catch {
+            throw CommandOutputError(command: command, text: text, parseError: error)
+        }
     }
 }
 

@@ -10,19 +10,24 @@ public struct CommandJobError: Error, Sendable, CustomStringConvertible, JobErro
     public var spawnError: SpawnError?
     /// The last lines of its standard error.
     public var stderrTail: [String]
+    /// The command's time limit, when it was stopped for passing it (a step's `timeout`).
+    public var timeLimit: Duration?
 
     /// Creates an error.
-    public init(command: [String], status: ExitStatus?, spawnError: SpawnError? = nil, stderrTail: [String] = []) {
+    public init(command: [String], status: ExitStatus?, spawnError: SpawnError? = nil, stderrTail: [String] = [],
+                timeLimit: Duration? = nil) {
         self.command = command
         self.status = status
         self.spawnError = spawnError
         self.stderrTail = stderrTail
+        self.timeLimit = timeLimit
     }
 
     /// `command "backup" exited 3`, `… killed by SIGSEGV`, `cannot start …`.
     public var description: String {
         let program = command.first ?? ""
         if let spawnError { return "cannot start command \"\(program)\": \(spawnError)" }
+        if let timeLimit { return "command \"\(program)\" timed out after \(timeLimit.compactDescription) (\(status?.description ?? "stopped"))" }
         return "command \"\(program)\" \(status?.description ?? "ended")"
     }
 
@@ -33,5 +38,6 @@ public struct CommandJobError: Error, Sendable, CustomStringConvertible, JobErro
     /// The stderr tail, one line per line; `nil` when empty.
     public var detail: String? { stderrTail.isEmpty ? nil : stderrTail.joined(separator: "\n") }
     /// Death by a signal is a crash (unless the run was being stopped, which the scheduler decides).
-    public var isCrash: Bool { status?.signal != nil }
+    /// A command stopped for its time limit is not a crash.
+    public var isCrash: Bool { status?.signal != nil && timeLimit == nil }
 }

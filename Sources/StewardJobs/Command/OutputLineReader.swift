@@ -25,14 +25,20 @@ final class OutputLineReader: @unchecked Sendable {
     private var splitter = LineSplitter(maximumLineBytes: OutputLineReader.maximumLineBytes)
     private var tailLines: [String] = []
     private var pump: PipeReader?
+    private var outputText: String?
     private let progress: (@Sendable (_ message: String?, _ fraction: Double?) -> Void)?
 
     /// The prefix of a progress line a command writes to stdout:
     /// `STEWARD_PROGRESS 0.4 copying files` or `STEWARD_PROGRESS 40% copying files`.
     static let progressPrefix = "STEWARD_PROGRESS "
 
+    /// The prefix of the line that carries a command's output, one line of JSON:
+    /// `STEWARD_OUTPUT {"rows": 3}`. The last such line wins.
+    static let outputPrefix = "STEWARD_OUTPUT "
+
     /// Starts reading `fd` (the read end of a pipe); the pump owns and closes it. With
-    /// `progress`, ``progressPrefix`` lines report progress instead of going to the log.
+    /// `progress`, ``progressPrefix`` lines report progress and ``outputPrefix`` lines are kept as
+    /// the output instead of going to the log.
     init(fd: FileDescriptor, source: RunLogSource, journal: RunJournal, clock: any JobClock, keepTail: Int,
          progress: (@Sendable (_ message: String?, _ fraction: Double?) -> Void)? = nil) {
         self.progress = progress
@@ -54,6 +60,10 @@ final class OutputLineReader: @unchecked Sendable {
         return tailLines
     }
 
+    /// The text after ``outputPrefix`` on the last output line (read after ``finish()``); `nil`
+    /// when the command wrote none.
+    var output: String? { outputText }
+
     private func consume(_ bytes: [UInt8]) {
         emit(splitter.append(bytes))
     }
@@ -68,6 +78,10 @@ final class OutputLineReader: @unchecked Sendable {
         var texts = lines.map { String(decoding: $0, as: UTF8.self) }
         if let progress {
             texts = texts.filter { text in
+                if text.hasPrefix(Self.outputPrefix) {
+                    outputText = String(text.dropFirst(Self.outputPrefix.count))
+                    return false
+                }
                 guard let report = Self.progressReport(text) else { return true }
                 progress(report.message, report.fraction)
                 return false

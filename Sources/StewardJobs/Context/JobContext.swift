@@ -68,6 +68,7 @@ public struct JobContext: Sendable {
                                           fraction: clamped.fraction ?? record.progress.fraction)
         }
         handle.journal.progress(record.progress)
+        scheduler.publishProgress(record, at: clock.now)
     }
 
     /// Whether the run was asked to stop (on request, timeout, shutdown, or its parent stopping).

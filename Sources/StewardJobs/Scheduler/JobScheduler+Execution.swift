@@ -254,11 +254,7 @@ extension JobScheduler {
 
     /// Calls the callbacks that apply to `record`, each once; errors are logged, never thrown.
     private func runCallbacks(_ record: RunRecord, _ callbacks: RunCallbacks) async {
-        var due: [(name: String, callback: RunCallbacks.Callback)] = []
-        if record.state == .stopped || record.state == .killed, let onStop = callbacks.onStop { due.append(("onStop", onStop)) }
-        if record.state == .crashed, let onCrash = callbacks.onCrash { due.append(("onCrash", onCrash)) }
-        if let onFinish = callbacks.onFinish { due.append(("onFinish", onFinish)) }
-        for (name, callback) in due {
+        for (name, callback) in callbacks.due(for: record.state) {
             do {
                 try await callback(record)
             } catch {

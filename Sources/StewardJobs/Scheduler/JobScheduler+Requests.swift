@@ -9,41 +9,53 @@ extension JobScheduler {
     /// Runs a job now. The overlap policy decides atomically: the returned run is `queued` or
     /// `running` — or already `skipped` when the policy refused it. The record is durable when
     /// this returns.
-    /// - Throws: ``JobSchedulerError`` `unknownJob`, `notRunning`.
+    ///
+    /// With `parent`, the run is linked to that run (its ``RunRecord/parentRunId``), as a command
+    /// job's `steward trigger JOB --parent "$STEWARD_RUN_ID"` does: while the parent is active,
+    /// stopping it stops this run too; the parent does not wait for it.
+    /// - Throws: ``JobSchedulerError`` `unknownJob`, `notRunning`, `unknownRun` (no run `parent`).
     @discardableResult
-    public func trigger(_ jobId: JobID, input: JobValue = .null, requestedBy: String? = nil) async throws(JobSchedulerError) -> RunID {
+    public func trigger(_ jobId: JobID, input: JobValue = .null, requestedBy: String? = nil,
+                        parent: RunID? = nil) async throws(JobSchedulerError) -> RunID {
+        let parentHandle = try await linkableParent(parent)
         let now = clock.now
         let (handle, admission) = try state.withLock { s throws(JobSchedulerError) -> (RunHandle, SchedulerState.Admission) in
             let entry = try Self.accepting(jobId, in: s)
             let record = RunRecord(runId: .make(), jobId: jobId, trigger: .manual(requestedBy: requestedBy), createdAt: now,
-                                   zone: entry.definition.zone, input: input)
+                                   zone: entry.definition.zone, input: input, parentRunId: parent)
             let handle = makeHandle(record, entry.definition)
             return (handle, s.admit(handle))
         }
+        parentHandle?.addChild(handle, join: false)
         settle(handle, admission)
         launch(handle)
+        if parentHandle?.stopLatch.isFired == true { requestStop(handle.runId, reason: .parent) }
         await handle.durable.waitIgnoringCancellation()
         return handle.runId
     }
 
     /// Runs a job at `instant` (wall clock). The `queued` record (with `scheduledFor`) is durable
     /// when this returns; at its time the run goes through the overlap policy like any trigger.
-    /// An instant already passed runs at once.
-    /// - Throws: ``JobSchedulerError`` `unknownJob`, `notRunning`.
+    /// An instant already passed runs at once. `parent` links the run as in
+    /// ``trigger(_:input:requestedBy:parent:)``.
+    /// - Throws: ``JobSchedulerError`` `unknownJob`, `notRunning`, `unknownRun` (no run `parent`).
     @discardableResult
     public func schedule(_ jobId: JobID, at instant: Date, input: JobValue = .null,
-                         requestedBy: String? = nil) async throws(JobSchedulerError) -> RunID {
+                         requestedBy: String? = nil, parent: RunID? = nil) async throws(JobSchedulerError) -> RunID {
+        let parentHandle = try await linkableParent(parent)
         let now = clock.now
         let handle = try state.withLock { s throws(JobSchedulerError) -> RunHandle in
             let entry = try Self.accepting(jobId, in: s)
             let record = RunRecord(runId: .make(), jobId: jobId, trigger: .later(requestedBy: requestedBy), createdAt: now,
-                                   scheduledFor: instant, zone: entry.definition.zone, input: input)
+                                   scheduledFor: instant, zone: entry.definition.zone, input: input, parentRunId: parent)
             let handle = makeHandle(record, entry.definition)
             s.handles[handle.runId] = handle
             s.placements[handle.runId] = .later(instant)
             return handle
         }
+        parentHandle?.addChild(handle, join: false)
         launch(handle)
+        if parentHandle?.stopLatch.isFired == true { requestStop(handle.runId, reason: .parent) }
         doorbell.yield()
         await handle.durable.waitIgnoringCancellation()
         return handle.runId
@@ -171,6 +183,20 @@ extension JobScheduler {
     }
 
     // MARK: Helpers
+
+    /// Checks that `parent` names a run; returns its handle while this scheduler runs it.
+    func linkableParent(_ parent: RunID?) async throws(JobSchedulerError) -> RunHandle? {
+        guard let parent else { return nil }
+        if let handle = liveHandle(parent) { return handle }
+        let found: RunRecord?
+        do throws(RunStoreError) {
+            found = try await store.run(parent)
+        } catch {
+            throw JobSchedulerError(.journal, "\(error)")
+        }
+        guard found != nil else { throw JobSchedulerError(.unknownRun, "parent: no run \(parent)") }
+        return nil
+    }
 
     /// The entry of a job that may get a new run now.
     static func accepting(_ jobId: JobID, in s: SchedulerState) throws(JobSchedulerError) -> SchedulerState.JobEntry {

@@ -34,6 +34,7 @@ public final class JobScheduler: Runnable {
     let doorbell: AsyncStream<Void>.Continuation
     let doorbellStream: AsyncStream<Void>
     let runEvents = RunEvents()
+    let jobEvents = EventBroadcast<JobChange>()
     let lifecycle = Mutex<(prepared: Bool, loop: Task<Void, Never>?, live: [RunID: RunHandle], recovered: [RunRecord])>((false, nil, [:], []))
 
     /// Creates a scheduler. Nothing fires before ``start()`` (or the runner's `run`).
@@ -83,7 +84,9 @@ public final class JobScheduler: Runnable {
         var lastRun: RunRecord?
         do throws(RunStoreError) {
             persisted = try await store.definitionState(definition.id)
-            lastRun = try await store.runs(RunQuery(jobId: definition.id, limit: 50)).first { $0.state.isFinal && $0.startedAt != nil }
+            let recent = try await store.runs(RunQuery(jobId: definition.id, limit: 50))
+            lastRun = recent.first { $0.state.isFinal && $0.startedAt != nil }
+            if let success = recent.first(where: { $0.state == .succeeded })?.finishedAt { runEvents.counters.seed(definition.id, lastSuccess: success) }
         } catch {
             logger.warning("cannot read the journal for a job; starting without its history",
                            metadata: ["job": definition.id.rawValue, "error": "\(error)"])
@@ -101,27 +104,32 @@ public final class JobScheduler: Runnable {
         }
         logger.debug("job defined", metadata: ["job": definition.id.rawValue])
         doorbell.yield()
+        announce(.defined, definition.id)
     }
 
     /// Removes a definition: no more fires; its runs waiting for their time or for the active run
     /// are stopped; running runs finish normally.
     /// - Throws: ``JobSchedulerError`` `unknownJob`.
     public func remove(_ jobId: JobID) async throws(JobSchedulerError) {
-        let withdrawn = try state.withLock { s throws(JobSchedulerError) -> [RunHandle] in
-            guard s.jobs.removeValue(forKey: jobId) != nil else { throw Self.unknownJob(jobId) }
+        let now = clock.now
+        let (withdrawn, last) = try state.withLock { s throws(JobSchedulerError) -> ([RunHandle], JobSummary) in
+            guard let entry = s.jobs[jobId] else { throw Self.unknownJob(jobId) }
+            let last = Self.summary(entry, in: s, now: now)
+            s.jobs.removeValue(forKey: jobId)
             let waiting = s.handles.values.filter { handle in
                 guard handle.jobId == jobId, let placement = s.placements[handle.runId] else { return false }
                 if case .started = placement { return false }
                 return true
             }
             for handle in waiting { _ = s.release(handle.runId) }
-            return waiting
+            return (waiting, last)
         }
         for handle in withdrawn {
             handle.cancelBackoffTimer()
             handle.gate.resolve(.stop)
         }
         doorbell.yield()
+        jobEvents.emit(JobChange(kind: .removed, job: last))
     }
 
     /// Turns schedule fires on (persisted). Fires that fell while disabled are not caught up.
@@ -150,6 +158,7 @@ public final class JobScheduler: Runnable {
         }
         logger.info(enabled ? "job enabled" : "job disabled", metadata: ["job": jobId.rawValue])
         doorbell.yield()
+        announce(enabled ? .enabled : .disabled, jobId)
     }
 
     /// Replaces a definition's schedule (`nil`: on demand only); fires are counted from now.
@@ -165,6 +174,7 @@ public final class JobScheduler: Runnable {
         }
         logger.info("job rescheduled", metadata: ["job": jobId.rawValue, "schedule": schedule?.description ?? "none"])
         doorbell.yield()
+        announce(.rescheduled, jobId)
     }
 
     // MARK: Queries
@@ -184,18 +194,7 @@ public final class JobScheduler: Runnable {
     public var jobs: [JobSummary] {
         let now = clock.now
         return state.withLock { s in
-            s.jobs.values.sorted { $0.definition.id < $1.definition.id }.map { entry in
-                let definition = entry.definition
-                let next: Date? = !entry.isEnabled ? nil
-                    : entry.anchor != nil ? entry.nextFire
-                    : definition.schedule?.nextFire(after: max(now, entry.lastFired ?? now))
-                let active = s.handles.values.count { $0.jobId == definition.id }
-                var summary = JobSummary(id: definition.id, name: definition.name, description: definition.description,
-                                         isEnabled: entry.isEnabled, schedule: definition.schedule?.description, zone: definition.zone,
-                                         nextFire: next, lastFired: entry.lastFired, lastRun: entry.lastRun, activeRuns: active)
-                summary.tags = definition.tags
-                return summary
-            }
+            s.jobs.values.sorted { $0.definition.id < $1.definition.id }.map { Self.summary($0, in: s, now: now) }
         }
     }
 

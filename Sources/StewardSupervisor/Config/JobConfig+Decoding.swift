@@ -12,6 +12,7 @@ extension JobConfig {
         "command", "description", "enabled", "schedule", "every", "at", "zone", "timeout", "overlap", "misfire",
         "misfireCap", "misfireThreshold", "retries", "retryBackoff", "env", "cwd", "stopSignal", "stopTimeout",
         "start", "end", "tags",
+        "steps", "onSuccess", "onFailure", "hookTimeout",  // i13-runs-config
     ]
 
     /// Reads the job `name`, reporting every problem (a cron expression's with its field and
@@ -21,7 +22,8 @@ extension JobConfig {
             node.report("invalid job name (use letters, digits, \"_\", \".\" and \"-\")")
         }
         guard let object = node.object(keys: keys, misplaced: ["cron": "unknown key: a cron expression goes in \"schedule\"", "interval": "unknown key: an interval goes in \"every\""]) else { return nil }
-        var job = JobConfig(name: name, command: object.required("command")?.argv() ?? [])
+        var job = JobConfig(name: name, command: [])
+        decodeWork(object, node: node, into: &job)
         if let description = object["description"]?.string(nonEmpty: false) { job.description = description }
         if let enabled = object["enabled"]?.bool() { job.enabled = enabled }
         job.cron = object["schedule"]?.string()
@@ -61,6 +63,19 @@ extension JobConfig {
         if let signalNode = object["stopSignal"], let signal = ProcessConfig.decodeSignal(signalNode) { job.stopSignal = signal }
         if let stopTimeout = object["stopTimeout"]?.duration() { job.stopTimeout = stopTimeout }
         return job
+    }
+
+    /// Reads `command` or `steps` (exactly one) and the hooks.
+    private static func decodeWork(_ object: ConfigObject, node: ConfigNode, into job: inout JobConfig) {
+        switch (object["command"], object["steps"]) {
+        case (let command?, nil): job.command = command.argv() ?? []
+        case (nil, let steps?): job.steps = JobStepConfig.decodeSteps(steps)
+        case (_?, let steps?): steps.report("a job has either \"command\" or \"steps\", not both")
+        case (nil, nil): node.session.report("required key is missing (or \"steps\")", at: node.path.appending("command"))
+        }
+        job.onSuccess = object["onSuccess"]?.argv()
+        job.onFailure = object["onFailure"]?.argv()
+        if let timeout = object["hookTimeout"]?.duration(positive: true) { job.hookTimeout = timeout }
     }
 
     /// The schedule this job's `schedule`/`every`/`at`/`zone` describe; `nil` = on demand only.

@@ -14,8 +14,18 @@ import StewardJobs
 public struct JobConfig: Sendable, Equatable {
     /// The job's id (its key under `jobs`).
     public var name: String
-    /// `command`: argv, run without a shell.
+    /// `command`: argv, run without a shell; empty when the job has ``steps``.
     public var command: [String]
+    /// `steps` (instead of `command`): commands run in order as a pipeline, each step's output its
+    /// next step's input; empty for a job with a `command`.
+    public var steps: [JobStepConfig] = []
+    /// `onSuccess`: a hook command run after a run succeeded.
+    public var onSuccess: [String]?
+    /// `onFailure`: a hook command run after a run that started did not succeed (failed, crashed,
+    /// timed out, stopped or killed).
+    public var onFailure: [String]?
+    /// `hookTimeout`: how long a hook may run before it is stopped. Default 60 s.
+    public var hookTimeout: Duration = .seconds(60)
     /// `description`.
     public var description: String
     /// `enabled`: default `true`.

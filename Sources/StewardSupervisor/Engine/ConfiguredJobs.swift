@@ -1,6 +1,7 @@
 import StewardCore
 import StewardJobs
 import StewardJournal
+import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +19,8 @@ public final class ConfiguredJobs: Runnable {
     /// The scheduler (for triggers, queries and run logs).
     public let scheduler: JobScheduler
     private let environment: [String: String]
+    /// The scheduler's store (hooks add their output to a run's log).
+    private let store: any RunStore
     private let initial: [JobConfig]
     private let defined = Mutex<[String: JobConfig]>([:])
 
@@ -37,9 +40,10 @@ public final class ConfiguredJobs: Runnable {
     ///   - retention: the journal's retention (its job runs on `retentionEvery`).
     public init(jobs: [JobConfig], environment: [String: String], journal: SQLiteRunStore? = nil,
                 retention: JournalConfig = JournalConfig(), logger: Logger) {
-        let store: any RunStore & AuditLog = journal.map { $0 as any RunStore & AuditLog } ?? InMemoryRunStore()
-        scheduler = JobScheduler(store: store, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
-        auditLog = store
+        let journaled: any RunStore & AuditLog = journal.map { $0 as any RunStore & AuditLog } ?? InMemoryRunStore()
+        store = journaled
+        scheduler = JobScheduler(store: journaled, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
+        auditLog = journaled
         self.environment = environment
         self.journal = journal
         self.retention = retention
@@ -123,6 +127,37 @@ public final class ConfiguredJobs: Runnable {
         return CommandJob(job.command, environment: environment, workingDirectory: job.workingDirectory, stopSignal: job.stopSignal)
     }
 
+    /// The work of a run of `job`: its command, or a ``Pipeline`` of its `steps` (each step's
+    /// `env` over the job's, its `cwd` or the job's).
+    static func work(for job: JobConfig, environment: [String: String]) throws -> any Job {
+        guard !job.steps.isEmpty else { return command(for: job, environment: environment) }
+        return try Pipeline(job.steps.map { step in
+            Pipeline.Step(name: step.name, job: stepCommand(step, of: job, environment: environment))
+        })
+    }
+
+    /// The command of one of `job`'s steps. `steward check` resolves the program from it.
+    static func stepCommand(_ step: JobStepConfig, of job: JobConfig, environment: [String: String]) -> CommandJob {
+        var environment = environment
+        environment.merge(job.environment) { _, own in own }
+        environment.merge(step.environment) { _, own in own }
+        return CommandJob(step.command, environment: environment, workingDirectory: step.workingDirectory ?? job.workingDirectory,
+                          stopSignal: job.stopSignal, timeout: step.timeout, stopTimeout: job.stopTimeout)
+    }
+
+    /// The callbacks running `job`'s `onSuccess` / `onFailure` hooks.
+    static func hooks(for job: JobConfig, environment: [String: String], store: any RunStore, reaper: Reaper = .shared) -> RunCallbacks {
+        var environment = environment
+        environment.merge(job.environment) { _, own in own }
+        func hook(_ name: String, _ command: [String]?) -> RunCallbacks.Callback? {
+            guard let command else { return nil }
+            let hook = JobHook(name: name, command: command, environment: environment, workingDirectory: job.workingDirectory,
+                               timeout: job.hookTimeout, reaper: reaper, store: store)
+            return { record in try await hook.run(for: record) }
+        }
+        return RunCallbacks(onSuccess: hook("onSuccess", job.onSuccess), onFailure: hook("onFailure", job.onFailure))
+    }
+
     private func define(_ job: JobConfig) async throws {
         let schedule = try job.schedule(defaultZone: .current, anchor: .now)
         var definition = JobDefinition(
@@ -130,8 +165,8 @@ public final class ConfiguredJobs: Runnable {
             zone: job.zone ?? TimeZone.current.identifier, overlap: job.overlap, misfire: job.misfire,
             misfireThreshold: job.misfireThreshold, timeout: job.timeout,
             retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
-            stopGracePeriod: job.stopTimeout,
-            job: Self.command(for: job, environment: environment))
+            stopGracePeriod: job.stopTimeout, callbacks: Self.hooks(for: job, environment: environment, store: store),
+            job: try Self.work(for: job, environment: environment))
         definition.tags = job.tags
         try await scheduler.define(definition)
         defined.withLock { $0[job.name] = job }

@@ -43,10 +43,27 @@ enum SupervisorPreflight {
             }
         }
         let jobs = ConfigPath.root.appending("jobs")
-        for job in config.jobs where !job.command.isEmpty {
+        for job in config.jobs {
             let path = jobs.appending(job.name)
-            checkStart(cwd: job.workingDirectory, at: path, session: session) { () throws(SpawnError) in
-                try ConfiguredJobs.command(for: job, environment: environment).resolveExecutable()
+            if !job.command.isEmpty {
+                checkStart(cwd: job.workingDirectory, at: path, session: session) { () throws(SpawnError) in
+                    try ConfiguredJobs.command(for: job, environment: environment).resolveExecutable()
+                }
+            }
+            for (index, step) in job.steps.enumerated() where !step.command.isEmpty {
+                checkStart(cwd: step.workingDirectory, at: path.appending("steps").appending(index: index), session: session) {
+                    () throws(SpawnError) in try ConfiguredJobs.stepCommand(step, of: job, environment: environment).resolveExecutable()
+                }
+            }
+            for (key, hook) in [("onSuccess", job.onSuccess), ("onFailure", job.onFailure)] {
+                guard let hook else { continue }
+                var hookEnvironment = environment
+                hookEnvironment.merge(job.environment) { _, own in own }
+                do {
+                    _ = try SpawnRequest(arguments: hook, environment: hookEnvironment, workingDirectory: job.workingDirectory).resolveExecutable()
+                } catch {
+                    session.report(error.description, at: path.appending(key).appending(index: 0))
+                }
             }
             if let cron = job.cron, let schedule = try? job.schedule(defaultZone: .current, anchor: now),
                schedule.nextFire(after: now) == nil {

@@ -25,6 +25,7 @@ struct ConfigReferenceTests {
         ("processes.NAME.restart", #"{ processes: { p: { command: ["true"], restart: { bogus: 1 } } } }"#),
         ("processes.NAME.log", #"{ processes: { p: { command: ["true"], log: { bogus: 1 } } } }"#),
         ("jobs.NAME", #"{ jobs: { j: { command: ["true"], bogus: 1 } } }"#),
+        ("jobs.NAME.steps[N]", #"{ jobs: { j: { steps: [{ command: ["true"], bogus: 1 }] } } }"#),
         ("journal", #"{ journal: { bogus: 1 } }"#),
         ("journal.retention", #"{ journal: { retention: { bogus: 1 } } }"#),
     ]
