@@ -35,16 +35,30 @@ public enum StewardMain {
       reload                         re-read the config and apply the difference
       shutdown                       stop everything gracefully
       jobs [--json]                  every job: schedule, next fire, time left, last run
-      trigger JOB                    run a job now
+      jobs enable|disable|reset JOB  turn a job's schedule on or off, or drop every runtime change
+      jobs reschedule JOB (--schedule CRON | --every D | --at T) [--zone Z] [--start T] [--end T]
+                                     give a job another schedule (start/end with --every only);
+                                     runtime changes are kept in the journal and win until the
+                                     job's config entry changes or `jobs reset`
+      trigger JOB [--at T | --in D] [--input JSON] [--parent ID] [--json | -q]
+                                     run a job now or later, with input (a command job gets it
+                                     as JSON in $STEWARD_INPUT); -q prints the run id only
       runs [--job J] [--state S] [--since T] [--json]
                                      recent runs, newest first
-      run show|logs|stop ID [-f]     one run's record, its log (-f follows it), or stop it
+      run show|logs|stop|retry ID [-f]
+                                     one run's record, its log (-f follows it and exits with
+                                     the run's code, as run wait), stop it, or run it again
+                                     with the same input; ID may be a unique prefix
+      run wait ID [--timeout D]      wait for a run to end; exit 0 succeeded, 1 failed,
+                                     2 timedOut, 3 stopped/killed, 4 crashed, 5 interrupted,
+                                     6 skipped/missed, 124 --timeout passed, 66 no such run
 
       version                        print the version
       help                           print this text
 
     exit codes: 0 clean; the failing critical process's code; 128+n after signal n when the
-    shutdown was not clean; 64 usage; 78 config errors; 127 a command could not be started
+    shutdown was not clean; 64 usage (one line naming the argument, then a hint);
+    78 config errors; 127 a command could not be started
     """
 
     /// The version string.
@@ -68,7 +82,7 @@ public enum StewardMain {
         do {
             invocation = try parse(command, Array(arguments.dropFirst()))
         } catch {
-            writeError("steward: \(error)\n\n\(usage)")
+            writeError("steward: \(error)\nsee: steward help \(helpTopic(command, arguments.dropFirst().first))")
             return ExitCodes.usage
         }
         switch invocation {
@@ -97,17 +111,48 @@ public enum StewardMain {
 
     static func parse(_ command: String, _ rest: [String]) throws(CommandLineError) -> Invocation {
         switch command {
-        case "run" where ["show", "logs", "stop"].contains(rest.first ?? ""):
-            return .control(try ControlCommand.parse("run " + rest[0], Array(rest.dropFirst())))
+        case "run" where ["show", "logs", "stop", "wait", "retry"].contains(rest.first ?? ""),
+             "jobs" where ["enable", "disable", "reset", "reschedule"].contains(rest.first ?? ""):
+            return .control(try ControlCommand.parse(command + " " + rest[0], Array(rest.dropFirst())))
         case "run": return .run(try RunCommand.parse(rest))
         case "check": return .check(try CheckCommand.parse(rest))
         case "exec": return .exec(try ExecCommand.parse(rest))
         case _ where ControlCommand.commands.contains(command): return .control(try ControlCommand.parse(command, rest))
         case "cron": return .cron(try CronCommand.parse(rest, defaultZone: .current))
         case "version", "--version": return .print(version)
-        case "help", "--help", "-h": return .print(usage)
+        case "help", "--help", "-h": return .print(rest.isEmpty ? usage : try help(rest.joined(separator: " ")))
         default: throw CommandLineError("unknown command \"\(command)\"")
         }
+    }
+
+    /// The usage lines of `topic` (a command such as `trigger` or `run wait`), with the lines
+    /// that continue them.
+    /// - Throws: ``CommandLineError`` for a topic no usage line names.
+    static func help(_ topic: String) throws(CommandLineError) -> String {
+        var picked: [String] = []
+        var taking = false
+        for line in usage.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("  ") && !line.hasPrefix("   ") {
+                let words = line.dropFirst(2).split(separator: " ").first.map { $0.split(separator: "|").map(String.init) } ?? []
+                let rest = line.dropFirst(2).split(separator: " ").dropFirst().first.map { $0.split(separator: "|").map(String.init) } ?? []
+                let first = topic.split(separator: " ").map(String.init)
+                taking = words.contains(first.first ?? "") && (first.count < 2 || rest.contains(first[1]))
+                if taking { picked.append(line) }
+            } else if taking && line.hasPrefix("   ") {
+                picked.append(line)
+            } else {
+                taking = false
+            }
+        }
+        guard !picked.isEmpty else { throw CommandLineError("help: no command \"\(topic)\" (see: steward help)") }
+        return "usage: steward <command> [arguments]\n\n" + picked.joined(separator: "\n")
+    }
+
+    /// What `steward help …` to suggest after a usage error in `command`.
+    static func helpTopic(_ command: String, _ next: String?) -> String {
+        let pairs: [String: Set<String>] = ["run": ["show", "logs", "stop", "wait", "retry"], "jobs": ["enable", "disable", "reset", "reschedule"]]
+        if let next, pairs[command]?.contains(next) == true { return "\(command) \(next)" }
+        return (try? help(command)) != nil ? command : ""
     }
 
     /// Prepares the reaper for a command that supervises children: orphans come to this process

@@ -11,7 +11,8 @@ import Glibc
 ///   `stdout`/`stderr`, byte-exact text), except stdout lines `STEWARD_PROGRESS 0.4 message` (or
 ///   `40%`), which report the run's progress;
 /// - the environment is ``environment`` plus `STEWARD_RUN_ID`, `STEWARD_JOB_ID`,
-///   `STEWARD_JOB_ATTEMPT` and `STEWARD_JOB_INPUT` (the input as JSON text);
+///   `STEWARD_JOB_ATTEMPT` and `STEWARD_JOB_INPUT` (the input as JSON text; `STEWARD_INPUT` is the
+///   same text, the name `steward trigger --input` documents);
 /// - the process leads a new process group; a stop sends ``stopSignal`` to the group, and after the
 ///   definition's grace period SIGKILL; the run always waits for the reap;
 /// - the exit code or signal is recorded; exit 0 succeeds with output `{"exitCode": 0}`, anything
@@ -55,6 +56,7 @@ public struct CommandJob: Job {
         childEnvironment["STEWARD_JOB_ID"] = context.jobId.rawValue
         childEnvironment["STEWARD_JOB_ATTEMPT"] = String(context.attempt)
         childEnvironment["STEWARD_JOB_INPUT"] = context.input.jsonText
+        childEnvironment["STEWARD_INPUT"] = context.input.jsonText
         let request = SpawnRequest(arguments: command, environment: childEnvironment, workingDirectory: workingDirectory,
                                    grouping: .processGroup,
                                    descriptors: [0: pipes.devNull.rawValue, 1: pipes.stdout.write.rawValue, 2: pipes.stderr.write.rawValue])

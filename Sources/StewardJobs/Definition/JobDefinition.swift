@@ -42,6 +42,11 @@ public struct JobDefinition: Sendable {
     public var callbacks: RunCallbacks
     /// The work.
     public var job: any Job
+    /// Identifies where the definition came from (steward sets a fingerprint of the job's config
+    /// entry). Runtime changes (enable, disable, reschedule) are kept in the journal with the
+    /// revision they were made against and win on later starts until a definition of another
+    /// revision is defined, or ``JobScheduler/reset(_:)``. `nil` by default.
+    public var revision: String?
 
     /// Creates a definition. Only `id` and `job` are required.
     public init(id: JobID, name: String? = nil, description: String = "", isEnabled: Bool = true,

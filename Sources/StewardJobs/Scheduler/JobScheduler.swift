@@ -93,8 +93,7 @@ public final class JobScheduler: Runnable {
             guard s.jobs[definition.id] == nil else {
                 throw JobSchedulerError(.duplicateJob, "job \"\(definition.id)\" is already defined")
             }
-            var entry = SchedulerState.JobEntry(definition: definition, enabledOverride: persisted?.isEnabled,
-                                                anchor: nil, lastFired: persisted?.lastFired, nextFire: nil, lastRun: lastRun)
+            var entry = runtimeEntry(definition, persisted: persisted, lastRun: lastRun, now: now)
             if s.phase == .running || persisted?.lastFired != nil { entry.anchor = persisted?.lastFired ?? now }
             entry.rearm()
             s.jobs[definition.id] = entry

@@ -13,7 +13,7 @@ enum JournalSchema {
     /// `PRAGMA application_id` of a journal: "STWD".
     static let applicationID: Int64 = 0x5354_5744
     /// The newest schema version this binary reads and writes.
-    static let currentVersion: Int64 = 1
+    static let currentVersion: Int64 = 2
 
     /// Migration `n` (at index `n - 1`) takes a file from version `n - 1` to `n`.
     static let migrations: [String] = [
@@ -73,6 +73,11 @@ enum JournalSchema {
             text TEXT NOT NULL,
             PRIMARY KEY (run, line)
         ) WITHOUT ROWID;
+        """,
+        // i13-actions: runtime job changes kept with the revision (config fingerprint) they were made against.
+        """
+        ALTER TABLE job_state ADD COLUMN schedule_override TEXT;
+        ALTER TABLE job_state ADD COLUMN revision TEXT;
         """,
     ]
 

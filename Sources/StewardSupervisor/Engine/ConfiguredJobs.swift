@@ -122,13 +122,14 @@ public final class ConfiguredJobs: Runnable {
 
     private func define(_ job: JobConfig) async throws {
         let schedule = try job.schedule(defaultZone: .current, anchor: .now)
-        let definition = JobDefinition(
+        var definition = JobDefinition(
             id: JobID(job.name), description: job.description, isEnabled: job.enabled, schedule: schedule,
             zone: job.zone ?? TimeZone.current.identifier, overlap: job.overlap, misfire: job.misfire,
             misfireThreshold: job.misfireThreshold, timeout: job.timeout,
             retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
             stopGracePeriod: job.stopTimeout,
             job: Self.command(for: job, environment: environment))
+        definition.revision = job.fingerprint
         try await scheduler.define(definition)
         defined.withLock { $0[job.name] = job }
     }

@@ -1,0 +1,113 @@
+import StewardCore
+import StewardHTTP
+import StewardJobs
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Every job and run action of the control API, in one place (each passes through
+/// ``ControlRoutes/guarded(_:_:)``: 403 over TCP without `http.token`, 401 without the right token):
+/// - `POST /jobs/NAME/trigger` (body: `{"input": …, "at": "…", "in": "10m", "parent": "RUNID"}`,
+///   all optional) → 202 `{"runId", "state"}` (`queued`, `running`, `skipped`, `scheduled`);
+/// - `POST /jobs/NAME/enable`, `/disable`, `/reset` → 200 `{"message"}`;
+/// - `POST /jobs/NAME/reschedule` (body: one of `schedule` (cron), `every`, `at`, and `zone`,
+///   `start`, `end`) → 200 `{"message"}`;
+/// - `POST /runs/ID/stop` → 202; `POST /runs/ID/retry` → 202 `{"runId", "state"}`.
+///
+/// `ID` is a run id or a unique prefix of one (409 naming the matches when several runs match).
+/// A bad body is 400 naming the field; nothing changes.
+public enum JobActionRoutes {
+    static func mount(on router: inout HTTPRouter, scheduler: @escaping @Sendable () -> JobScheduler?, access: ControlAccess) {
+        router.add(.post, .prefix("/jobs/"), ControlRoutes.guarded(access) { request in
+            let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
+            let actions = ["trigger", "enable", "disable", "reset", "reschedule"]
+            guard parts.count == 2, actions.contains(parts[1]) else {
+                return ControlRoutes.failure("expected /jobs/NAME/{\(actions.joined(separator: ","))}", status: .notFound)
+            }
+            guard let scheduler = scheduler() else { return ControlRoutes.failure("no job named \"\(parts[0])\" (no jobs configured)", status: .notFound) }
+            return await jobAction(parts[1], JobID(parts[0]), scheduler, request)
+        })
+        router.add(.post, .prefix("/runs/"), ControlRoutes.guarded(access) { request in
+            let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
+            guard parts.count == 2, ["stop", "retry"].contains(parts[1]) else {
+                return ControlRoutes.failure("expected /runs/ID/stop or /runs/ID/retry", status: .notFound)
+            }
+            guard let scheduler = scheduler() else { return ControlRoutes.failure("no run \(parts[0])", status: .notFound) }
+            return await runAction(parts[1], parts[0], scheduler, request)
+        })
+    }
+
+    private static func jobAction(_ action: String, _ jobId: JobID, _ scheduler: JobScheduler, _ request: HTTPRequest) async -> HTTPResponse {
+        do throws(JobSchedulerError) {
+            switch action {
+            case "trigger":
+                let runRequest: RunRequest
+                do throws(JobActionRequest.Problem) {
+                    let body = try JobActionRequest.object(request.bodyText, keys: JobActionRequest.triggerKeys)
+                    runRequest = try JobActionRequest.runRequest(body, now: Date(), requestedBy: request.queryValue("by") ?? "control")
+                } catch {
+                    return ControlRoutes.failure("\(error)", status: .badRequest)
+                }
+                let runId = try await scheduler.submit(jobId, runRequest)
+                return await accepted(runId, scheduler)
+            case "enable":
+                try await scheduler.enable(jobId)
+                return ControlRoutes.message("\(jobId): enabled (kept until its config entry changes or steward jobs reset)")
+            case "disable":
+                try await scheduler.disable(jobId)
+                return ControlRoutes.message("\(jobId): disabled (kept until its config entry changes or steward jobs reset)")
+            case "reset":
+                let dropped = try await scheduler.reset(jobId)
+                return ControlRoutes.message(dropped ? "\(jobId): runtime changes dropped; it follows its config again"
+                                             : "\(jobId): no runtime changes; it follows its config")
+            default:
+                let change: ScheduleOverride
+                do throws(JobActionRequest.Problem) {
+                    change = try JobActionRequest.scheduleOverride(try JobActionRequest.object(request.bodyText, keys: JobActionRequest.rescheduleKeys))
+                } catch {
+                    return ControlRoutes.failure("\(error)", status: .badRequest)
+                }
+                let schedule = try await scheduler.reschedule(jobId, to: change)
+                return ControlRoutes.message("\(jobId): rescheduled to \(schedule) (kept until its config entry changes or steward jobs reset)")
+            }
+        } catch {
+            return failure(error)
+        }
+    }
+
+    private static func runAction(_ action: String, _ text: String, _ scheduler: JobScheduler, _ request: HTTPRequest) async -> HTTPResponse {
+        do throws(JobSchedulerError) {
+            let runId = try await scheduler.findRun(text).runId
+            if action == "stop" {
+                try await scheduler.stop(runId)
+                return ControlRoutes.message("stopping run \(runId)", status: .accepted)
+            }
+            let newRun = try await scheduler.retry(runId, requestedBy: request.queryValue("by") ?? "control")
+            return await accepted(newRun, scheduler)
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// 202 with the new run's id and state (`scheduled` for a run waiting for its instant).
+    private static func accepted(_ runId: RunID, _ scheduler: JobScheduler) async -> HTTPResponse {
+        let record = try? await scheduler.run(runId)
+        var state = record?.state.name ?? "queued"
+        if record?.state == .queued, record?.scheduledFor != nil { state = "scheduled" }
+        return ControlRoutes.json(JobRoutes.TriggerBody(runId: runId.rawValue, state: state,
+                                                        scheduledFor: record?.scheduledFor.map { InstantText.format($0) }),
+                                  status: .accepted)
+    }
+
+    /// The status for a refusal: 404 unknown job or run, 400 a bad value, 409 otherwise.
+    static func failure(_ error: JobSchedulerError) -> HTTPResponse {
+        let status: HTTPStatus = switch error.kind {
+        case .unknownJob, .unknownRun: .notFound
+        case .invalidRequest: .badRequest
+        default: .conflict
+        }
+        return ControlRoutes.failure(error.message, status: status)
+    }
+}
