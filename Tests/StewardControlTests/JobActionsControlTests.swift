@@ -201,12 +201,16 @@ struct JobActionsControlTests {
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         changed = try await Self.job(steward, "tick")
         #expect(!changed.enabled && changed.schedule?.hasPrefix("every 10m from 2026-01-01T00:00:00Z") == true, "kept: \(changed.schedule ?? "nil")")
+        #expect(changed.changedAtRuntime == true)
+        let table = try await steward.client(["jobs"])
+        #expect(table.output.contains { $0.hasPrefix("tick (disabled) *") }, "\(table.output)")
+        #expect(table.output.contains { $0.hasPrefix("* changed at runtime") }, "\(table.output)")
 
         // reset drops them, at once and for the next start.
         let reset = try await steward.client(["jobs", "reset", "tick"])
         #expect(reset.output == ["tick: runtime changes dropped; it follows its config again"], "\(reset.output)")
         let restored = try await Self.job(steward, "tick")
-        #expect(restored.enabled && restored.schedule?.hasPrefix("every 1h") == true)
+        #expect(restored.enabled && restored.schedule?.hasPrefix("every 1h") == true && restored.changedAtRuntime == nil)
         #expect(try await steward.client(["jobs", "disable", "tick"]).code == 0)
         #expect(try await steward.client(["jobs", "reschedule", "tick", "--schedule", "0 3 * * *", "--zone", "Europe/Berlin"]).code == 0)
 

@@ -106,6 +106,7 @@ public enum JobActionRoutes {
         let status: HTTPStatus = switch error.kind {
         case .unknownJob, .unknownRun: .notFound
         case .invalidRequest: .badRequest
+        case .journal: .serviceUnavailable
         default: .conflict
         }
         return ControlRoutes.failure(error.message, status: status)

@@ -83,6 +83,8 @@ public struct JobBody: Codable, Sendable, Equatable {
     public var lastFired: Date?
     public var activeRuns: Int
     public var lastRun: RunBody?
+    /// `true` when a runtime change (enable, disable, reschedule) overrides the config; absent otherwise.
+    public var changedAtRuntime: Bool?
 
     /// Converts `summary`; `permitted` = may see the last run's stderr tail and output.
     public init(_ summary: JobSummary, permitted: Bool = true) {
@@ -95,5 +97,6 @@ public struct JobBody: Codable, Sendable, Equatable {
         lastFired = summary.lastFired
         activeRuns = summary.activeRuns
         lastRun = summary.lastRun.map { RunBody($0).redacted(unless: permitted) }
+        changedAtRuntime = summary.hasRuntimeChanges ? true : nil
     }
 }

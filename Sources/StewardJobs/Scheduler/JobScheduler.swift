@@ -189,9 +189,11 @@ public final class JobScheduler: Runnable {
                     : entry.anchor != nil ? entry.nextFire
                     : definition.schedule?.nextFire(after: max(now, entry.lastFired ?? now))
                 let active = s.handles.values.count { $0.jobId == definition.id }
-                return JobSummary(id: definition.id, name: definition.name, description: definition.description,
-                                  isEnabled: entry.isEnabled, schedule: definition.schedule?.description, zone: definition.zone,
-                                  nextFire: next, lastFired: entry.lastFired, lastRun: entry.lastRun, activeRuns: active)
+                var summary = JobSummary(id: definition.id, name: definition.name, description: definition.description,
+                                         isEnabled: entry.isEnabled, schedule: definition.schedule?.description, zone: definition.zone,
+                                         nextFire: next, lastFired: entry.lastFired, lastRun: entry.lastRun, activeRuns: active)
+                summary.hasRuntimeChanges = entry.enabledOverride != nil || entry.scheduleOverride != nil
+                return summary
             }
         }
     }

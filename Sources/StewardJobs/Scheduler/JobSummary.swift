@@ -26,6 +26,8 @@ public struct JobSummary: Sendable, Hashable {
     public var lastRun: RunRecord?
     /// Runs queued or running now.
     public var activeRuns: Int
+    /// Whether a runtime change (enable, disable, reschedule) overrides the definition now.
+    public var hasRuntimeChanges = false
 
     /// Creates a row.
     public init(id: JobID, name: String, description: String, isEnabled: Bool, schedule: String?, zone: String?,
