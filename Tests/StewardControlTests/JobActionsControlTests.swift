@@ -138,6 +138,9 @@ struct JobActionsControlTests {
             #expect(result.output.contains { line in line.contains("several runs start with \(prefix)") && shared.allSatisfy { line.contains($0) } },
                     "\(command): \(result.output)")
         }
+        let overHTTP = try #require(await steward.http.get("/runs/\(prefix)"))
+        #expect(overHTTP.status == 409 && shared.allSatisfy { overHTTP.body.contains($0) }, "\(overHTTP.status) \(overHTTP.body)")
+        #expect(await steward.http.get("/runs/zzzz")?.status == 404)
         let runs = try await Self.runs(steward, ["--job", "later"])
         #expect(runs.count == 17 && runs.allSatisfy { $0.state == "queued" }, "nothing stopped, nothing retried")
 
@@ -221,5 +224,16 @@ struct JobActionsControlTests {
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         let dropped = try await Self.job(steward, "tick")
         #expect(dropped.enabled && dropped.schedule?.hasPrefix("every 2h") == true, "\(dropped.schedule ?? "nil")")
+
+        // So does a reload that changes the entry; one that leaves it alone keeps the change.
+        #expect(try await steward.client(["jobs", "disable", "tick"]).code == 0)
+        #expect(try await steward.client(["reload"]).code == 0)
+        #expect(try await Self.job(steward, "tick").enabled == false, "an unchanged entry keeps the change")
+        let path = steward.directory + "/steward.json5"
+        try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "every: \"2h\"", with: "every: \"3h\"")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try await steward.client(["reload"]).code == 0)
+        let reloaded = try await Self.job(steward, "tick")
+        #expect(reloaded.enabled && reloaded.schedule?.hasPrefix("every 3h") == true, "\(reloaded.schedule ?? "nil")")
     }
 }

@@ -6,7 +6,8 @@ import Glibc
 
 /// The commands that talk to a running steward over its control socket: `status`, `start`,
 /// `stop`, `restart`, `signal`, `logs`, `wait`, `reload`, `shutdown`, `health`, `jobs`,
-/// `trigger`, `run stop` — and `runs`, `run show`, `run logs`, which read the journal file
+/// `run stop`, and the job actions of ``JobActionCommand`` (`trigger`, `jobs enable|disable|reset|reschedule`,
+/// `run retry`) — and `runs`, `run show`, `run logs`, `run wait`, which read the journal file
 /// itself (see ``JournalCommand``).
 ///
 /// Every one takes `--socket PATH` or `--config FILE` (the socket named by that config);

@@ -11,7 +11,8 @@ public struct ControlAccess: Sendable, Equatable {
 
     /// Everything (the control socket, whose peers are checked by uid).
     public static let full = ControlAccess(kind: .full)
-    /// Probes, status, metrics and events only (TCP without a configured token).
+    /// Probes, status, metrics, events and run records only (TCP without a configured token);
+    /// actions and logs answer 403 saying how to enable them.
     public static let readOnly = ControlAccess(kind: .readOnly)
     /// Read-only freely; mutating actions and logs with `Authorization: Bearer TOKEN` (TCP with
     /// a configured token).
