@@ -129,20 +129,24 @@ public enum StewardMain {
     /// that continue them.
     /// - Throws: ``CommandLineError`` for a topic no usage line names.
     static func help(_ topic: String) throws(CommandLineError) -> String {
-        var picked: [String] = []
+        let wanted = topic.split(separator: " ").map(String.init)
+        /// Whether a usage line (`  run show|logs ID …`) documents the topic: its first word has
+        /// the command among its `|` alternatives and, for `run wait`, its second word the subcommand.
+        func documents(_ line: Substring) -> Bool {
+            let words = line.split(separator: " ").prefix(2).map { $0.split(separator: "|").map(String.init) }
+            guard let command = wanted.first, words.first?.contains(command) == true else { return false }
+            return wanted.count < 2 || (words.count > 1 && words[1].contains(wanted[1]))
+        }
+        var picked: [Substring] = []
         var taking = false
-        for line in usage.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line.hasPrefix("  ") && !line.hasPrefix("   ") {
-                let words = line.dropFirst(2).split(separator: " ").first.map { $0.split(separator: "|").map(String.init) } ?? []
-                let rest = line.dropFirst(2).split(separator: " ").dropFirst().first.map { $0.split(separator: "|").map(String.init) } ?? []
-                let first = topic.split(separator: " ").map(String.init)
-                taking = words.contains(first.first ?? "") && (first.count < 2 || rest.contains(first[1]))
-                if taking { picked.append(line) }
-            } else if taking && line.hasPrefix("   ") {
-                picked.append(line)
-            } else {
+        for line in usage.split(separator: "\n", omittingEmptySubsequences: false) {
+            let indent = line.prefix { $0 == " " }.count
+            if indent == 2 {
+                taking = documents(line.dropFirst(2))
+            } else if indent <= 2 {
                 taking = false
             }
+            if taking { picked.append(line) }  // the command's line and the deeper ones continuing it
         }
         guard !picked.isEmpty else { throw CommandLineError("help: no command \"\(topic)\" (see: steward help)") }
         return "usage: steward <command> [arguments]\n\n" + picked.joined(separator: "\n")
