@@ -130,8 +130,8 @@ public enum StewardMain {
     /// - Throws: ``CommandLineError`` for a topic no usage line names.
     static func help(_ topic: String) throws(CommandLineError) -> String {
         let wanted = topic.split(separator: " ").map(String.init)
-        /// Whether a usage line (`  run show|logs ID …`) documents the topic: its first word has
-        /// the command among its `|` alternatives and, for `run wait`, its second word the subcommand.
+        // Whether a usage line (`  run show|logs ID …`) documents the topic: its first word has
+        // the command among its `|` alternatives and, for `run wait`, its second word the subcommand.
         func documents(_ line: Substring) -> Bool {
             let words = line.split(separator: " ").prefix(2).map { $0.split(separator: "|").map(String.init) }
             guard let command = wanted.first, words.first?.contains(command) == true else { return false }
