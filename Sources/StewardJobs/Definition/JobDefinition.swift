@@ -17,7 +17,8 @@ public struct JobDefinition: Sendable {
     /// What the job does, for listings.
     public var description: String
     /// Whether schedule fires happen (manual triggers work either way). A runtime
-    /// ``JobScheduler/enable(_:)``/``JobScheduler/disable(_:)`` is persisted and wins on restart.
+    /// ``JobScheduler/enable(_:)``/``JobScheduler/disable(_:)`` is persisted and wins on restart
+    /// (until a definition of another ``revision``).
     public var isEnabled: Bool
     /// When the job fires by itself; `nil` for on-demand jobs.
     public var schedule: (any Schedule)?
