@@ -166,7 +166,8 @@ struct JobActionsControlTests {
     func runtimeChangesSurviveRestart() async throws {
         let journal = "/tmp/steward-changes-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { for suffix in ["", "-wal", "-shm", ".lock"] { unlink(journal + suffix) } }
-        let jobs = #"tick: { command: ["true"], every: "1h", zone: "UTC" }"#
+        // Several env keys: a fingerprint that followed a dictionary's per-process order would differ after the restart.
+        let jobs = #"tick: { command: ["true"], every: "1h", zone: "UTC", env: { A: "1", B: "2", C: "3", D: "4", E: "5", F: "6" } }"#
         var steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: jobs, journal: journal)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         let before = try await Self.job(steward, "tick")
