@@ -35,17 +35,31 @@ public enum StewardMain {
       reload                         re-read the config and apply the difference
       shutdown                       stop everything gracefully
       jobs [--tag T] [--json]        every job (or those tagged T): schedule, next fire, last run
-      trigger JOB                    run a job now
+      jobs enable|disable|reset JOB  turn a job's schedule on or off, or drop every runtime change
+      jobs reschedule JOB (--schedule CRON | --every D | --at T) [--zone Z] [--start T] [--end T]
+                                     give a job another schedule; runtime changes are kept in
+                                     the journal and win until the job's config entry changes
+                                     or `jobs reset`
+      trigger JOB [--at T | --in D] [--input JSON] [--parent ID] [--json | -q]
+                                     run a job now or later, with input (a command job gets it
+                                     as JSON in $STEWARD_INPUT); -q prints the run id only
       runs [--job J] [--tag T] [--state S] [--since T] [--json]
                                      recent runs, newest first
-      run show|logs|stop ID [-f]     one run's record, its log (-f follows it), or stop it
+      run show|logs|stop|retry ID [-f]
+                                     one run's record, its log (-f follows it and exits with
+                                     the run's code, as run wait), stop it, or run it again
+                                     with the same input; ID may be a unique prefix
+      run wait ID [--timeout D]      wait for a run to end; exit 0 succeeded, 1 failed,
+                                     2 timedOut, 3 stopped/killed, 4 crashed, 5 interrupted,
+                                     6 skipped/missed, 124 --timeout passed, 66 no such run
       audit [--limit N] [--json]     operator actions, newest first: who asked what, when
 
       version                        print the version
       help                           print this text
 
     exit codes: 0 clean; the failing critical process's code; 128+n after signal n when the
-    shutdown was not clean; 64 usage; 78 config errors; 127 a command could not be started
+    shutdown was not clean; 64 usage (one line naming the argument, then a hint);
+    78 config errors; 127 a command could not be started
     """
 
     /// The version string.
@@ -69,7 +83,7 @@ public enum StewardMain {
         do {
             invocation = try parse(command, Array(arguments.dropFirst()))
         } catch {
-            writeError("steward: \(error)\n\n\(usage)")
+            writeError("steward: \(error)\nsee: steward help \(helpTopic(command, arguments.dropFirst().first))")
             return ExitCodes.usage
         }
         switch invocation {
@@ -101,17 +115,52 @@ public enum StewardMain {
 
     static func parse(_ command: String, _ rest: [String]) throws(CommandLineError) -> Invocation {
         switch command {
-        case "run" where ["show", "logs", "stop"].contains(rest.first ?? ""):
-            return .control(try ControlCommand.parse("run " + rest[0], Array(rest.dropFirst())))
+        case "run" where ["show", "logs", "stop", "wait", "retry"].contains(rest.first ?? ""),
+             "jobs" where ["enable", "disable", "reset", "reschedule"].contains(rest.first ?? ""):
+            return .control(try ControlCommand.parse(command + " " + rest[0], Array(rest.dropFirst())))
         case "run": return .run(try RunCommand.parse(rest))
         case "check": return .check(try CheckCommand.parse(rest))
         case "exec": return .exec(try ExecCommand.parse(rest))
         case _ where ControlCommand.commands.contains(command): return .control(try ControlCommand.parse(command, rest))
         case "cron": return .cron(try CronCommand.parse(rest, defaultZone: .current))
         case "version", "--version": return .print(version)
-        case "help", "--help", "-h": return .print(usage)
+        case "help", "--help", "-h": return .print(rest.isEmpty ? usage : try help(rest.joined(separator: " ")))
         default: throw CommandLineError("unknown command \"\(command)\"")
         }
+    }
+
+    /// The usage lines of `topic` (a command such as `trigger` or `run wait`), with the lines
+    /// that continue them.
+    /// - Throws: ``CommandLineError`` for a topic no usage line names.
+    static func help(_ topic: String) throws(CommandLineError) -> String {
+        let wanted = topic.split(separator: " ").map(String.init)
+        // Whether a usage line (`  run show|logs ID …`) documents the topic: its first word has
+        // the command among its `|` alternatives and, for `run wait`, its second word the subcommand.
+        func documents(_ line: Substring) -> Bool {
+            let words = line.split(separator: " ").prefix(2).map { $0.split(separator: "|").map(String.init) }
+            guard let command = wanted.first, words.first?.contains(command) == true else { return false }
+            return wanted.count < 2 || (words.count > 1 && words[1].contains(wanted[1]))
+        }
+        var picked: [Substring] = []
+        var taking = false
+        for line in usage.split(separator: "\n", omittingEmptySubsequences: false) {
+            let indent = line.prefix { $0 == " " }.count
+            if indent == 2 {
+                taking = documents(line.dropFirst(2))
+            } else if indent <= 2 {
+                taking = false
+            }
+            if taking { picked.append(line) }  // the command's line and the deeper ones continuing it
+        }
+        guard !picked.isEmpty else { throw CommandLineError("help: no command \"\(topic)\" (see: steward help)") }
+        return "usage: steward <command> [arguments]\n\n" + picked.joined(separator: "\n")
+    }
+
+    /// What `steward help …` to suggest after a usage error in `command`.
+    static func helpTopic(_ command: String, _ next: String?) -> String {
+        let pairs: [String: Set<String>] = ["run": ["show", "logs", "stop", "wait", "retry"], "jobs": ["enable", "disable", "reset", "reschedule"]]
+        if let next, pairs[command]?.contains(next) == true { return "\(command) \(next)" }
+        return (try? help(command)) != nil ? command : ""
     }
 
     /// Prepares the reaper for a command that supervises children: orphans come to this process

@@ -216,14 +216,14 @@ struct ControlPlaneTests {
         #expect(await steward.run.waitForExit()?.exitCode == 0)
     }
 
-    @Test("without a token, no action is reachable over TCP at all")
+    @Test("without a token, every action over TCP answers 403 saying how to enable it")
     func readOnlyTCP() async throws {
         let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
         #expect(await eventually { await steward.http.get("/readyz")?.status == 200 })
         #expect(await eventually { await steward.http.get("/readyz/idle")?.body == "ok" }, "a process without a readiness check: ready while it runs")
-        #expect(await steward.http.request("POST", "/shutdown")?.status == 404)
-        #expect(await steward.http.request("POST", "/processes/idle/stop")?.status == 404)
-        #expect(await steward.http.request("GET", "/processes/idle/logs")?.status == 404)
+        #expect(await steward.http.request("POST", "/shutdown")?.status == 403)
+        #expect(await steward.http.request("POST", "/processes/idle/stop")?.status == 403)
+        #expect(await steward.http.request("GET", "/processes/idle/logs")?.status == 403)
         #expect(await steward.http.request("GET", "/status")?.status == 200)
     }
 

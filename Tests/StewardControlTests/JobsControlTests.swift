@@ -68,8 +68,8 @@ struct JobsControlTests {
         let overTCP = try #require(await steward.http.get("/runs/\(runId)"))
         #expect(overTCP.status == 200)
         #expect(overTCP.body.contains("withheld") && !overTCP.body.contains("oops"), "stderr is an operator's: \(overTCP.body)")
-        #expect(await steward.http.get("/runs/\(runId)/log")?.status == 404)
-        #expect(await steward.http.request("POST", "/jobs/manual/trigger")?.status == 404)
+        #expect(await steward.http.get("/runs/\(runId)/log")?.status == 403)
+        #expect(await steward.http.request("POST", "/jobs/manual/trigger")?.status == 403)
     }
 
     @Test("stopping a running job ends it stopped; a reload adds a job")

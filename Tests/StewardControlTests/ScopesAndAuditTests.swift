@@ -80,6 +80,7 @@ struct ScopesAndAuditTests {
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         let uid = getuid()
 
+        #expect(try await steward.client(["jobs", "disable", "report"]).code == 0)  // a job action is recorded too
         #expect(try await steward.client(["restart", "idle"]).code == 0)
         let bearer = ["Authorization: Bearer s3cret"]
         let triggered = try #require(await steward.http.request("POST", "/jobs/report/trigger", headers: bearer))
@@ -95,9 +96,9 @@ struct ScopesAndAuditTests {
         let listed = try await steward.client(["audit", "--json"])
         #expect(listed.code == 0, "\(listed.output)")
         let entries = try Self.decode([AuditBody].self, listed.output.joined(separator: "\n"))
-        #expect(entries.map(\.action) == ["stop", "signal", "trigger", "restart"])
-        #expect(entries.map(\.actor) == ["http", "monitor", "http", "uid \(uid)"])
-        #expect(entries.map(\.target) == ["nope", "idle", "report", "idle"])
+        #expect(entries.map(\.action) == ["stop", "signal", "trigger", "restart", "disable"])
+        #expect(entries.map(\.actor) == ["http", "monitor", "http", "uid \(uid)", "uid \(uid)"])
+        #expect(entries.map(\.target) == ["nope", "idle", "report", "idle", "report"])
         #expect(entries[0].detail.hasPrefix("refused (404):"), "\(entries[0].detail)")
         #expect(entries[2].runId == runId)
         #expect(entries[2].detail.hasPrefix("run \(runId)"))
@@ -117,7 +118,7 @@ struct ScopesAndAuditTests {
         let fromFile = try await steward.client(["audit", "--json", "--journal", steward.directory + "/journal.sqlite"])
         #expect(fromFile.code == 0, "\(fromFile.output)")
         let kept = try Self.decode([AuditBody].self, fromFile.output.joined(separator: "\n"))
-        #expect(kept.map(\.action) == ["shutdown", "stop", "signal", "trigger", "restart"])
+        #expect(kept.map(\.action) == ["shutdown", "stop", "signal", "trigger", "restart", "disable"])
         #expect(kept.first?.actor == "uid \(uid)")
 
         // Bad input: a limit that is not a positive count; a tag with no steward to name its jobs.

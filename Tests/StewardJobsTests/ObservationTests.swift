@@ -39,7 +39,7 @@ struct ObservationTests {
         await h.scheduler.shutdown()
     }
 
-    @Test("defining, disabling, enabling, rescheduling and removing a job each publish a change with its summary")
+    @Test("defining, disabling, enabling, rescheduling, resetting and removing a job each publish a change with its summary")
     func jobChanges() async throws {
         let h = Harness()
         await h.scheduler.start()
@@ -48,6 +48,8 @@ struct ObservationTests {
         try await h.scheduler.disable("j")
         try await h.scheduler.enable("j")
         try await h.scheduler.reschedule("j", try IntervalSchedule(every: .seconds(60), anchor: h.clock.now))
+        _ = try await h.scheduler.reschedule("j", to: ScheduleOverride(every: "2m"))
+        try await h.scheduler.reset("j")
         try await h.scheduler.remove("j")
         await #expect(throws: JobSchedulerError.self) { try await h.scheduler.disable("j") }
         var seen: [String] = []
@@ -56,7 +58,7 @@ struct ObservationTests {
             if change.kind == .removed { break }
         }
         #expect(seen == ["defined j true -", "disabled j false -", "enabled j true -",
-                         "rescheduled j true every 1m", "removed j true every 1m"])
+                         "rescheduled j true every 1m", "rescheduled j true every 2m", "reset j true -", "removed j true -"])
         await h.scheduler.shutdown()
     }
 

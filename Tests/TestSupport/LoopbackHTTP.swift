@@ -31,14 +31,15 @@ public struct LoopbackHTTP: Sendable {
 
     /// Sends `method path` with `Connection: close` and reads the whole response; `nil` if the
     /// server cannot be reached or does not answer within `seconds`.
-    public func request(_ method: String, _ path: String, headers: [String] = [], seconds: Int = 10) async -> Response? {
-        await Self.offPool { blockingRequest(method, path, headers: headers, seconds: seconds) }
+    public func request(_ method: String, _ path: String, headers: [String] = [], body: String = "", seconds: Int = 10) async -> Response? {
+        await Self.offPool { blockingRequest(method, path, headers: headers, body: body, seconds: seconds) }
     }
 
-    private func blockingRequest(_ method: String, _ path: String, headers: [String], seconds: Int) -> Response? {
+    private func blockingRequest(_ method: String, _ path: String, headers: [String], body: String, seconds: Int) -> Response? {
         guard let stream = open(seconds: seconds) else { return nil }
         defer { close(stream) }
-        let text = "\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n" + headers.map { $0 + "\r\n" }.joined() + "Content-Length: 0\r\n\r\n"
+        let text = "\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n" + headers.map { $0 + "\r\n" }.joined()
+            + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
         guard send(stream, text) else { return nil }
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16_384)

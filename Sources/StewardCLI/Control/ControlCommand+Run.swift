@@ -72,13 +72,9 @@ extension ControlCommand {
             let jobs: [JobBody] = try decode(response)
             print(JobTable.render(jobs, now: Date()), terminator: "")
             return ExitCodes.success
-        case .trigger(let job):
-            let response = try client.request("POST", "/jobs/\(ControlClient.encode(job))/trigger?by=\(ControlClient.encode(Self.requester()))")
-            guard (200..<300).contains(response.status) else { return failed(response) }
-            let body: JobRoutes.TriggerBody = try decode(response)
-            print(body.state == "skipped" ? "\(job): skipped (a run is already active; overlap policy) — run \(body.runId)" : "\(job): run \(body.runId) \(body.state)")
-            return body.state == "skipped" ? ExitCodes.failure : ExitCodes.success
-        case .runs, .runShow, .runLogs, .audit:
+        case .trigger, .jobChange, .reschedule, .runRetry:
+            return try performAction(action, client)
+        case .runs, .runShow, .runLogs, .runWait, .audit:
             throw ControlClient.Failure(description: "internal: journal reads go through JournalCommand")
         case .runStop(let id):
             return try act(client, "POST", "/runs/\(ControlClient.encode(id))/stop")
@@ -117,8 +113,8 @@ extension ControlCommand {
     }
 
     /// A mutating request: prints steward's message, or its error.
-    private static func act(_ client: ControlClient, _ method: String, _ target: String) throws(ControlClient.Failure) -> Int32 {
-        let response = try client.request(method, target)
+    static func act(_ client: ControlClient, _ method: String, _ target: String, body: String = "") throws(ControlClient.Failure) -> Int32 {
+        let response = try client.request(method, target, body: Array(body.utf8))
         guard (200..<300).contains(response.status) else { return failed(response) }
         if let body = try? decoder.decode(ControlAPI.MessageBody.self, from: Data(response.body)) {
             print(body.message)
@@ -129,7 +125,7 @@ extension ControlCommand {
     }
 
     /// Writes steward's error answer to standard error; returns 1.
-    private static func failed(_ response: ControlClient.Response) -> Int32 {
+    static func failed(_ response: ControlClient.Response) -> Int32 {
         let message = (try? decoder.decode(ControlAPI.ErrorBody.self, from: Data(response.body)))?.error
             ?? (response.body.isEmpty ? "HTTP \(response.status)" : response.text)
         StewardMain.writeError("steward: \(message.hasSuffix("\n") ? String(message.dropLast()) : message)")

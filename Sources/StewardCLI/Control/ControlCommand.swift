@@ -6,7 +6,8 @@ import Glibc
 
 /// The commands that talk to a running steward over its control socket: `status`, `start`,
 /// `stop`, `restart`, `signal`, `logs`, `wait`, `reload`, `shutdown`, `health`, `jobs`,
-/// `trigger`, `run stop` — and `runs`, `run show`, `run logs`, which read the journal file
+/// `run stop`, and the job actions of ``JobActionCommand`` (`trigger`, `jobs enable|disable|reset|reschedule`,
+/// `run retry`) — and `runs`, `run show`, `run logs`, `run wait`, which read the journal file
 /// itself (see ``JournalCommand``).
 ///
 /// Every one takes `--socket PATH` or `--config FILE` (the socket named by that config);
@@ -36,7 +37,11 @@ public enum ControlCommand {
         case wait(timeout: Duration?)
         case reload, shutdown, health
         case jobs(json: Bool)
-        case trigger(String)
+        case trigger(String, body: String = "{}", output: JobActionCommand.Output = .text)
+        case jobChange(String, String)
+        case reschedule(String, body: String)
+        case runWait(String, timeout: Duration?)
+        case runRetry(String)
         case runs(job: String?, state: String?, since: String?, limit: String?, json: Bool)
         case runShow(String, json: Bool)
         case runLogs(String, follow: Bool)
@@ -45,11 +50,13 @@ public enum ControlCommand {
     }
 
     /// The commands this type handles (`run show|logs|stop` are routed here by ``StewardMain``).
-    public static let commands: Set<String> = ["status", "start", "stop", "restart", "signal", "logs", "wait", "reload", "shutdown",
-                                               "health", "jobs", "trigger", "runs", "run show", "run logs", "run stop", "audit"]
+    public static let commands: Set<String> = Set(["status", "start", "stop", "restart", "signal", "logs", "wait", "reload", "shutdown",
+                                                   "health", "jobs", "trigger", "runs", "run show", "run logs", "run stop", "audit"])
+        .union(JobActionCommand.commands)
 
     /// Parses the arguments after `command`.
     public static func parse(_ command: String, _ arguments: [String]) throws(CommandLineError) -> Options {
+        if JobActionCommand.commands.contains(command) { return try JobActionCommand.parse(command, arguments) }
         var socket: String?
         var config: String?
         var journal: String?
@@ -123,7 +130,6 @@ public enum ControlCommand {
         case "shutdown": _ = try names(0, ""); action = .shutdown
         case "health": _ = try names(0, ""); action = .health
         case "jobs": _ = try names(0, "[--tag T] [--json]"); action = .jobs(json: flags.contains("--json"))
-        case "trigger": action = .trigger(try names(1, "JOB")[0])
         case "runs":
             _ = try names(0, "[--job J] [--tag T] [--state S] [--since T] [--limit N] [--json] [--journal FILE]")
             action = .runs(job: filters["job"], state: filters["state"], since: filters["since"], limit: filters["limit"],

@@ -16,7 +16,7 @@ enum JobTable {
         let rows = jobs.map { job -> [String] in
             let zone = job.zone.flatMap { TimeZone(identifier: $0) } ?? .current
             return [
-                job.id + (job.enabled ? "" : " (disabled)"),
+                job.id + (job.enabled ? "" : " (disabled)") + (job.changedAtRuntime == true ? " *" : ""),
                 job.schedule ?? "on demand",
                 job.nextFire.map { InstantText.format($0, zone: zone) } ?? "-",
                 job.nextFire.map { Duration.seconds(Int64(max(0, $0.timeIntervalSince(now)).rounded(.up))).compactDescription } ?? "-",
@@ -25,7 +25,9 @@ enum JobTable {
                 "\(job.activeRuns)",
             ]
         }
-        return table(header, rows)
+        let note = jobs.contains { $0.changedAtRuntime == true }
+            ? "* changed at runtime: kept until its config entry changes or `steward jobs reset JOB`\n" : ""
+        return table(header, rows) + note
     }
 
     /// One row per run, newest first.

@@ -26,7 +26,7 @@ enum JournalCommand {
     /// Whether `action` reads the journal.
     static func reads(_ action: ControlCommand.Action) -> Bool {
         switch action {
-        case .runs, .runShow, .runLogs: true
+        case .runs, .runShow, .runLogs, .runWait: true
         default: false
         }
     }
@@ -39,6 +39,7 @@ enum JournalCommand {
             return try await perform(options.action, reader, jobIds: jobIds)
         } catch {
             StewardMain.writeError("steward: \(error.message)")
+            if case .runWait = options.action { return RunOutcome.noRun }
             return ExitCodes.failure
         }
     }
@@ -77,15 +78,47 @@ enum JournalCommand {
                 if writerGone {
                     StewardMain.writeError("steward: no steward is writing \(reader.path); run \(runId) was left active by one "
                                            + "that stopped without recording its end")
-                    return ExitCodes.failure
+                    return RunOutcome.abandoned
                 }
                 writerGone = !reader.writerIsAlive
                 if !writerGone { try? await Task.sleep(for: .milliseconds(200)) }
             }
+            // Followed to its end: the exit code is the run's outcome (as `run wait`).
+            if follow, let record = try reader.run(runId), record.state.isFinal { return RunOutcome.exitCode(record.state) }
+        case .runWait(let id, let timeout):
+            return try await wait(for: id, timeout: timeout, reader)
         default:
             throw RunStoreError(.conflict, message: "internal: not a journal command")
         }
         return ExitCodes.success
+    }
+
+    /// `run wait`: reads the run every 200 ms until it is final; prints `ID STATE` and returns
+    /// its ``RunOutcome`` code (124 once `timeout` passes first).
+    private static func wait(for id: String, timeout: Duration?, _ reader: JournalReader) async throws(RunStoreError) -> Int32 {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        var writerGone = false
+        while true {
+            let record = try reader.findRun(id)
+            if record.state.isFinal {
+                print("\(record.runId) \(record.state)")
+                return RunOutcome.exitCode(record.state)
+            }
+            if writerGone {
+                StewardMain.writeError("steward: no steward is writing \(reader.path); run \(record.runId) was left \(record.state) by one "
+                                       + "that stopped without recording its end")
+                return RunOutcome.abandoned
+            }
+            if let deadline, ContinuousClock.now >= deadline {
+                StewardMain.writeError("steward: run wait: run \(record.runId) is still \(record.state) after --timeout \(timeout!.compactDescription)")
+                return RunOutcome.waitTimedOut
+            }
+            writerGone = !reader.writerIsAlive
+            if !writerGone {
+                let pause = deadline.map { min(.milliseconds(200), max(.zero, $0 - ContinuousClock.now)) } ?? .milliseconds(200)
+                try? await Task.sleep(for: pause)
+            }
+        }
     }
 
     /// Says on standard error when active runs were listed from a journal no steward writes.

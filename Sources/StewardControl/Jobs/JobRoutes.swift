@@ -7,9 +7,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The job part of the control API: `GET /jobs[?tag=T]`, `POST /jobs/NAME/trigger`, `GET /runs`
-/// (`?job=J&state=S&since=T&limit=N&tag=T`), `GET /runs/ID`, `GET /runs/ID/log[?follow]`,
-/// `POST /runs/ID/stop`.
+/// The job part of the control API: `GET /jobs[?tag=T]`, `GET /runs`
+/// (`?job=J&state=S&since=T&limit=N&tag=T`), `GET /runs/ID`, `GET /runs/ID/log[?follow]` (`ID` a
+/// run id or a unique prefix of one); the actions are ``JobActionRoutes``.
 public enum JobRoutes {
     /// Adds the read-only routes, and the actions where `access` offers them. `scheduler` is
     /// asked on each request (a reload may add the scheduler).
@@ -41,54 +41,18 @@ public enum JobRoutes {
             }
         }
         router.get(.prefix("/runs/")) { request in await Self.runRead(request, scheduler(), access: access) }
-        guard access.offersActions else { return }
-        func protect(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
-            ControlRoutes.guarded(access, handle)
-        }
-        router.add(.post, .prefix("/jobs/"), protect { request in
-            let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
-            guard parts.count == 2, parts[1] == "trigger" else { return ControlRoutes.failure("expected /jobs/NAME/trigger", status: .notFound) }
-            guard let scheduler = scheduler() else {
-                let response = ControlRoutes.failure("no job named \"\(parts[0])\" (no jobs configured)", status: .notFound)
-                await audit(request, "trigger", parts[0], ControlAudit.outcome(of: response), nil)
-                return response
-            }
-            do throws(JobSchedulerError) {
-                let runId = try await scheduler.trigger(JobID(parts[0]), requestedBy: request.queryValue("by") ?? "control")
-                let state = (try? await scheduler.run(runId))?.state.name ?? "queued"
-                await audit(request, "trigger", parts[0], "run \(runId) \(state)", runId)
-                return ControlRoutes.json(TriggerBody(runId: runId.rawValue, state: state), status: .accepted)
-            } catch {
-                let response = ControlRoutes.failure("\(error)", status: error.kind == .unknownJob ? .notFound : .conflict)
-                await audit(request, "trigger", parts[0], ControlAudit.outcome(of: response), nil)
-                return response
-            }
-        })
-        router.add(.post, .prefix("/runs/"), protect { request in
-            let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
-            guard parts.count == 2, parts[1] == "stop" else { return ControlRoutes.failure("expected /runs/ID/stop", status: .notFound) }
-            let response: HTTPResponse
-            if let scheduler = scheduler() {
-                do throws(JobSchedulerError) {
-                    try await scheduler.stop(RunID(parts[0]))
-                    response = ControlRoutes.message("stopping run \(parts[0])", status: .accepted)
-                } catch {
-                    response = ControlRoutes.failure("\(error)", status: error.kind == .unknownRun ? .notFound : .conflict)
-                }
-            } else {
-                response = ControlRoutes.failure("no run \(parts[0])", status: .notFound)
-            }
-            await audit(request, "stop", parts[0], ControlAudit.outcome(of: response), RunID(parts[0]))
-            return response
-        })
+        JobActionRoutes.mount(on: &router, scheduler: scheduler, access: access, audit: audit)
     }
 
     /// What `POST /jobs/NAME/trigger` answers.
     public struct TriggerBody: Codable, Sendable {
         /// The new run's id.
         public var runId: String
-        /// Its state (`queued`, `running`, or `skipped` when the overlap policy refused it).
+        /// Its state (`queued`, `running`, `scheduled` for a run later, or `skipped` when the
+        /// overlap policy refused it).
         public var state: String
+        /// When a run later is due (ISO 8601).
+        public var scheduledFor: String? = nil
     }
 
     /// A filter of `/runs` (or of `steward runs`) that cannot be read.
@@ -144,15 +108,18 @@ public enum JobRoutes {
     /// (and with the token, if one is required).
     static func runRead(_ request: HTTPRequest, _ scheduler: JobScheduler?, access: ControlAccess) async -> HTTPResponse {
         let parts = (request.pathRemainder ?? "").split(separator: "/").map(String.init)
-        guard let id = parts.first, parts.count <= 2, parts.count == 1 || (parts[1] == "log" && access.offersActions) else {
+        guard let text = parts.first, parts.count <= 2, parts.count == 1 || parts[1] == "log" else {
             return ControlRoutes.failure("expected /runs/ID or /runs/ID/log", status: .notFound)
         }
-        if parts.count == 2, let token = access.requiredToken, let rejection = HTTPBearerAuthenticator(token: token).rejection(for: request) {
-            return rejection
+        if parts.count == 2, let rejection = access.rejection(for: request) { return rejection }
+        guard let scheduler else { return ControlRoutes.failure("no run \(text)", status: .notFound) }
+        let record: RunRecord
+        do throws(JobSchedulerError) {
+            record = try await scheduler.findRun(text)
+        } catch {
+            return JobActionRoutes.failure(error)
         }
-        guard let scheduler, let record = try? await scheduler.run(RunID(id)) else {
-            return ControlRoutes.failure("no run \(id)", status: .notFound)
-        }
+        let id = record.runId.rawValue
         guard parts.count == 2 else { return ControlRoutes.json(RunBody(record).redacted(unless: access.permitsPrivateData(request))) }
         guard request.hasQueryItem("follow") else {
             do throws(JobSchedulerError) {

@@ -84,6 +84,8 @@ public struct JobBody: Codable, Sendable, Equatable {
     public var activeRuns: Int
     public var lastRun: RunBody?
     public var tags: [String]
+    /// `true` when a runtime change (enable, disable, reschedule) overrides the config; absent otherwise.
+    public var changedAtRuntime: Bool?
 
     /// Converts `summary`; `permitted` = may see the last run's stderr tail and output.
     public init(_ summary: JobSummary, permitted: Bool = true) {
@@ -97,5 +99,6 @@ public struct JobBody: Codable, Sendable, Equatable {
         activeRuns = summary.activeRuns
         lastRun = summary.lastRun.map { RunBody($0).redacted(unless: permitted) }
         tags = summary.tags
+        changedAtRuntime = summary.hasRuntimeChanges ? true : nil
     }
 }

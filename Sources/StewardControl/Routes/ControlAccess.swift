@@ -11,14 +11,13 @@ public struct ControlAccess: Sendable, Equatable {
 
     /// Everything (the control socket, whose peers are checked by uid).
     public static let full = ControlAccess(kind: .full)
-    /// Probes, status, metrics and events only (TCP without a configured token).
+    /// Probes, status, metrics, events and run records only (TCP without a configured token);
+    /// actions and logs answer 403 saying how to enable them.
     public static let readOnly = ControlAccess(kind: .readOnly)
     /// Read-only freely; mutating actions and logs with `Authorization: Bearer TOKEN` (TCP with
     /// a configured token).
     public static func token(_ token: String) -> ControlAccess { ControlAccess(kind: .token(token)) }
 
-    /// Whether mutating routes exist on this listener at all.
-    var offersActions: Bool { kind != .readOnly }
     /// Whether `request` may see an operator's data (logs, a job's stderr and output): always on
     /// the socket, never over TCP without a token, with the right bearer token otherwise.
     func permitsPrivateData(_ request: HTTPRequest) -> Bool {
@@ -26,6 +25,24 @@ public struct ControlAccess: Sendable, Equatable {
         case .full: true
         case .readOnly: false
         case .token(let token): HTTPBearerAuthenticator(token: token).isAuthorized(request)
+        }
+    }
+
+    /// Why `request` may not act (or read logs) here: 403 saying how to enable actions over TCP
+    /// (`http.token`), 401 for a missing or wrong token; `nil` when it may.
+    func rejection(for request: HTTPRequest) -> HTTPResponse? {
+        switch kind {
+        case .full: return nil
+        case .readOnly:
+            return ControlRoutes.failure("actions and logs are disabled over TCP: set http.token in the config (then send "
+                                         + "Authorization: Bearer TOKEN), or use the control socket (steward CMD --socket PATH)",
+                                         status: .forbidden)
+        case .token(let token):
+            guard let challenge = HTTPBearerAuthenticator(token: token).rejection(for: request) else { return nil }
+            var response = ControlRoutes.failure("missing or wrong token: send Authorization: Bearer TOKEN with the config's http.token",
+                                                 status: .unauthorized)
+            response.headers["WWW-Authenticate"] = challenge.headers["WWW-Authenticate"]
+            return response
         }
     }
 

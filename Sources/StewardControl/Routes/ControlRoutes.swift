@@ -11,8 +11,8 @@ import Glibc
 #endif
 
 /// The control API of a running steward as an ``HTTPRouter``: the lifecycle probes, `/status`,
-/// `/metrics`, `/events`, `/wait`, and — where ``ControlAccess`` allows — reload, shutdown,
-/// per-process actions and logs.
+/// `/metrics`, `/events`, `/wait`, and — where ``ControlAccess`` allows (else 403 or 401) —
+/// reload, shutdown, per-process actions and logs.
 public enum ControlRoutes {
     /// The router for `supervisor` with `access`. `extraReadiness` adds checks to `/readyz`.
     public static func router(for supervisor: Supervisor, access: ControlAccess,
@@ -49,7 +49,6 @@ public enum ControlRoutes {
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
         JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access,
                         audit: ControlAudit.recorder(for: supervisor))
-        guard access.offersActions else { return router }
         router.add(.get, .exact(ControlAPI.audit), protected { request in await ControlAudit.list(supervisor, request) })
         func protected(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
             guarded(access, handle)
@@ -88,8 +87,8 @@ public enum ControlRoutes {
             case "start": return message(try await supervisor.start(name))
             case "restart": return message(try await supervisor.restart(name))
             case "signal":
-                guard let text = request.queryValue("signal"), let number = Int32(text), (1...64).contains(number) else {
-                    return failure("signal: expected ?signal=N with N from 1 to 64", status: .badRequest)
+                guard let text = request.queryValue("signal"), let number = SignalName.number(of: text), (1...64).contains(number) else {
+                    return failure("signal: expected ?signal=NAME or N (HUP, SIGUSR1, 10; numbers 1 to 64)", status: .badRequest)
                 }
                 try supervisor.process(name).signalByOperator(number)
                 return message("sent \(SignalName.name(of: number)) to \(name)")
@@ -149,10 +148,12 @@ public enum ControlRoutes {
     }
 
     /// `handle`, behind the bearer-token check when `access` requires a token.
+    /// Over TCP without a token: 403 saying how to enable actions; with one: 401 without it.
     static func guarded(_ access: ControlAccess, _ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
-        let handler = HTTPClosureHandler(handle)
-        guard let token = access.requiredToken else { return handler }
-        return HTTPBearerAuthenticator(token: token).protect(handler)
+        HTTPClosureHandler { request in
+            if let rejection = access.rejection(for: request) { return rejection }
+            return await handle(request)
+        }
     }
 
     /// The journal's health as a non-critical readiness check: a journal that cannot be written

@@ -17,7 +17,8 @@ public struct JobDefinition: Sendable {
     /// What the job does, for listings.
     public var description: String
     /// Whether schedule fires happen (manual triggers work either way). A runtime
-    /// ``JobScheduler/enable(_:)``/``JobScheduler/disable(_:)`` is persisted and wins on restart.
+    /// ``JobScheduler/enable(_:)``/``JobScheduler/disable(_:)`` is persisted and wins on restart
+    /// (until a definition of another ``revision``).
     public var isEnabled: Bool
     /// When the job fires by itself; `nil` for on-demand jobs.
     public var schedule: (any Schedule)?
@@ -45,6 +46,11 @@ public struct JobDefinition: Sendable {
     /// Labels to filter jobs and their runs by (`["billing", "nightly"]`); none by default. Set
     /// it on the value before defining it.
     public var tags: [String] = []
+    /// Identifies where the definition came from (steward sets a fingerprint of the job's config
+    /// entry). Runtime changes (enable, disable, reschedule) are kept in the journal with the
+    /// revision they were made against and win on later starts until a definition of another
+    /// revision is defined, or ``JobScheduler/reset(_:)``. `nil` by default.
+    public var revision: String?
 
     /// Creates a definition. Only `id` and `job` are required.
     public init(id: JobID, name: String? = nil, description: String = "", isEnabled: Bool = true,

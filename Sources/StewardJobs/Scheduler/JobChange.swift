@@ -4,7 +4,7 @@ public struct JobChange: Sendable, Hashable {
     /// What happened. A struct wrapping a private enum so kinds can be added.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         enum Value: String, Sendable, Hashable {
-            case defined, removed, enabled, disabled, rescheduled
+            case defined, removed, enabled, disabled, rescheduled, reset
         }
 
         let value: Value
@@ -17,7 +17,9 @@ public struct JobChange: Sendable, Hashable {
         public static let enabled = Kind(value: .enabled)
         /// ``JobScheduler/disable(_:)`` turned its schedule off.
         public static let disabled = Kind(value: .disabled)
-        /// ``JobScheduler/reschedule(_:_:)`` replaced its schedule.
+        /// ``JobScheduler/reset(_:)`` dropped its runtime changes: it follows its definition again.
+        public static let reset = Kind(value: .reset)
+        /// ``JobScheduler/reschedule(_:_:)`` or ``JobScheduler/reschedule(_:to:)`` replaced its schedule.
         public static let rescheduled = Kind(value: .rescheduled)
 
         /// `defined`, `removed`, `enabled`, `disabled` or `rescheduled`.

@@ -56,6 +56,7 @@ extension JobScheduler {
                                  isEnabled: entry.isEnabled, schedule: definition.schedule?.description, zone: definition.zone,
                                  nextFire: next, lastFired: entry.lastFired, lastRun: entry.lastRun, activeRuns: active)
         summary.tags = definition.tags
+        summary.hasRuntimeChanges = entry.enabledOverride != nil || entry.scheduleOverride != nil
         return summary
     }
 }

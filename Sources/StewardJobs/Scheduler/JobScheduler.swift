@@ -96,8 +96,7 @@ public final class JobScheduler: Runnable {
             guard s.jobs[definition.id] == nil else {
                 throw JobSchedulerError(.duplicateJob, "job \"\(definition.id)\" is already defined")
             }
-            var entry = SchedulerState.JobEntry(definition: definition, enabledOverride: persisted?.isEnabled,
-                                                anchor: nil, lastFired: persisted?.lastFired, nextFire: nil, lastRun: lastRun)
+            var entry = runtimeEntry(definition, persisted: persisted, lastRun: lastRun, now: now)
             if s.phase == .running || persisted?.lastFired != nil { entry.anchor = entry.startingAnchor(now: now) }
             entry.rearm()
             s.jobs[definition.id] = entry
@@ -132,13 +131,14 @@ public final class JobScheduler: Runnable {
         jobEvents.emit(JobChange(kind: .removed, job: last))
     }
 
-    /// Turns schedule fires on (persisted). Fires that fell while disabled are not caught up.
+    /// Turns schedule fires on (kept in the journal until another revision of the definition or
+    /// ``reset(_:)``). Fires that fell while disabled are not caught up.
     /// - Throws: ``JobSchedulerError`` `unknownJob`.
     public func enable(_ jobId: JobID) async throws(JobSchedulerError) {
         try setEnabled(jobId, true)
     }
 
-    /// Turns schedule fires off (persisted); manual triggers still work.
+    /// Turns schedule fires off (kept like ``enable(_:)``); manual triggers still work.
     /// - Throws: ``JobSchedulerError`` `unknownJob`.
     public func disable(_ jobId: JobID) async throws(JobSchedulerError) {
         try setEnabled(jobId, false)
@@ -162,6 +162,7 @@ public final class JobScheduler: Runnable {
     }
 
     /// Replaces a definition's schedule (`nil`: on demand only); fires are counted from now.
+    /// Not kept in the journal (this instance only); ``reschedule(_:to:)`` is kept.
     /// - Throws: ``JobSchedulerError`` `unknownJob`.
     public func reschedule(_ jobId: JobID, _ schedule: (any Schedule)?) async throws(JobSchedulerError) {
         let now = clock.now

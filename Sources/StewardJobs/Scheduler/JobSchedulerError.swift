@@ -4,6 +4,7 @@ public struct JobSchedulerError: Error, Sendable, Hashable, CustomStringConverti
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         enum Value: String, Hashable {
             case duplicateJob, unknownJob, unknownRun, invalidDefinition, notRunning, runNotActive, cannotProceed, journal
+            case invalidRequest, ambiguousRun
         }
         let value: Value
 
@@ -23,6 +24,11 @@ public struct JobSchedulerError: Error, Sendable, Hashable, CustomStringConverti
         public static let cannotProceed = Kind(value: .cannotProceed)
         /// Reading the journal failed.
         public static let journal = Kind(value: .journal)
+        /// A request's value is wrong (a schedule that does not parse, an instant in the past);
+        /// the message names the setting.
+        public static let invalidRequest = Kind(value: .invalidRequest)
+        /// A run id prefix matches several runs; the message names them.
+        public static let ambiguousRun = Kind(value: .ambiguousRun)
 
         /// The kind's name.
         public var description: String { value.rawValue }

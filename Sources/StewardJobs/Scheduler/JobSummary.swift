@@ -28,6 +28,8 @@ public struct JobSummary: Sendable, Hashable {
     public var activeRuns: Int
     /// The definition's tags.
     public var tags: [String] = []
+    /// Whether a runtime change (enable, disable, reschedule) overrides the definition now.
+    public var hasRuntimeChanges = false
 
     /// Creates a row.
     public init(id: JobID, name: String, description: String, isEnabled: Bool, schedule: String?, zone: String?,

@@ -47,13 +47,18 @@ struct SchedulerState {
         /// The run a `queueOne` job keeps waiting.
         var pending: RunID?
         var lastRun: RunRecord?
+        /// A runtime schedule (persisted), applied to ``definition``; `nil` when none.
+        var scheduleOverride: ScheduleOverride?
+        /// The schedule and zone the definition came with, for a reset.
+        var configured: (schedule: (any Schedule)?, zone: String?) = (nil, nil)
 
         /// Whether schedule fires happen.
         var isEnabled: Bool { enabledOverride ?? definition.isEnabled }
 
         /// The state to persist.
         var persistentState: JobDefinitionState {
-            JobDefinitionState(jobId: definition.id, isEnabled: enabledOverride, lastFired: lastFired)
+            JobDefinitionState(jobId: definition.id, isEnabled: enabledOverride, lastFired: lastFired,
+                               scheduleOverride: scheduleOverride, revision: definition.revision)
         }
 
         /// Where counting fires starts when the scheduler takes the definition on: after the last

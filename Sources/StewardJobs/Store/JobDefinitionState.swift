@@ -15,11 +15,20 @@ public struct JobDefinitionState: Sendable, Hashable {
     /// The latest schedule fire handled (run, coalesced or recorded missed). Fires at or before
     /// it are never fired again, whatever the clock says.
     public var lastFired: Date?
+    /// A schedule given at runtime, which wins over the definition's on the next start; `nil`
+    /// when never changed (or reset).
+    public var scheduleOverride: ScheduleOverride?
+    /// The ``JobDefinition/revision`` the runtime changes (``isEnabled``, ``scheduleOverride``)
+    /// were made against: a definition of another revision drops them.
+    public var revision: String?
 
     /// Creates a state.
-    public init(jobId: JobID, isEnabled: Bool? = nil, lastFired: Date? = nil) {
+    public init(jobId: JobID, isEnabled: Bool? = nil, lastFired: Date? = nil, scheduleOverride: ScheduleOverride? = nil,
+                revision: String? = nil) {
         self.jobId = jobId
         self.isEnabled = isEnabled
         self.lastFired = lastFired
+        self.scheduleOverride = scheduleOverride
+        self.revision = revision
     }
 }

@@ -58,6 +58,11 @@ public protocol RunStore: Sendable {
     /// Runs matching `query`, newest first.
     func runs(_ query: RunQuery) async throws(RunStoreError) -> [RunRecord]
 
+    /// The ids of up to `limit` runs whose id starts with `prefix` (people type the first few
+    /// characters of an id), in no particular order.
+    /// - Throws: `unavailable`.
+    func runIds(startingWith prefix: String, limit: Int) async throws(RunStoreError) -> [RunID]
+
     /// Up to `limit` lines (all when `nil`) of a run's log from `offset` on.
     /// - Throws: `unknownRun`; `unavailable`.
     func readLog(_ runId: RunID, from offset: Int, limit: Int?) async throws(RunStoreError) -> RunLogPage
@@ -79,4 +84,12 @@ public protocol RunStore: Sendable {
 
     /// Saves a definition's state (replacing the previous one).
     func saveDefinitionState(_ state: JobDefinitionState) async throws(RunStoreError)
+}
+
+extension RunStore {
+    /// See ``RunStore/runIds(startingWith:limit:)``: a scan of every run, for stores without an
+    /// index on the id.
+    public func runIds(startingWith prefix: String, limit: Int) async throws(RunStoreError) -> [RunID] {
+        Array(try await runs(RunQuery()).lazy.map(\.runId).filter { $0.rawValue.hasPrefix(prefix) }.prefix(limit))
+    }
 }

@@ -13,7 +13,7 @@ enum JournalSchema {
     /// `PRAGMA application_id` of a journal: "STWD".
     static let applicationID: Int64 = 0x5354_5744
     /// The newest schema version this binary reads and writes.
-    static let currentVersion: Int64 = 2
+    static let currentVersion: Int64 = 3
 
     /// Migration `n` (at index `n - 1`) takes a file from version `n - 1` to `n`.
     static let migrations: [String] = [
@@ -87,6 +87,11 @@ enum JournalSchema {
         );
         CREATE INDEX audit_by_time ON audit (at);
         CREATE INDEX audit_by_run ON audit (run_id) WHERE run_id IS NOT NULL;
+        """,
+        // i13-actions: runtime job changes kept with the revision (config fingerprint) they were made against.
+        """
+        ALTER TABLE job_state ADD COLUMN schedule_override TEXT;
+        ALTER TABLE job_state ADD COLUMN revision TEXT;
         """,
     ]
 

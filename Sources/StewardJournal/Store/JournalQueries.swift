@@ -102,6 +102,17 @@ enum JournalQueries {
         }
     }
 
+    /// Up to `limit` run ids starting with `prefix` (`LIKE` with its wildcards escaped).
+    static func runIds(startingWith prefix: String, limit: Int, on connection: SQLiteConnection) throws(SQLiteError) -> [RunID] {
+        var escaped = ""
+        for character in prefix {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return try connection.statement("SELECT run_id FROM runs WHERE run_id LIKE ? ESCAPE '\\' LIMIT ?")
+            .rows([.text(escaped + "%"), .integer(Int64(limit))]) { RunID($0.text(0)) }
+    }
+
     /// A definition's persisted state, its last fired instant raised to the latest schedule fire
     /// a run records; `nil` when neither exists.
     static func definitionState(_ jobId: JobID, on connection: SQLiteConnection) throws(SQLiteError) -> JobDefinitionState? {
@@ -109,7 +120,9 @@ enum JournalQueries {
             SELECT (SELECT enabled FROM job_state WHERE job_id = ?1),
                    (SELECT last_fired FROM job_state WHERE job_id = ?1),
                    (SELECT max(scheduled_for) FROM runs WHERE job_id = ?1 AND trigger = 'schedule'),
-                   EXISTS (SELECT 1 FROM job_state WHERE job_id = ?1)
+                   EXISTS (SELECT 1 FROM job_state WHERE job_id = ?1),
+                   (SELECT schedule_override FROM job_state WHERE job_id = ?1),
+                   (SELECT revision FROM job_state WHERE job_id = ?1)
             """
         return try connection.statement(sql).first([.text(jobId.rawValue)]) { row -> JobDefinitionState? in
             let saved = row.optionalInt64(1)
@@ -117,7 +130,9 @@ enum JournalQueries {
             guard row.int64(3) != 0 || fired != nil else { return nil }
             let last = [saved, fired].compactMap { $0 }.max()
             return JobDefinitionState(jobId: jobId, isEnabled: row.optionalInt64(0).map { $0 != 0 },
-                                      lastFired: last.map { .init(journalMilliseconds: $0) })
+                                      lastFired: last.map { .init(journalMilliseconds: $0) },
+                                      scheduleOverride: row.optionalText(4).flatMap(ScheduleOverride.init(jsonText:)),
+                                      revision: row.optionalText(5))
         } ?? nil
     }
 

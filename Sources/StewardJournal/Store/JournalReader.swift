@@ -50,23 +50,19 @@ public final class JournalReader: Sendable {
     /// The run whose id is `text` or starts with it (people type the first few characters).
     /// - Throws: `unknownRun` when none matches; `conflict` when several do.
     public func findRun(_ text: String) throws(RunStoreError) -> RunRecord {
-        if let exact = try run(RunID(text)) { return exact }
-        var escaped = ""
-        for character in text {
-            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
-            escaped.append(character)
+        if !text.isEmpty, let exact = try run(RunID(text)) { return exact }
+        let ids = text.isEmpty ? [] : try read { connection throws(SQLiteError) in
+            try JournalQueries.runIds(startingWith: text, limit: 6, on: connection)
         }
-        let ids = try read { connection throws(SQLiteError) in
-            try connection.statement("SELECT run_id FROM runs WHERE run_id LIKE ? ESCAPE '\\' LIMIT 2")
-                .rows([.text(escaped + "%")]) { $0.text(0) }
-        }
-        guard let first = ids.first, !text.isEmpty else {
+        guard let first = ids.first else {
             throw RunStoreError(.unknownRun, runId: RunID(text), message: "no run \(text) in \(path)")
         }
         guard ids.count == 1 else {
-            throw RunStoreError(.conflict, runId: RunID(text), message: "several runs start with \(text); type more of the id")
+            let shown = ids.sorted().prefix(5).map(\.rawValue).joined(separator: ", ")
+            throw RunStoreError(.conflict, runId: RunID(text),
+                                message: "several runs start with \(text): \(shown)\(ids.count > 5 ? ", …" : ""); type more of the id")
         }
-        guard let record = try run(RunID(first)) else { throw RunStoreError(.unknownRun, runId: RunID(first), message: "no run \(first)") }
+        guard let record = try run(first) else { throw RunStoreError(.unknownRun, runId: first, message: "no run \(first)") }
         return record
     }
 

@@ -182,12 +182,14 @@ final class JournalWriter: @unchecked Sendable {
                 }
             }
             let saveState = try connection.statement("""
-                INSERT INTO job_state (job_id, enabled, last_fired) VALUES (?, ?, ?)
-                ON CONFLICT (job_id) DO UPDATE SET enabled = excluded.enabled, last_fired = excluded.last_fired
+                INSERT INTO job_state (job_id, enabled, last_fired, schedule_override, revision) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (job_id) DO UPDATE SET enabled = excluded.enabled, last_fired = excluded.last_fired,
+                    schedule_override = excluded.schedule_override, revision = excluded.revision
                 """)
             for definition in batch.definitions {
                 try saveState.run([.text(definition.jobId.rawValue), .integer(definition.isEnabled.map { $0 ? 1 : 0 }),
-                                   .integer(definition.lastFired?.journalMilliseconds)])
+                                   .integer(definition.lastFired?.journalMilliseconds),
+                                   .text(definition.scheduleOverride?.jsonText), .text(definition.revision)])
             }
             if batch.probe {
                 try connection.statement("INSERT OR REPLACE INTO meta (key, value) VALUES ('heartbeat', ?)")

@@ -37,6 +37,13 @@ extension SQLiteRunStore {
         return query.limit.map { Array(records.prefix(max(0, $0))) } ?? records
     }
 
+    /// See `RunStore/runIds(startingWith:limit:)`: the runs this process owns and the file's.
+    public func runIds(startingWith prefix: String, limit: Int) async throws(RunStoreError) -> [RunID] {
+        var ids = Set(state.withLock { s in s.runs.keys.filter { $0.rawValue.hasPrefix(prefix) } })
+        ids.formUnion(try read { connection throws(SQLiteError) in try JournalQueries.runIds(startingWith: prefix, limit: limit, on: connection) })
+        return Array(ids.sorted().prefix(limit))
+    }
+
     /// See `RunStore/readLog(_:from:limit:)`: committed lines from the file, then the ones
     /// still on their way to it.
     public func readLog(_ runId: RunID, from offset: Int, limit: Int?) async throws(RunStoreError) -> RunLogPage {

@@ -168,6 +168,7 @@ public final class ConfiguredJobs: Runnable {
             stopGracePeriod: job.stopTimeout, callbacks: Self.hooks(for: job, environment: environment, store: store),
             job: try Self.work(for: job, environment: environment))
         definition.tags = job.tags
+        definition.revision = job.fingerprint
         try await scheduler.define(definition)
         defined.withLock { $0[job.name] = job }
     }
