@@ -153,4 +153,26 @@ struct ConfigJobRunsTests {
         let pid = try #require(Int32((try String(contentsOfFile: directory + "/hang.pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(await eventually { kill(pid, 0) != 0 }, "the hanging hook was killed")
     }
+
+    /// Fault: a hook still running when steward is asked to stop used to hold the shutdown until
+    /// the jobs component was abandoned (exit 143, the journal not checkpointed).
+    @Test("SIGTERM while a hook runs: the hook is stopped at once and steward exits cleanly")
+    func shutdownDuringHook() async throws {
+        let directory = "/tmp/steward-hookstop-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+            slow: { command: ["true"], onSuccess: ["sh", "-c", "echo $$ > \#(directory).pid; exec sleep 60"] }
+            """#)
+        defer { unlink(directory + ".pid") }
+        #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
+        _ = try await trigger(steward, "slow")
+        var hook: Int32?
+        #expect(await eventually {
+            hook = (try? String(contentsOfFile: directory + ".pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            return hook != nil
+        })
+        steward.run.signal(SIGTERM)
+        // Exit 0 within the hook's stop grace; before, 143 once the jobs component was abandoned.
+        #expect(await steward.run.waitForExit(seconds: 30)?.exitCode == 0)
+        if let hook { #expect(kill(hook, 0) != 0, "the hook was stopped") }
+    }
 }

@@ -17,6 +17,10 @@
 /// So ``onFailure`` is the one to use for "tell me when it did not work": it is called for every
 /// final state but `succeeded` and `interrupted`, a thrown error included; ``onCrash`` is narrower
 /// (only an abnormal death). A run that is retried calls its callbacks per attempt.
+///
+/// When the scheduler shuts down while a callback runs, the callback's task is cancelled (return
+/// promptly when `Task.isCancelled`) and the callbacks after it are not called: a callback never
+/// holds a shutdown up.
 public struct RunCallbacks: Sendable {
     /// A callback: receives the final record.
     public typealias Callback = @Sendable (RunRecord) async throws -> Void

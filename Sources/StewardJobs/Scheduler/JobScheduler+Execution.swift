@@ -248,13 +248,30 @@ extension JobScheduler {
             launch(retry)
         }
         for next in ready { next.gate.resolve(.start) }
-        await runCallbacks(record, definition.callbacks)
+        await runCallbacks(record, definition.callbacks, of: handle)
         handle.finished.fire()
     }
 
     /// Calls the callbacks that apply to `record`, each once; errors are logged, never thrown.
-    private func runCallbacks(_ record: RunRecord, _ callbacks: RunCallbacks) async {
-        for (name, callback) in callbacks.due(for: record.state) {
+    /// When the scheduler shuts down meanwhile (``RunHandle/callbacksStop``), the callback still
+    /// running is cancelled (a config job's hook is then stopped: SIGTERM, SIGKILL after its grace)
+    /// and later ones are not called: a callback never holds a shutdown up for long.
+    private func runCallbacks(_ record: RunRecord, _ callbacks: RunCallbacks, of handle: RunHandle) async {
+        let due = callbacks.due(for: record.state)
+        guard !due.isEmpty else { return }
+        let calls = Task { await self.callCallbacks(record, due) }
+        let token = handle.callbacksStop.observe { calls.cancel() }
+        await calls.value
+        handle.callbacksStop.removeObserver(token)
+    }
+
+    private func callCallbacks(_ record: RunRecord, _ due: [(name: String, callback: RunCallbacks.Callback)]) async {
+        for (name, callback) in due {
+            guard !Task.isCancelled else {
+                logger.warning("job callback not called: steward is shutting down",
+                               metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue, "callback": name])
+                continue
+            }
             do {
                 try await callback(record)
             } catch {

@@ -75,6 +75,8 @@ extension JobScheduler {
             handle.gate.resolve(.stop)
         }
         for handle in collected.started { handle.requestStop(.shutdown) }
+        // Runs that already ended may still be calling their callbacks (a config job's hook).
+        for handle in lifecycle.withLock({ Array($0.live.values) }) { handle.callbacksStop.fire() }
         let loop = lifecycle.withLock { $0.loop }
         loop?.cancel()
         await withTaskCancellationHandler {

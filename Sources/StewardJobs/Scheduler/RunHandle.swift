@@ -45,6 +45,8 @@ final class RunHandle: Sendable {
     let stopLatch = Latch()
     /// The grace passed: command jobs send SIGKILL.
     let killLatch = Latch()
+    /// The scheduler shuts down: callbacks still running for this run are cancelled.
+    let callbacksStop = Latch()
     /// The final record is written and callbacks ran.
     let finished = Latch()
 

@@ -15,7 +15,8 @@ import Glibc
 /// run's log (``HookOutput``). Past
 /// ``timeout`` it is stopped through ``Termination`` (SIGTERM, then SIGKILL after 5 s). A hook
 /// that cannot start, exits non-zero or times out throws ``JobHookError``: the scheduler logs it
-/// and notes it in the run's log; the run's state never changes.
+/// and notes it in the run's log; the run's state never changes. When steward shuts down while
+/// the hook runs, its task is cancelled and the hook is stopped the same way at once.
 struct JobHook: Sendable {
     /// `onSuccess` or `onFailure`.
     let name: String
@@ -60,8 +61,13 @@ struct JobHook: Sendable {
             timedOut.fire()
             await termination.terminate(handle)
         }
-        let status = await withCheckedContinuation { (continuation: CheckedContinuation<ExitStatus, Never>) in
-            handle.onExit { continuation.resume(returning: $0) }
+        // Cancelled (steward shuts down): the hook is stopped the same way, and waited for.
+        let status = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ExitStatus, Never>) in
+                handle.onExit { continuation.resume(returning: $0) }
+            }
+        } onCancel: {
+            Task { await termination.terminate(handle) }
         }
         timer.cancel()
         let lines = output.finish()
