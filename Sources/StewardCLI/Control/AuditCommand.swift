@@ -62,12 +62,14 @@ enum AuditCommand {
         }
     }
 
-    /// One line per entry: when, who, what, of what, the run, how it went.
+    /// One line per entry: when, who, what, of what, the run, how it went. Every cell that came
+    /// from a request (a target or run id is whatever the client put in its path) is escaped: no
+    /// control character reaches the terminal.
     static func render(_ entries: [AuditBody]) -> String {
         let header = ["AT", "ACTOR", "ACTION", "TARGET", "RUN", "DETAIL"]
         let rows = [header] + entries.map { entry in
             [InstantText.format(entry.at), entry.actor, entry.action, entry.target.isEmpty ? "-" : entry.target,
-             entry.runId ?? "-", ControlCharacterEscaping.escaped(entry.detail)]
+             entry.runId ?? "-", entry.detail].map(ControlCharacterEscaping.escaped)
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in

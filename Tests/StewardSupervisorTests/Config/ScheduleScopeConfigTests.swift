@@ -66,9 +66,24 @@ struct ScheduleScopeConfigTests {
             """)
         let warnings = config.warnings(now: Date()).map(\.description)
         #expect(warnings == [
-            "jobs.gone.at: 2020-01-01T00:00:00Z is in the past: when steward starts, it runs once now (misfire fireOnceNow), unless a steward already handled it",
-            "jobs.skipped.at: 2020-01-01T00:00:00Z is in the past: when steward starts, it is recorded as a missed run (misfire skip), unless a steward already handled it",
+            "jobs.gone.at: 2020-01-01T00:00:00Z is in the past: when steward starts, it runs once now (misfire: \"fireOnceNow\"), unless a steward already handled it",
+            "jobs.skipped.at: 2020-01-01T00:00:00Z is in the past: when steward starts, it is recorded as a missed run (misfire: \"skip\"), unless a steward already handled it",
         ])
+    }
+
+    /// Found in review: within misfireThreshold a past `at` is on time and runs, whatever the
+    /// policy; the warning said "recorded as a missed run".
+    @Test("an at late by less than misfireThreshold runs at once, and the warning says so")
+    func pastAtWithinThreshold() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let config = try parseConfig("""
+            { jobs: { recent: { command: ["true"], at: "\(InstantText.format(now.addingTimeInterval(-10)))", misfire: "skip" },
+                      older: { command: ["true"], at: "\(InstantText.format(now.addingTimeInterval(-10)))", misfire: "skip", misfireThreshold: "5s" } } }
+            """)
+        let warnings = config.warnings(now: now).map(\.description)
+        #expect(warnings.count == 2)
+        #expect(warnings.first { $0.hasPrefix("jobs.recent.at") }?.contains("it runs at once (it is late by less than misfireThreshold 1m)") == true, "\(warnings)")
+        #expect(warnings.first { $0.hasPrefix("jobs.older.at") }?.contains("recorded as a missed run") == true, "\(warnings)")
     }
 
     @Test("steward check prints the warning and still exits 0")
@@ -82,7 +97,7 @@ struct ScheduleScopeConfigTests {
                                        environment: ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent"])
         let status = await program.waitForExit()
         #expect(status?.exitCode == 0)
-        #expect(program.lines.contains("\(config): warning: jobs.gone.at: 2020-01-01T00:00:00Z is in the past: when steward starts, it runs once now (misfire fireOnceNow), unless a steward already handled it"))
+        #expect(program.lines.contains("\(config): warning: jobs.gone.at: 2020-01-01T00:00:00Z is in the past: when steward starts, it runs once now (misfire: \"fireOnceNow\"), unless a steward already handled it"))
         #expect(program.lines.contains { $0.hasPrefix("\(config): ok (0 process(es), 1 job(s)") })
     }
 }
