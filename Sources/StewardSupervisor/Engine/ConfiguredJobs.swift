@@ -92,26 +92,28 @@ public final class ConfiguredJobs: Runnable {
     /// The configured jobs now (after reloads), by name.
     public var configs: [String: JobConfig] { defined.withLock { $0 } }
 
-    /// Brings the definitions to `jobs`: removes the jobs that are gone, redefines changed ones
-    /// (their running runs finish), defines new ones. Returns the names (removed, added,
+    /// Brings the definitions to `jobs`: removes the jobs that are gone (their waiting runs are
+    /// withdrawn, running ones finish), redefines changed ones in place (their requested runs,
+    /// overlap slot and retries carry over), defines new ones. Returns the names (removed, added,
     /// changed) and the problems.
     func apply(_ jobs: [JobConfig]) async -> (removed: [String], added: [String], changed: [String], problems: [String]) {
         let current = configs
         let wanted = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, $0) })
         var result: (removed: [String], added: [String], changed: [String], problems: [String]) = ([], [], [], [])
-        for (name, old) in current.sorted(by: { $0.key < $1.key }) where wanted[name] != old {
+        for name in current.keys.sorted() where wanted[name] == nil {
             do throws(JobSchedulerError) {
                 try await scheduler.remove(JobID(name))
                 defined.withLock { _ = $0.removeValue(forKey: name) }
-                if wanted[name] == nil { result.removed.append(name) }
+                result.removed.append(name)
             } catch {
                 result.problems.append("job \(name): \(error)")
             }
         }
         for job in jobs where current[job.name] != job {
+            let replacing = current[job.name] != nil
             do {
-                try await define(job)
-                if current[job.name] == nil { result.added.append(job.name) } else { result.changed.append(job.name) }
+                try await define(job, replacing: replacing)
+                if replacing { result.changed.append(job.name) } else { result.added.append(job.name) }
             } catch {
                 result.problems.append("job \(job.name): \(error)")
             }
@@ -158,7 +160,9 @@ public final class ConfiguredJobs: Runnable {
         return RunCallbacks(onSuccess: hook("onSuccess", job.onSuccess), onFailure: hook("onFailure", job.onFailure))
     }
 
-    private func define(_ job: JobConfig) async throws {
+    /// Defines `job`, or redefines it in place when it exists (a reload changed its entry: its
+    /// requested runs carry over, see ``JobScheduler/redefine(_:)``).
+    private func define(_ job: JobConfig, replacing: Bool = false) async throws {
         let schedule = try job.schedule(defaultZone: .current, anchor: .now)
         var definition = JobDefinition(
             id: JobID(job.name), description: job.description, isEnabled: job.enabled, schedule: schedule,
@@ -169,7 +173,7 @@ public final class ConfiguredJobs: Runnable {
             job: try Self.work(for: job, environment: environment))
         definition.tags = job.tags
         definition.revision = job.fingerprint
-        try await scheduler.define(definition)
+        if replacing { try await scheduler.redefine(definition) } else { try await scheduler.define(definition) }
         defined.withLock { $0[job.name] = job }
     }
 }
