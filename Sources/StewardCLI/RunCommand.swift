@@ -146,7 +146,11 @@ public enum RunCommand {
             for await _ in hangups {
                 guard !supervisor.lifecycle.isShuttingDown else { break }
                 logger.notice("SIGHUP: reloading \(supervisor.configPath)")
-                log(await supervisor.reload(), logger: logger)
+                let outcome = await supervisor.reload()
+                log(outcome, logger: logger)
+                // Audited like `steward reload` (operations.md: every reload is recorded).
+                await ControlAudit.record(supervisor, actor: "signal SIGHUP", action: "reload", target: "",
+                                          detail: outcome.problems.isEmpty ? "\(outcome)" : "refused: \(outcome)")
             }
             continuation.finish()
         }

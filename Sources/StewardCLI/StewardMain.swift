@@ -43,8 +43,8 @@ public enum StewardMain {
       trigger JOB [--at T | --in D] [--input JSON] [--parent ID] [--json | -q]
                                      run a job now or later, with input (a command job gets it
                                      as JSON in $STEWARD_INPUT); -q prints the run id only
-      runs [--job J] [--tag T] [--state S] [--since T] [--json]
-                                     recent runs, newest first
+      runs [--job J] [--tag T] [--state S] [--since T] [--limit N] [--journal FILE] [--json]
+                                     recent runs, newest first (read from the journal)
       run show|logs|stop|retry ID [-f]
                                      one run's record, its log (-f follows it and exits with
                                      the run's code, as run wait), stop it, or run it again
@@ -52,7 +52,8 @@ public enum StewardMain {
       run wait ID [--timeout D]      wait for a run to end; exit 0 succeeded, 1 failed,
                                      2 timedOut, 3 stopped/killed, 4 crashed, 5 interrupted,
                                      6 skipped/missed, 124 --timeout passed, 66 no such run
-      audit [--limit N] [--json]     operator actions, newest first: who asked what, when
+      audit [--limit N] [--journal FILE] [--json]
+                                     operator actions, newest first: who asked what, when
 
       version                        print the version
       help                           print this text

@@ -68,6 +68,9 @@ struct ScopesAndAuditTests {
         #expect(httpRuns.status == 200)
         #expect(Set(try Self.decode([RunBody].self, httpRuns.body).map(\.jobId)) == ["invoice", "refund"])
         #expect(await steward.http.get("/runs?tag=")?.status == 400)
+        // Found in review: a valueless ?tag listed everything.
+        #expect(await steward.http.get("/runs?tag")?.status == 400)
+        #expect(await steward.http.get("/jobs?tag")?.status == 400)
         let all = try #require(await steward.http.get("/runs"))
         #expect(try Self.decode([RunBody].self, all.body).count == 4)
     }
@@ -80,6 +83,12 @@ struct ScopesAndAuditTests {
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         let uid = getuid()
 
+        // A reload on SIGHUP is recorded too (found in review: only `steward reload` was).
+        steward.run.signal(SIGHUP)
+        #expect(await eventually {
+            let listed = try? await steward.client(["audit", "--json"])
+            return listed.map { $0.output.joined().contains("signal SIGHUP") } ?? false
+        })
         #expect(try await steward.client(["jobs", "disable", "report"]).code == 0)  // a job action is recorded too
         #expect(try await steward.client(["restart", "idle"]).code == 0)
         let bearer = ["Authorization: Bearer s3cret"]
@@ -96,9 +105,9 @@ struct ScopesAndAuditTests {
         let listed = try await steward.client(["audit", "--json"])
         #expect(listed.code == 0, "\(listed.output)")
         let entries = try Self.decode([AuditBody].self, listed.output.joined(separator: "\n"))
-        #expect(entries.map(\.action) == ["stop", "signal", "trigger", "restart", "disable"])
-        #expect(entries.map(\.actor) == ["http", "monitor", "http", "uid \(uid)", "uid \(uid)"])
-        #expect(entries.map(\.target) == ["nope", "idle", "report", "idle", "report"])
+        #expect(entries.map(\.action) == ["stop", "signal", "trigger", "restart", "disable", "reload"])
+        #expect(entries.map(\.actor) == ["http", "monitor", "http", "uid \(uid)", "uid \(uid)", "signal SIGHUP"])
+        #expect(entries.map(\.target) == ["nope", "idle", "report", "idle", "report", ""])
         #expect(entries[0].detail.hasPrefix("refused (404):"), "\(entries[0].detail)")
         #expect(entries[2].runId == runId)
         #expect(entries[2].detail.hasPrefix("run \(runId)"))
@@ -118,7 +127,7 @@ struct ScopesAndAuditTests {
         let fromFile = try await steward.client(["audit", "--json", "--journal", steward.directory + "/journal.sqlite"])
         #expect(fromFile.code == 0, "\(fromFile.output)")
         let kept = try Self.decode([AuditBody].self, fromFile.output.joined(separator: "\n"))
-        #expect(kept.map(\.action) == ["shutdown", "stop", "signal", "trigger", "restart", "disable"])
+        #expect(kept.map(\.action) == ["shutdown", "stop", "signal", "trigger", "restart", "disable", "reload"])
         #expect(kept.first?.actor == "uid \(uid)")
 
         // Bad input: a limit that is not a positive count; a tag with no steward to name its jobs.

@@ -32,7 +32,14 @@ public enum ControlAudit {
     /// warning (the log line carries the entry).
     public static func record(_ supervisor: Supervisor, _ request: HTTPRequest, action: String, target: String,
                               detail: String, runId: RunID? = nil) async {
-        let entry = AuditEntry(at: Date(), actor: actor(of: request), action: action, target: target, detail: detail, runId: runId)
+        await record(supervisor, actor: actor(of: request), action: action, target: target, detail: detail, runId: runId)
+    }
+
+    /// Records one action asked by something other than a request: `actor` says who (`signal
+    /// SIGHUP` for a reload on SIGHUP).
+    public static func record(_ supervisor: Supervisor, actor: String, action: String, target: String,
+                              detail: String, runId: RunID? = nil) async {
+        let entry = AuditEntry(at: Date(), actor: actor, action: action, target: target, detail: detail, runId: runId)
         var metadata = ["actor": entry.actor, "action": action, "target": target, "detail": detail]
         if let runId { metadata["run"] = runId.rawValue }
         do throws(RunStoreError) {

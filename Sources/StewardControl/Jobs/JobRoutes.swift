@@ -18,7 +18,8 @@ public enum JobRoutes {
         router.get("/jobs") { request in
             let permitted = access.permitsPrivateData(request)
             let tag = request.queryValue("tag")
-            if let tag, tag.isEmpty { return ControlRoutes.failure("tag: expected a tag, got nothing", status: .badRequest) }
+            // `?tag` with no value is a mistake, not "no filter".
+            if request.hasQueryItem("tag"), tag?.isEmpty ?? true { return ControlRoutes.failure("tag: expected a tag, got nothing", status: .badRequest) }
             let jobs = (scheduler()?.jobs ?? []).filter { job in tag.map(job.tags.contains) ?? true }
             return ControlRoutes.json(jobs.map { JobBody($0, permitted: permitted) })
         }
@@ -29,8 +30,10 @@ public enum JobRoutes {
             case .success(let parsed): query = parsed
             case .failure(let problem): return ControlRoutes.failure(problem.description, status: .badRequest)
             }
-            if let tag = request.queryValue("tag") {
-                guard !tag.isEmpty else { return ControlRoutes.failure("tag: expected a tag, got nothing", status: .badRequest) }
+            if request.hasQueryItem("tag") {
+                guard let tag = request.queryValue("tag"), !tag.isEmpty else {
+                    return ControlRoutes.failure("tag: expected a tag, got nothing", status: .badRequest)
+                }
                 query.jobIds = Self.jobIds(tagged: tag, in: scheduler.jobs)
             }
             do throws(JobSchedulerError) {
