@@ -70,7 +70,7 @@ public struct CronExpression: Schedule, Hashable {
     private let timeline: ZoneTimeline
 
     /// The zone whose wall clock the fields describe.
-    public var zone: TimeZone { timeline.zone }
+    public let zone: TimeZone
 
     /// Whether this is a fixed-time expression (second, minute and hour each a single value),
     /// which fires once per matching day across daylight-saving changes; otherwise it is an
@@ -90,7 +90,8 @@ public struct CronExpression: Schedule, Hashable {
         self.fields = fields
         self.tokens = tokens
         self.options = options
-        self.timeline = ZoneTimeline(zone: zone)
+        self.zone = zone
+        self.timeline = ZoneTimeline(zone: Zone(zone))
         self.isSatisfiable = fields.isSatisfiable
     }
 

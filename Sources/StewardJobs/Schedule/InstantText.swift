@@ -123,7 +123,7 @@ public enum InstantText {
             let local = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second).localSeconds
             let instant: Int
             if index == characters.count {
-                instant = ZoneTimeline(zone: zone).firstInstant(atLocal: local)
+                instant = ZoneTimeline(zone: Zone(zone)).firstInstant(atLocal: local)
             } else if peek("Z") || peek("z") {
                 index += 1
                 instant = local
