@@ -27,6 +27,7 @@ extension Zone {
 extension CronExpression {
     /// Parses `text` for the wall clock of `zone` (converted to a ``Zone`` by identifier).
     /// - Throws: ``CronSyntaxError`` naming the field and the 1-based column of the problem.
+    @_disfavoredOverload
     public init(_ text: String, zone: TimeZone, options: Options = Options()) throws(CronSyntaxError) {
         try self.init(text, zone: Zone(zone), options: options)
     }
@@ -35,11 +36,13 @@ extension CronExpression {
 extension InstantText {
     /// ``parse(_:zone:)-(_,Zone)`` with Foundation's `zone` converted to a ``Zone``.
     /// - Throws: ``ScheduleError/Kind/invalidInstant`` naming the text and the 0-based position.
+    @_disfavoredOverload
     public static func parse(_ text: String, zone: TimeZone) throws(ScheduleError) -> Date {
         try parse(text, zone: Zone(zone))
     }
 
     /// ``format(_:zone:)-(_,Zone)`` with Foundation's `zone` converted to a ``Zone``.
+    @_disfavoredOverload
     public static func format(_ instant: Date, zone: TimeZone) -> String {
         format(instant, zone: Zone(zone))
     }
@@ -47,6 +50,7 @@ extension InstantText {
 
 extension Weekday {
     /// The weekday `instant` falls on in Foundation's `zone`.
+    @_disfavoredOverload
     public init(of instant: Date, in zone: TimeZone) {
         self.init(of: instant, in: Zone(zone))
     }
@@ -55,6 +59,7 @@ extension Weekday {
 extension ScheduleSpec {
     /// ``parse(cron:every:at:zone:defaultZone:anchor:start:end:options:)-(_,_,_,_,Zone,_,_,_,_)``
     /// with Foundation's `defaultZone` converted to a ``Zone``.
+    @_disfavoredOverload
     public static func parse(cron: String?, every: String?, at: String?, zone: String?, defaultZone: TimeZone,
                              anchor: Date, start: String? = nil, end: String? = nil,
                              options: CronExpression.Options = .init()) throws(ScheduleError) -> (any Schedule)? {
@@ -65,41 +70,49 @@ extension ScheduleSpec {
 
 extension CalendarSchedule {
     /// ``hourly(atMinute:second:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func hourly(atMinute minute: Int, second: Int = 0, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try hourly(atMinute: minute, second: second, zone: Zone(zone))
     }
 
     /// ``daily(at:zone:)-(_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func daily(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         daily(at: time, zone: Zone(zone))
     }
 
     /// ``weekdays(at:zone:)-(_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func weekdays(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         weekdays(at: time, zone: Zone(zone))
     }
 
     /// ``weekly(on:at:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func weekly(on weekdays: Set<Weekday>, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try weekly(on: weekdays, at: time, zone: Zone(zone))
     }
 
     /// ``monthly(onDay:at:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func monthly(onDay day: Int, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try monthly(onDay: day, at: time, zone: Zone(zone))
     }
 
     /// ``monthlyOnLastDay(at:zone:)-(_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func monthlyOnLastDay(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         monthlyOnLastDay(at: time, zone: Zone(zone))
     }
 
     /// ``monthly(_:_:at:zone:)-(_,_,_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func monthly(_ occurrence: Int, _ weekday: Weekday, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try monthly(occurrence, weekday, at: time, zone: Zone(zone))
     }
 
     /// ``monthly(last:at:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    @_disfavoredOverload
     public static func monthly(last weekday: Weekday, at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         monthly(last: weekday, at: time, zone: Zone(zone))
     }

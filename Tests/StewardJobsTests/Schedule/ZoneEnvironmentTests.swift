@@ -86,3 +86,15 @@ import Glibc
         #expect(Zone.utc.identifier == "UTC")
     }
 }
+
+/// The `TimeZone` overloads kept for source compatibility do not make `.current` or `.utc`
+/// ambiguous: they name `Zone`'s.
+@Suite struct ZoneOverloadTests {
+    @Test func implicitMembersNameZones() throws {
+        let expression = try CronExpression("0 0 6 * * *", zone: .current)
+        #expect(expression.zone == Zone.current)
+        let instant = try InstantText.parse("2026-07-01T12:00:00", zone: .utc)
+        #expect(InstantText.format(instant, zone: .utc) == "2026-07-01T12:00:00+00:00")
+        #expect(CalendarSchedule.daily(at: try TimeOfDay(hour: 6), zone: .utc).description == "daily at 06:00 (UTC)")
+    }
+}
