@@ -1,7 +1,6 @@
 import StewardJobs
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif

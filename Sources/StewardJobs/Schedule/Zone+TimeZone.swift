@@ -1,6 +1,5 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif
