@@ -9,8 +9,9 @@ extension Zone {
     /// ``ZoneDatabase/system``, or, for a zone it does not know (`TimeZone(secondsFromGMT:)`), a
     /// fixed offset.
     ///
-    /// The one bridge to Foundation's `TimeZone` (which needs ICU's data) for source
-    /// compatibility; steward itself uses ``Zone`` throughout.
+    /// The one bridge to Foundation's `TimeZone`, for source compatibility: Foundation resolves
+    /// `TimeZone(identifier:)` through ICU, which a static binary lacks; steward itself uses
+    /// ``Zone`` throughout.
     public init(_ timeZone: TimeZone) {
         if let zone = try? Zone(identifier: timeZone.identifier) {
             self = zone
@@ -33,14 +34,14 @@ extension CronExpression {
 }
 
 extension InstantText {
-    /// ``parse(_:zone:)-(_,Zone)`` with Foundation's `zone` converted to a ``Zone``.
+    /// `parse(_:zone:)` with Foundation's `zone` converted to a ``Zone``.
     /// - Throws: ``ScheduleError/Kind/invalidInstant`` naming the text and the 0-based position.
     @_disfavoredOverload
     public static func parse(_ text: String, zone: TimeZone) throws(ScheduleError) -> Date {
         try parse(text, zone: Zone(zone))
     }
 
-    /// ``format(_:zone:)-(_,Zone)`` with Foundation's `zone` converted to a ``Zone``.
+    /// `format(_:zone:)` with Foundation's `zone` converted to a ``Zone``.
     @_disfavoredOverload
     public static func format(_ instant: Date, zone: TimeZone) -> String {
         format(instant, zone: Zone(zone))
@@ -56,7 +57,7 @@ extension Weekday {
 }
 
 extension ScheduleSpec {
-    /// ``parse(cron:every:at:zone:defaultZone:anchor:start:end:options:)-(_,_,_,_,Zone,_,_,_,_)``
+    /// `parse(cron:every:at:zone:defaultZone:anchor:start:end:options:)`
     /// with Foundation's `defaultZone` converted to a ``Zone``.
     @_disfavoredOverload
     public static func parse(cron: String?, every: String?, at: String?, zone: String?, defaultZone: TimeZone,
@@ -68,49 +69,49 @@ extension ScheduleSpec {
 }
 
 extension CalendarSchedule {
-    /// ``hourly(atMinute:second:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    /// `hourly(atMinute:second:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func hourly(atMinute minute: Int, second: Int = 0, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try hourly(atMinute: minute, second: second, zone: Zone(zone))
     }
 
-    /// ``daily(at:zone:)-(_,Zone)`` in Foundation's `zone`.
+    /// `daily(at:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func daily(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         daily(at: time, zone: Zone(zone))
     }
 
-    /// ``weekdays(at:zone:)-(_,Zone)`` in Foundation's `zone`.
+    /// `weekdays(at:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func weekdays(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         weekdays(at: time, zone: Zone(zone))
     }
 
-    /// ``weekly(on:at:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    /// `weekly(on:at:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func weekly(on weekdays: Set<Weekday>, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try weekly(on: weekdays, at: time, zone: Zone(zone))
     }
 
-    /// ``monthly(onDay:at:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    /// `monthly(onDay:at:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func monthly(onDay day: Int, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try monthly(onDay: day, at: time, zone: Zone(zone))
     }
 
-    /// ``monthlyOnLastDay(at:zone:)-(_,Zone)`` in Foundation's `zone`.
+    /// `monthlyOnLastDay(at:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func monthlyOnLastDay(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         monthlyOnLastDay(at: time, zone: Zone(zone))
     }
 
-    /// ``monthly(_:_:at:zone:)-(_,_,_,Zone)`` in Foundation's `zone`.
+    /// `monthly(_:_:at:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func monthly(_ occurrence: Int, _ weekday: Weekday, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
         try monthly(occurrence, weekday, at: time, zone: Zone(zone))
     }
 
-    /// ``monthly(last:at:zone:)-(_,_,Zone)`` in Foundation's `zone`.
+    /// `monthly(last:at:zone:)` in Foundation's `zone`.
     @_disfavoredOverload
     public static func monthly(last weekday: Weekday, at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
         monthly(last: weekday, at: time, zone: Zone(zone))
