@@ -91,48 +91,59 @@ struct PosixZoneRule: Hashable, Sendable {
     /// The offset in effect at `instant`.
     func offset(at instant: Int) -> Int {
         guard let daylight else { return standardOffset }
-        var isDaylight = false
-        for change in changes(around: instant) where change.instant <= instant {
-            isDaylight = change.toDaylight
+        let base = baseYear(of: instant)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 6) { changes in
+            fill(changes, from: base, daylight)
+            return Self.isDaylight(at: instant, changes) ? daylight.offset : standardOffset
         }
-        return isDaylight ? daylight.offset : standardOffset
     }
 
     /// The first instant after `instant` at which the offset changes, or `nil` when it never does.
     func nextTransition(after instant: Int) -> Int? {
         guard let daylight, daylight.offset != standardOffset else { return nil }
-        // The last year's changes only complete the groups of simultaneous changes before them.
-        let list = changes(around: instant, yearsAfter: 3)
-        let limit = list.suffix(2).map(\.instant).min() ?? Int.max
-        var isDaylight = false
-        var index = 0
-        var first = true
-        while index < list.count, list[index].instant < limit {
-            let before = isDaylight
-            let at = list[index].instant
-            while index < list.count, list[index].instant == at {
-                isDaylight = list[index].toDaylight
-                index += 1
+        let base = baseYear(of: instant)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 10) { changes in
+            fill(changes, from: base, daylight)
+            // The last year's changes only complete the groups of simultaneous changes before them.
+            let limit = min(changes[8], changes[9])
+            let current = Self.isDaylight(at: instant, changes)
+            var cursor = instant
+            while true {
+                var next = Int.max
+                for change in changes where change > cursor && change < next { next = change }
+                guard next < limit else { return nil }
+                if Self.isDaylight(at: next, changes) != current { return next }
+                cursor = next
             }
-            // The first change only sets the state: what preceded it is unknown.
-            if at > instant, isDaylight != before, !first { return at }
-            first = false
         }
-        return nil
     }
 
-    /// The changes of the years around `instant`'s, in order; the first year's only set the state.
-    private func changes(around instant: Int, yearsAfter: Int = 1) -> [(instant: Int, toDaylight: Bool)] {
-        guard let daylight else { return [] }
-        let year = CivilTime(localSeconds: instant + standardOffset).year
-        var list: [(instant: Int, toDaylight: Bool, order: Int)] = []
-        for (order, year) in (year - 1...year + yearsAfter).enumerated() {
+    /// The year before the one `instant` falls in (standard time): the first year of changes.
+    private func baseYear(of instant: Int) -> Int {
+        CivilTime(localSeconds: instant + standardOffset).year - 1
+    }
+
+    /// The changes of consecutive years from `year` on: daylight saving starts at even indices,
+    /// ends at odd ones.
+    private func fill(_ changes: UnsafeMutableBufferPointer<Int>, from year: Int, _ daylight: Daylight) {
+        for index in 0..<changes.count {
+            let year = year + index / 2
             let january1 = CivilTime.dayNumber(year: year, month: 1, day: 1) * 86_400
-            list.append((january1 + daylight.start.dayOfYear(in: year) * 86_400 + daylight.start.time - standardOffset, true, order * 2))
-            list.append((january1 + daylight.end.dayOfYear(in: year) * 86_400 + daylight.end.time - daylight.offset, false, order * 2 + 1))
+            changes[index] = index % 2 == 0
+                ? january1 + daylight.start.dayOfYear(in: year) * 86_400 + daylight.start.time - standardOffset
+                : january1 + daylight.end.dayOfYear(in: year) * 86_400 + daylight.end.time - daylight.offset
         }
-        list.sort { ($0.instant, $0.order) < ($1.instant, $1.order) }
-        return list.map { ($0.instant, $0.toDaylight) }
+    }
+
+    /// Whether daylight saving is in effect at `instant`: the latest change at or before it
+    /// decides, and of simultaneous changes the later in the rule's order (so a year whose end
+    /// meets the next year's start stays in daylight saving).
+    private static func isDaylight(at instant: Int, _ changes: UnsafeMutableBufferPointer<Int>) -> Bool {
+        var latest = Int.min, latestIndex = -1
+        for index in 0..<changes.count where changes[index] <= instant && changes[index] >= latest {
+            (latest, latestIndex) = (changes[index], index)
+        }
+        return latestIndex >= 0 && latestIndex % 2 == 0
     }
 }
 

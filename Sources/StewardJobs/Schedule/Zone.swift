@@ -27,11 +27,15 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     /// The offsets.
     let rules: ZoneRules
 
-    /// A zone named `identifier` with `rules`.
+    /// A zone named `identifier` with `rules`, their footer's transitions through 2100 in the
+    /// table (see ``ZoneRules/extended(through:)``).
     init(identifier: String, rules: ZoneRules) {
         self.identifier = identifier
-        self.rules = rules
+        self.rules = rules.extended(through: Self.tableEnd)
     }
+
+    /// 2100-01-01T00:00:00Z: how far transitions are computed when a zone is loaded.
+    static let tableEnd = 4_102_444_800
 
     /// Coordinated Universal Time, always available.
     public static let utc = Zone(identifier: "UTC", rules: .fixed(0))

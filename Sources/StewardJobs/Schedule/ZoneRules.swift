@@ -66,4 +66,25 @@ struct ZoneRules: Hashable, Sendable {
         }
         return result
     }
+
+    /// The same offsets with the footer's transitions up to `end` added to the table, so lookups
+    /// before `end` are a binary search (as tzcode extends its table to 2037). A table without
+    /// transitions starts from 1900.
+    func extended(through end: Int) -> ZoneRules {
+        guard let footer, footer.daylight != nil else { return self }
+        var rules = self
+        var cursor = transitions.last ?? -2_208_988_800
+        if let last = transitions.last, let lastOffset = offsets.last, footer.offset(at: last + 1) != lastOffset {
+            rules.transitions.append(last + 1)
+            rules.offsets.append(footer.offset(at: last + 1))
+            cursor = last + 1
+        }
+        while let next = footer.nextTransition(after: cursor), next <= end {
+            rules.transitions.append(next)
+            rules.offsets.append(footer.offset(at: next))
+            cursor = next
+        }
+        if transitions.isEmpty, let first = rules.transitions.first { rules.initialOffset = footer.offset(at: first - 1) }
+        return rules
+    }
 }

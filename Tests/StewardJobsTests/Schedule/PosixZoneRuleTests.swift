@@ -4,8 +4,9 @@ import Testing
 /// POSIX TZ rules: the TZif footer and one form of `TZ`.
 @Suite struct PosixZoneRuleTests {
     static let files = ZoneDatabase(directory: ZoneDatabase.defaultDirectory)
-    /// 2030 … 2100: past every zone file's table, so the file zones follow their footers too.
-    static let samples = Array(stride(from: 1_893_456_000, to: 4_102_444_800, by: 5 * 86_400 + 3_593))
+    /// 2030 … 2200: past every zone file's table, so the file zones follow their footers too
+    /// (through 2100 from the table a zone computes when loaded, then from the rule itself).
+    static let samples = Array(stride(from: 1_893_456_000, to: 7_258_118_400, by: 5 * 86_400 + 3_593))
 
     func rule(_ text: String) throws -> Zone { try Zone(posixRule: text) }
 
@@ -20,6 +21,24 @@ import Testing
             let next = rule.nextTransition(after: instant)
             #expect(next == file.nextTransition(after: instant), "\(rule) vs \(name) after \(instant)")
             guard let next else { break }
+            instant = next
+        }
+    }
+
+    /// The rule evaluated directly gives what the table computed from it when a zone is loaded.
+    @Test(arguments: ["EST5EDT,M3.2.0,M11.1.0", "AEST-10AEDT,M10.1.0,M4.1.0/3", "IST-1GMT0,M10.5.0,M3.5.0/1",
+                      "<-02>2<-01>,M3.5.0/-1,M10.5.0/0", "XXX3YYY,59/0,299/0", "EST5EDT4,0/0,J365/25"])
+    func ruleMatchesItsTable(text: String) throws {
+        let rule = try PosixZoneRule(text)
+        let zone = try Zone(posixRule: text)
+        // Two changes a year from 1900 to 2100, or none for daylight saving all year.
+        #expect((zone.rules.transitions.count > 300) == (rule.nextTransition(after: 0) != nil))
+        for instant in stride(from: -2_208_988_800, to: 4_102_444_800, by: 3 * 86_400 + 3_593) {
+            #expect(rule.offset(at: instant) == zone.offset(at: instant), "\(text) at \(instant)")
+        }
+        var instant = -2_208_988_800
+        while let next = zone.nextTransition(after: instant), next < 4_102_444_800 {
+            #expect(rule.nextTransition(after: instant) == next, "\(text) after \(instant)")
             instant = next
         }
     }
