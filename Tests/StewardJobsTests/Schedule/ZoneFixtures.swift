@@ -1,7 +1,21 @@
 @testable import StewardJobs
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The directories made by ``ZoneFixtures/directory()``, removed when the test process exits.
+private let madeDirectories: Mutex<[String]> = {
+    atexit {
+        for path in madeDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+    }
+    return Mutex([])
+}()
 
 /// Temporary zoneinfo directories and files for the zone tests.
 enum ZoneFixtures {
@@ -9,11 +23,14 @@ enum ZoneFixtures {
         let description: String
     }
 
-    /// A new empty directory.
+    /// A new empty directory, removed with its content when the tests end.
     static func directory() throws -> String {
         var template = Array("/tmp/steward-zones-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Failure(description: "mkdtemp failed") }
-        return String(cString: made)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        _ = made
+        madeDirectories.withLock { $0.append(path) }
+        return path
     }
 
     /// Writes `bytes` to `path`, creating its parent directory.
