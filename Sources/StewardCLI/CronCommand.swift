@@ -1,7 +1,6 @@
 import StewardJobs
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif
@@ -45,7 +44,7 @@ public enum CronCommand {
     /// (quote it); several bare arguments are joined with spaces. `--zone` defaults to
     /// `defaultZone`; `--after` is ISO 8601 (`2026-03-07T12:00:00-05:00`, or a wall-clock time in
     /// the zone); `--quartz` reads day-of-week numbers as 1 = Sunday … 7 = Saturday.
-    public static func parse(_ arguments: [String], defaultZone: TimeZone = .current) throws(CommandLineError) -> Options {
+    public static func parse(_ arguments: [String], defaultZone: Zone = .current) throws(CommandLineError) -> Options {
         var words: [String] = []
         var zoneName: String?
         var countText: String?
@@ -88,7 +87,7 @@ public enum CronCommand {
             throw CommandLineError("cron: no expression given (usage: steward cron 'EXPR' [--zone Z] [--next N] [--after T] [--quartz])")
         }
         let text = words.joined(separator: " ")
-        let zone: TimeZone
+        let zone: Zone
         do {
             zone = try zoneName.map { name throws(ScheduleError) in try ScheduleSpec.zone(named: name) } ?? defaultZone
         } catch {

@@ -11,7 +11,7 @@ import Foundation
 /// `steward cron`: argument parsing, errors, and the printed fires for a fixed "now".
 @Suite("steward cron", .timeLimit(.minutes(1)))
 struct CronCommandTests {
-    let utc = TimeZone(identifier: "UTC")!
+    let utc = Zone.utc
 
     func instant(_ text: String) throws -> Date { try InstantText.parse(text, zone: utc) }
 

@@ -14,7 +14,7 @@ enum JobTable {
     static func render(_ jobs: [JobBody], now: Date) -> String {
         let header = ["JOB", "SCHEDULE", "NEXT", "LEFT", "LAST", "STATUS", "ACTIVE"]
         let rows = jobs.map { job -> [String] in
-            let zone = job.zone.flatMap { TimeZone(identifier: $0) } ?? .current
+            let zone = job.zone.flatMap { try? Zone(identifier: $0) } ?? .current
             return [
                 job.id + (job.enabled ? "" : " (disabled)") + (job.changedAtRuntime == true ? " *" : ""),
                 job.schedule ?? "on demand",

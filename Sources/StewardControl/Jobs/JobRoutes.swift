@@ -93,7 +93,7 @@ public enum JobRoutes {
         if let text = since {
             if let ago = try? Duration(parsing: text) {
                 query.since = now.addingTimeInterval(-Double(ago.components.seconds) - Double(ago.components.attoseconds) / 1e18)
-            } else if let instant = try? InstantText.parse(text, zone: TimeZone(identifier: "UTC")!) {
+            } else if let instant = try? InstantText.parse(text, zone: .utc) {
                 query.since = instant
             } else {
                 return .failure(QueryProblem(description: "since: expected an ISO 8601 instant such as 2026-11-22T10:00:00Z or a duration ago such as 2h, got \"\(text)\""))

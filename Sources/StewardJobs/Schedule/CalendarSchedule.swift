@@ -1,6 +1,5 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif
@@ -20,10 +19,10 @@ public struct CalendarSchedule: Schedule, Hashable {
     public let description: String
 
     /// The zone whose wall clock the schedule follows.
-    public var zone: TimeZone { cron.zone }
+    public var zone: Zone { cron.zone }
 
     private init(second: Int, minute: Int, hour: Int?, days: CronDays, dayOfMonth: String, dayOfWeek: String,
-                 zone: TimeZone, words: String) {
+                 zone: Zone, words: String) {
         var fields = CronFields()
         fields.seconds = 1 << UInt64(second)
         fields.minutes = 1 << UInt64(minute)
@@ -34,7 +33,7 @@ public struct CalendarSchedule: Schedule, Hashable {
         description = "\(words) (\(zone.identifier))"
     }
 
-    private init(at time: TimeOfDay, days: CronDays, dayOfMonth: String = "*", dayOfWeek: String = "*", zone: TimeZone, words: String) {
+    private init(at time: TimeOfDay, days: CronDays, dayOfMonth: String = "*", dayOfWeek: String = "*", zone: Zone, words: String) {
         self.init(second: time.second, minute: time.minute, hour: time.hour, days: days, dayOfMonth: dayOfMonth,
                   dayOfWeek: dayOfWeek, zone: zone, words: "\(words) at \(time)")
     }
@@ -44,7 +43,7 @@ public struct CalendarSchedule: Schedule, Hashable {
 
     /// Every hour at `minute` (and `second`) past the hour.
     /// - Throws: ``ScheduleError/Kind/invalidValue`` when `minute` or `second` is not 0–59.
-    public static func hourly(atMinute minute: Int, second: Int = 0, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
+    public static func hourly(atMinute minute: Int, second: Int = 0, zone: Zone) throws(ScheduleError) -> CalendarSchedule {
         let time = try TimeOfDay(hour: 0, minute: minute, second: second)
         let words = "hourly at :" + TimeOfDay.twoDigits(minute) + (second == 0 ? "" : ":" + TimeOfDay.twoDigits(second))
         return CalendarSchedule(second: time.second, minute: time.minute, hour: nil, days: CronDays(),
@@ -52,12 +51,12 @@ public struct CalendarSchedule: Schedule, Hashable {
     }
 
     /// Every day at `time`.
-    public static func daily(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
+    public static func daily(at time: TimeOfDay, zone: Zone) -> CalendarSchedule {
         CalendarSchedule(at: time, days: CronDays(), zone: zone, words: "daily")
     }
 
     /// Monday to Friday at `time`.
-    public static func weekdays(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
+    public static func weekdays(at time: TimeOfDay, zone: Zone) -> CalendarSchedule {
         var days = CronDays()
         days.dayOfWeekRestricted = true
         days.weekdays = 0b0011_1110
@@ -66,7 +65,7 @@ public struct CalendarSchedule: Schedule, Hashable {
 
     /// On each of `weekdays` at `time`.
     /// - Throws: ``ScheduleError/Kind/invalidValue`` when `weekdays` is empty.
-    public static func weekly(on weekdays: Set<Weekday>, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
+    public static func weekly(on weekdays: Set<Weekday>, at time: TimeOfDay, zone: Zone) throws(ScheduleError) -> CalendarSchedule {
         guard !weekdays.isEmpty else { throw ScheduleError(.invalidValue, "a weekly schedule needs at least one weekday") }
         let sorted = weekdays.sorted()
         var days = CronDays()
@@ -79,7 +78,7 @@ public struct CalendarSchedule: Schedule, Hashable {
     /// On day `day` (1–31) of every month at `time`; months without that day are skipped (use
     /// ``monthlyOnLastDay(at:zone:)`` for the end of the month).
     /// - Throws: ``ScheduleError/Kind/invalidValue`` when `day` is not 1–31.
-    public static func monthly(onDay day: Int, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
+    public static func monthly(onDay day: Int, at time: TimeOfDay, zone: Zone) throws(ScheduleError) -> CalendarSchedule {
         guard (1...31).contains(day) else { throw ScheduleError(.invalidValue, "day of month \(day) is out of range 1–31") }
         var days = CronDays()
         days.dayOfMonthRestricted = true
@@ -88,7 +87,7 @@ public struct CalendarSchedule: Schedule, Hashable {
     }
 
     /// On the last day of every month at `time`.
-    public static func monthlyOnLastDay(at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
+    public static func monthlyOnLastDay(at time: TimeOfDay, zone: Zone) -> CalendarSchedule {
         var days = CronDays()
         days.dayOfMonthRestricted = true
         days.daysBeforeLast = 1
@@ -98,7 +97,7 @@ public struct CalendarSchedule: Schedule, Hashable {
     /// On the `occurrence`-th (1–5) `weekday` of every month at `time`: `monthly(2, .tuesday, …)`
     /// is the second Tuesday. Months without a fifth such weekday are skipped.
     /// - Throws: ``ScheduleError/Kind/invalidValue`` when `occurrence` is not 1–5.
-    public static func monthly(_ occurrence: Int, _ weekday: Weekday, at time: TimeOfDay, zone: TimeZone) throws(ScheduleError) -> CalendarSchedule {
+    public static func monthly(_ occurrence: Int, _ weekday: Weekday, at time: TimeOfDay, zone: Zone) throws(ScheduleError) -> CalendarSchedule {
         guard (1...5).contains(occurrence) else { throw ScheduleError(.invalidValue, "occurrence \(occurrence) is out of range 1–5") }
         var days = CronDays()
         days.dayOfWeekRestricted = true
@@ -109,7 +108,7 @@ public struct CalendarSchedule: Schedule, Hashable {
     }
 
     /// On the last `weekday` of every month at `time` (`5L` in cron).
-    public static func monthly(last weekday: Weekday, at time: TimeOfDay, zone: TimeZone) -> CalendarSchedule {
+    public static func monthly(last weekday: Weekday, at time: TimeOfDay, zone: Zone) -> CalendarSchedule {
         var days = CronDays()
         days.dayOfWeekRestricted = true
         days.lastOfWeekdays = 1 << UInt64(weekday.rawValue)

@@ -1,6 +1,5 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif
@@ -53,9 +52,8 @@ import Foundation
 /// Gregorian calendar, after which dates and weekdays repeat — and otherwise up to the last
 /// listed year.
 ///
-/// The next fire is computed field by field with integer calendar arithmetic; Foundation is used
-/// only for the zone's offsets (`secondsFromGMT(for:)`) and transitions
-/// (`nextDaylightSavingTimeTransition(after:)`). Fires are whole seconds.
+/// The next fire is computed field by field with integer calendar arithmetic and the ``Zone``'s
+/// offsets and transitions (TZif data, no ICU). Fires are whole seconds.
 public struct CronExpression: Schedule, Hashable {
     /// The expression as written.
     public let text: String
@@ -70,7 +68,7 @@ public struct CronExpression: Schedule, Hashable {
     private let timeline: ZoneTimeline
 
     /// The zone whose wall clock the fields describe.
-    public var zone: TimeZone { timeline.zone }
+    public var zone: Zone { timeline.zone }
 
     /// Whether this is a fixed-time expression (second, minute and hour each a single value),
     /// which fires once per matching day across daylight-saving changes; otherwise it is an
@@ -79,13 +77,13 @@ public struct CronExpression: Schedule, Hashable {
 
     /// Parses `text` for the wall clock of `zone`.
     /// - Throws: ``CronSyntaxError`` naming the field and the 1-based column of the problem.
-    public init(_ text: String, zone: TimeZone, options: Options = Options()) throws(CronSyntaxError) {
+    public init(_ text: String, zone: Zone, options: Options = Options()) throws(CronSyntaxError) {
         let parsed = try CronParser.parse(text, numbering: options.dayOfWeekNumbering)
         self.init(text: text, fields: parsed.fields, tokens: parsed.tokens, zone: zone, options: options)
     }
 
     /// An expression built from already-validated fields (the calendar presets).
-    init(text: String, fields: CronFields, tokens: [String], zone: TimeZone, options: Options = Options()) {
+    init(text: String, fields: CronFields, tokens: [String], zone: Zone, options: Options = Options()) {
         self.text = text
         self.fields = fields
         self.tokens = tokens

@@ -1,6 +1,5 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif
@@ -12,17 +11,17 @@ public enum InstantText {
     /// time in `zone`; one that a daylight-saving gap skips means the first instant after the gap,
     /// one that occurs twice means the first occurrence.
     /// - Throws: ``ScheduleError/Kind/invalidInstant`` naming the text and the 0-based position.
-    public static func parse(_ text: String, zone: TimeZone) throws(ScheduleError) -> Date {
+    public static func parse(_ text: String, zone: Zone) throws(ScheduleError) -> Date {
         var scanner = Scanner(text: text)
         return try scanner.instant(zone: zone)
     }
 
     /// `instant` in `zone` as `2026-03-08T03:00:00-04:00` (milliseconds shown when not zero;
     /// always a numeric offset, even for UTC).
-    public static func format(_ instant: Date, zone: TimeZone) -> String {
+    public static func format(_ instant: Date, zone: Zone) -> String {
         let milliseconds = Int((instant.timeIntervalSince1970 * 1_000).rounded(.down))
         let seconds = CivilTime.floorDivide(milliseconds, 1_000)
-        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+        let offset = zone.offset(at: seconds)
         return dateTime(localSeconds: seconds + offset, milliseconds: milliseconds - seconds * 1_000) + offsetText(offset)
     }
 
@@ -89,7 +88,7 @@ public enum InstantText {
             index < characters.count && characters[index] == character
         }
 
-        mutating func instant(zone: TimeZone) throws(ScheduleError) -> Date {
+        mutating func instant(zone: Zone) throws(ScheduleError) -> Date {
             let year = try number(digits: 4, "year", in: 0...9_999)
             try expect(["-"], "\"-\" after the year")
             let month = try number(digits: 2, "month", in: 1...12)

@@ -1,7 +1,6 @@
 import StewardCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif
@@ -25,7 +24,7 @@ public enum ScheduleSpec {
     /// - Throws: ``ScheduleError`` naming the offending value: an unknown zone, a cron syntax
     ///   error (with field and column), a bad duration or instant, `cron` combined with
     ///   `every` or `at`, `start`/`end` without `cron` or `every`, or an `end` before the start.
-    public static func parse(cron: String?, every: String?, at: String?, zone: String?, defaultZone: TimeZone,
+    public static func parse(cron: String?, every: String?, at: String?, zone: String?, defaultZone: Zone,
                              anchor: Date, start: String? = nil, end: String? = nil,
                              options: CronExpression.Options = .init()) throws(ScheduleError) -> (any Schedule)? {
         let timeZone = try zone.map { name throws(ScheduleError) in try self.zone(named: name) } ?? defaultZone
@@ -80,12 +79,14 @@ public enum ScheduleSpec {
         return first.map { OneTimeSchedule(at: $0) }
     }
 
-    /// The zone with IANA name `name` (`"America/New_York"`, `"UTC"`).
-    /// - Throws: ``ScheduleError/Kind/unknownZone`` naming it.
-    public static func zone(named name: String) throws(ScheduleError) -> TimeZone {
-        guard !name.isEmpty, let zone = TimeZone(identifier: name) else {
-            throw ScheduleError(.unknownZone, "unknown time zone \"\(name)\" (use an IANA name such as Europe/Berlin or UTC)")
+    /// The zone with IANA name `name` (`"America/New_York"`, `"UTC"`) from ``ZoneDatabase/system``.
+    /// - Throws: ``ScheduleError/Kind/unknownZone`` naming it (with the reason when the name is
+    ///   invalid or its zone file is bad).
+    public static func zone(named name: String) throws(ScheduleError) -> Zone {
+        do {
+            return try Zone(identifier: name)
+        } catch {
+            throw ScheduleError(.unknownZone, error.kind == .unknownZone ? "unknown time zone \"\(name)\" (use an IANA name such as Europe/Berlin or UTC)" : error.message)
         }
-        return zone
     }
 }

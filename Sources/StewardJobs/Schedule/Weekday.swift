@@ -1,6 +1,5 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
-import FoundationInternationalization
 #else
 import Foundation
 #endif
@@ -23,8 +22,8 @@ public enum Weekday: Int, Sendable, Hashable, CaseIterable, Comparable, CustomSt
     case saturday
 
     /// The weekday `instant` falls on in `zone`.
-    public init(of instant: Date, in zone: TimeZone) {
-        let local = Int(instant.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: instant)
+    public init(of instant: Date, in zone: Zone) {
+        let local = Int(instant.timeIntervalSince1970.rounded(.down)) + zone.offset(at: instant)
         self = Weekday(rawValue: CivilTime.weekday(dayNumber: CivilTime.floorDivide(local, 86_400))) ?? .sunday
     }
 

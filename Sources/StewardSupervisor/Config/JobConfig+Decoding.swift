@@ -80,7 +80,7 @@ extension JobConfig {
 
     /// The schedule this job's `schedule`/`every`/`at`/`zone` describe; `nil` = on demand only.
     /// - Parameter anchor: where `every` without `at` starts (when steward loaded the job).
-    public func schedule(defaultZone: TimeZone, anchor: Date) throws(ScheduleError) -> (any Schedule)? {
+    public func schedule(defaultZone: Zone, anchor: Date) throws(ScheduleError) -> (any Schedule)? {
         try ScheduleSpec.parse(cron: cron, every: every, at: at, zone: zone, defaultZone: defaultZone, anchor: anchor,
                                start: start, end: end)
     }

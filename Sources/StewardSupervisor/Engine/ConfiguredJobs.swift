@@ -166,7 +166,7 @@ public final class ConfiguredJobs: Runnable {
         let schedule = try job.schedule(defaultZone: .current, anchor: .now)
         var definition = JobDefinition(
             id: JobID(job.name), description: job.description, isEnabled: job.enabled, schedule: schedule,
-            zone: job.zone ?? TimeZone.current.identifier, overlap: job.overlap, misfire: job.misfire,
+            zone: job.zone ?? Zone.current.identifier, overlap: job.overlap, misfire: job.misfire,
             misfireThreshold: job.misfireThreshold, timeout: job.timeout,
             retry: job.retries > 0 ? RetryPolicy(maximumAttempts: job.retries + 1, initialBackoff: job.retryBackoff) : .none,
             stopGracePeriod: job.stopTimeout, callbacks: Self.hooks(for: job, environment: environment, store: store),

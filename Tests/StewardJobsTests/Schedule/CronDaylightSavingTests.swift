@@ -33,8 +33,8 @@ struct CronDaylightSavingTests {
         for transition in Self.transitions {
             let zone = try TestTime.zone(transition.zone)
             let instant = try TestTime.instant(transition.instant)
-            #expect(zone.secondsFromGMT(for: instant.addingTimeInterval(-1)) == transition.before, "\(transition.zone) before \(transition.instant)")
-            #expect(zone.secondsFromGMT(for: instant) == transition.after, "\(transition.zone) at \(transition.instant)")
+            #expect(zone.offset(at: instant.addingTimeInterval(-1)) == transition.before, "\(transition.zone) before \(transition.instant)")
+            #expect(zone.offset(at: instant) == transition.after, "\(transition.zone) at \(transition.instant)")
         }
     }
 

@@ -12,13 +12,16 @@ enum TestTime {
         let description: String
     }
 
-    static func zone(_ name: String) throws -> TimeZone {
-        guard let zone = TimeZone(identifier: name) else { throw BadFixture(description: "no zone \(name)") }
-        return zone
+    static func zone(_ name: String) throws -> Zone {
+        do {
+            return try ZoneDatabase(directory: ZoneDatabase.defaultDirectory).zone(named: name)
+        } catch {
+            throw BadFixture(description: "no zone \(name): \(error)")
+        }
     }
 
-    /// What `TimeZone(identifier: "UTC")` calls itself on this platform ("GMT" on Linux).
-    static var utcName: String { TimeZone(identifier: "UTC")?.identifier ?? "UTC" }
+    /// What the UTC zone calls itself.
+    static var utcName: String { Zone.utc.identifier }
 
     /// An instant from text with an explicit offset or Z.
     static func instant(_ text: String) throws -> Date {
@@ -26,7 +29,7 @@ enum TestTime {
     }
 
     /// `date` as text in `zone`, for readable comparisons.
-    static func text(_ date: Date?, _ zone: TimeZone) -> String {
+    static func text(_ date: Date?, _ zone: Zone) -> String {
         date.map { InstantText.format($0, zone: zone) } ?? "nil"
     }
 }
