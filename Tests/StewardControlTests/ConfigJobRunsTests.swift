@@ -37,7 +37,7 @@ struct ConfigJobRunsTests {
 
     @Test("a step that fails stops the run there, named in its error; a bad STEWARD_OUTPUT fails its step")
     func failingSteps() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             broken: { steps: [
               { name: "one", command: ["sh", "-c", "echo 'STEWARD_OUTPUT {\"a\": 1}'"] },
               { name: "two", command: ["sh", "-c", "echo boom >&2; exit 4"] },
@@ -60,7 +60,7 @@ struct ConfigJobRunsTests {
 
     @Test("steps pass JSON on: each step's STEWARD_OUTPUT is the next one's STEWARD_INPUT, the last one's the run's output")
     func stepsPassOutput() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             etl: { env: { WHO: "job" }, steps: [
               { name: "extract", command: ["sh", "-c", "echo 'STEWARD_PROGRESS 10% extracting'; echo \"STEWARD_OUTPUT {\\\"rows\\\": 12, \\\"by\\\": \\\"$WHO\\\"}\""], env: { WHO: "step" } },
               { name: "load", command: ["sh", "-c", "echo \"got $STEWARD_INPUT\"; echo \"STEWARD_OUTPUT {\\\"loaded\\\": $STEWARD_INPUT}\""] },
@@ -82,7 +82,7 @@ struct ConfigJobRunsTests {
         let directory = "/tmp/steward-envjob-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         mkdir(directory, 0o755)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: """
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: """
             parent: { command: ["sh", "-c", "env | grep ^STEWARD_ > \(directory)/env.txt; \(ControlPlaneTests.steward) trigger child > \(directory)/trigger.txt 2>&1"] },
             child: { command: ["true"] }
             """)
@@ -108,7 +108,7 @@ struct ConfigJobRunsTests {
         mkdir(directory, 0o755)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let record = #"echo \"$STEWARD_JOB $STEWARD_RUN_ID $STEWARD_RUN_STATE [$STEWARD_EXIT_CODE]\" >> \#(directory)/hooks.txt"#
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             good: { command: ["true"], onSuccess: ["sh", "-c", "\#(record)"], onFailure: ["sh", "-c", "echo wrong >> \#(directory)/hooks.txt"] },
             bad: { command: ["sh", "-c", "exit 3"], onSuccess: ["sh", "-c", "echo wrong >> \#(directory)/hooks.txt"], onFailure: ["sh", "-c", "\#(record)"] },
             many: { command: ["true"], onSuccess: ["sh", "-c", "i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo line $i; done"] },
@@ -159,7 +159,7 @@ struct ConfigJobRunsTests {
     @Test("SIGTERM while a hook runs: the hook is stopped at once and steward exits cleanly")
     func shutdownDuringHook() async throws {
         let directory = "/tmp/steward-hookstop-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             slow: { command: ["true"], onSuccess: ["sh", "-c", "echo $$ > \#(directory).pid; exec sleep 60"] }
             """#)
         defer { unlink(directory + ".pid") }

@@ -16,7 +16,7 @@ struct ControlPlaneTests {
         let socket: String
         let directory: String
 
-        init(_ processes: String, jobs: String = "", token: String? = nil, journal: String? = nil) throws {
+        init(_ processes: String, jobs: String = "", token: String? = nil, journal: String? = nil) async throws {
             directory = "/tmp/steward-control-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             mkdir(directory, 0o755)
             socket = directory + "/control.sock"
@@ -26,7 +26,7 @@ struct ControlPlaneTests {
             try config.write(toFile: directory + "/steward.json5", atomically: true, encoding: .utf8)
             run = try ChildProgram([ControlPlaneTests.steward, "run", directory + "/steward.json5"])
             var port = 0
-            _ = run.waitUntil { lines in
+            _ = await run.waitUntil { lines in
                 guard let line = lines.first(where: { $0.contains("HTTP listening") }),
                       let address = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }) else { return false }
                 port = Int(address.split(separator: ":").last ?? "") ?? 0
@@ -64,7 +64,7 @@ struct ControlPlaneTests {
         let release = flag + "-release"
         defer { unlink(flag); unlink(release) }
         // `lingering` stops only once the test releases it, however slow the machine.
-        let steward = try Running("""
+        let steward = try await Running("""
             gate: { command: ["sleep", "60"], ready: { exec: ["test", "-e", "\(flag)"], interval: "20ms" } },
             lingering: { command: ["sh", "-c", "trap 'while [ ! -e \(release) ]; do sleep 0.05; done; exit 0' TERM; while :; do sleep 0.05; done"] }
             """)
@@ -98,7 +98,7 @@ struct ControlPlaneTests {
 
     @Test("a failing liveness check restarts the process: /status, /metrics and /events tell")
     func livenessRestartVisibleEverywhere() async throws {
-        let steward = try Running("""
+        let steward = try await Running("""
             fragile: { command: ["sleep", "60"], health: { exec: ["false"], interval: "50ms", failureThreshold: 2 },
                        restart: { policy: "always", backoff: "50ms", maxBackoff: "100ms", maxRestarts: 100 } }
             """)
@@ -131,7 +131,7 @@ struct ControlPlaneTests {
 
     @Test("the control commands act on a running steward and say what they did")
     func controlCommands() async throws {
-        let steward = try Running("""
+        let steward = try await Running("""
             echoer: { command: ["sh", "-c", "trap 'echo got-usr1' USR1; echo hello; while :; do sleep 0.05; done"] },
             other: { command: ["sleep", "60"] }
             """)
@@ -148,7 +148,7 @@ struct ControlPlaneTests {
         #expect(logs.output == ["hello"])
         let signal = try await steward.client(["signal", "echoer", "USR1"])
         #expect(signal.code == 0 && signal.output == ["sent SIGUSR1 to echoer"])
-        #expect(steward.run.waitForLine("echoer | got-usr1"))
+        #expect(await steward.run.waitForLine("echoer | got-usr1"))
 
         let stop = try await steward.client(["stop", "other"])
         #expect(stop.output == ["other stopped"])
@@ -179,12 +179,12 @@ struct ControlPlaneTests {
 
     @Test("logs -f prints the recent lines, then new ones as they come")
     func followLogs() async throws {
-        let steward = try Running("""
+        let steward = try await Running("""
             ticker: { command: ["sh", "-c", "i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done"] }
             """)
-        #expect(steward.run.waitForLine("ticker | tick 3"))
+        #expect(await steward.run.waitForLine("ticker | tick 3"))
         let follower = try ChildProgram([Self.steward, "logs", "ticker", "-f", "-n", "2", "--socket", steward.socket])
-        #expect(follower.waitUntil { $0.count >= 6 })
+        #expect(await follower.waitUntil { $0.count >= 6 })
         let numbers = follower.lines.prefix(6).compactMap { Int($0.split(separator: " ").last ?? "") }
         #expect(numbers.count == 6)
         #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 + 1 }, "no line lost or repeated: \(numbers)")
@@ -193,7 +193,7 @@ struct ControlPlaneTests {
 
     @Test("the control socket is 0600 and refuses another uid; over TCP, actions need the token")
     func permissions() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", token: "s3cret")
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", token: "s3cret")
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         var info = stat()
         #expect(stat(steward.socket, &info) == 0)
@@ -218,7 +218,7 @@ struct ControlPlaneTests {
 
     @Test("without a token, every action over TCP answers 403 saying how to enable it")
     func readOnlyTCP() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }")
         #expect(await eventually { await steward.http.get("/readyz")?.status == 200 })
         #expect(await eventually { await steward.http.get("/readyz/idle")?.body == "ok" }, "a process without a readiness check: ready while it runs")
         #expect(await steward.http.request("POST", "/shutdown")?.status == 403)
@@ -231,7 +231,7 @@ struct ControlPlaneTests {
     func operatorActionsOnEndedProcesses() async throws {
         let flag = "/tmp/steward-revive-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink(flag) }
-        let steward = try Running("""
+        let steward = try await Running("""
             waiting: { command: ["sh", "-c", "test -e \(flag) || exit 1; exec sleep 60"],
                        restart: { policy: "on-failure", backoff: "30s", maxBackoff: "30s" }, critical: false },
             dead: { command: ["sh", "-c", "test -e \(flag) || exit 1; exec sleep 60"], restart: { policy: "never" }, critical: false },
@@ -263,7 +263,7 @@ struct ControlPlaneTests {
 
     @Test("names and values with spaces or + reach steward intact")
     func argumentsAreEncoded() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }")
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         let spaced = try await steward.client(["logs", "a b"])
         #expect(spaced.code == 1)
@@ -275,12 +275,12 @@ struct ControlPlaneTests {
 
     @Test("logs -f ends when a reload replaces the process it follows")
     func followEndsOnReplacement() async throws {
-        let steward = try Running("""
+        let steward = try await Running("""
             ticker: { command: ["sh", "-c", "while :; do echo v1; sleep 0.05; done"] }
             """)
-        #expect(steward.run.waitForLine("ticker | v1"))
+        #expect(await steward.run.waitForLine("ticker | v1"))
         let follower = try ChildProgram([Self.steward, "logs", "ticker", "-f", "-n", "1", "--socket", steward.socket])
-        #expect(follower.waitUntil { $0.contains("v1") })
+        #expect(await follower.waitUntil { $0.contains("v1") })
         let path = steward.directory + "/steward.json5"
         let config = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "echo v1", with: "echo v2")
         try config.write(toFile: path, atomically: true, encoding: .utf8)

@@ -31,7 +31,7 @@ struct JobActionsControlTests {
 
     @Test("trigger: bad input names the argument and creates no run; --input reaches the command as STEWARD_INPUT; -q, --json, --in, --parent")
     func triggerOptions() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             echo: { command: ["sh", "-c", "echo \"input=$STEWARD_INPUT\""] }
             """#)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
@@ -81,7 +81,7 @@ struct JobActionsControlTests {
     func waitForOutcome() async throws {
         let journal = "/tmp/steward-wait-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { for suffix in ["", "-wal", "-shm", ".lock"] { unlink(journal + suffix) } }
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             ok: { command: ["true"] },
             bad: { command: ["sh", "-c", "echo failing; exit 3"] },
             slow: { command: ["sleep", "30"], stopTimeout: "2s" }
@@ -120,7 +120,7 @@ struct JobActionsControlTests {
 
     @Test("every run-id argument takes a unique prefix; an ambiguous one names the matches and changes nothing; retry re-runs with the same input")
     func prefixesAndRetry() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             later: { command: ["sh", "-c", "echo \"got $STEWARD_INPUT\""], overlap: "allow" }
             """#)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
@@ -168,7 +168,7 @@ struct JobActionsControlTests {
         defer { for suffix in ["", "-wal", "-shm", ".lock"] { unlink(journal + suffix) } }
         // Several env keys: a fingerprint that followed a dictionary's per-process order would differ after the restart.
         let jobs = #"tick: { command: ["true"], every: "1h", zone: "UTC", env: { A: "1", B: "2", C: "3", D: "4", E: "5", F: "6" } }"#
-        var steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: jobs, journal: journal)
+        var steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: jobs, journal: journal)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         let before = try await Self.job(steward, "tick")
         #expect(before.enabled && before.schedule?.hasPrefix("every 1h") == true)
@@ -204,7 +204,7 @@ struct JobActionsControlTests {
         // A restart keeps both changes.
         #expect(try await steward.client(["shutdown"]).code == 0)
         #expect(await steward.run.waitForExit() != nil)
-        steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: jobs, journal: journal)
+        steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: jobs, journal: journal)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         changed = try await Self.job(steward, "tick")
         #expect(!changed.enabled && changed.schedule?.hasPrefix("every 10m from 2026-01-01T00:00:00Z") == true, "kept: \(changed.schedule ?? "nil")")
@@ -224,7 +224,7 @@ struct JobActionsControlTests {
         // A changed config entry drops them.
         #expect(try await steward.client(["shutdown"]).code == 0)
         #expect(await steward.run.waitForExit() != nil)
-        steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: jobs.replacingOccurrences(of: "1h", with: "2h"), journal: journal)
+        steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: jobs.replacingOccurrences(of: "1h", with: "2h"), journal: journal)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         let dropped = try await Self.job(steward, "tick")
         #expect(dropped.enabled && dropped.schedule?.hasPrefix("every 2h") == true, "\(dropped.schedule ?? "nil")")

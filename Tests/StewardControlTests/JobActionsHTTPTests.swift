@@ -13,7 +13,7 @@ struct JobActionsHTTPTests {
 
     @Test("without http.token every action answers 403 saying to set http.token; reads still work")
     func forbiddenWithoutToken() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"echo: { command: ["true"] }"#)
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"echo: { command: ["true"] }"#)
         #expect(await eventually { await steward.http.get("/readyz")?.status == 200 })
         let trigger = try await steward.client(["trigger", "echo", "-q"])
         let runId = try #require(trigger.output.first)
@@ -30,7 +30,7 @@ struct JobActionsHTTPTests {
 
     @Test("with http.token: 401 without it or with a wrong one; trigger with input and a delay, enable/disable/reschedule/reset, retry, signal names")
     func actionsWithToken() async throws {
-        let steward = try Running("idle: { command: [\"sh\", \"-c\", \"trap 'echo got-hup' HUP; trap 'echo got-usr1' USR1; while true; do sleep 0.1; done\"] }",
+        let steward = try await Running("idle: { command: [\"sh\", \"-c\", \"trap 'echo got-hup' HUP; trap 'echo got-usr1' USR1; while true; do sleep 0.1; done\"] }",
                                   jobs: #"echo: { command: ["sh", "-c", "echo \"input=$STEWARD_INPUT\""], every: "1h" }"#, token: "s3cret")
         #expect(await eventually { await steward.http.get("/readyz")?.status == 200 })
         #expect(await steward.http.request("POST", "/jobs/echo/trigger")?.status == 401)

@@ -28,7 +28,7 @@ struct JobEventsMetricsTests {
         defer { unlink(flag) }
         let script = "while [ ! -e \(flag) ]; do sleep 0.02; done; i=0; while [ $i -lt 1000 ]; do i=$((i+1)); "
             + "echo \"STEWARD_PROGRESS $((i/10))% step $i\"; if [ $((i % 100)) -eq 0 ]; then sleep 0.03; fi; done"
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: """
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: """
             busy: { command: ["sh", "-c", \(String(reflecting: script))] },
             hourly: { command: ["true"], every: "1h" }
             """)
@@ -78,7 +78,7 @@ struct JobEventsMetricsTests {
 
     @Test("a reload that adds a job and changes another sends event: job (defined, removed) with the job's body")
     func jobChangesOverSSE() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"first: { command: ["true"] }"#)
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"first: { command: ["true"] }"#)
         let configPath = steward.directory + "/steward.json5"
         let config = try String(contentsOfFile: configPath, encoding: .utf8)
         try config.replacingOccurrences(of: #"first: { command: ["true"] }"#,

@@ -19,7 +19,7 @@ struct JobsControlTests {
 
     @Test("a cron job fires on its own; an on-demand job runs when triggered; runs show state, progress, exit code and logs")
     func cronAndOnDemand() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             tick: { command: ["sh", "-c", "echo \"tick [$STEWARD_JOB_ID]\""], schedule: "* * * * * *", zone: "UTC" },
             manual: { command: ["sh", "-c", "echo 'STEWARD_PROGRESS 40% half way'; echo 'ünïcode [ok]'; echo oops >&2; exit 3"],
                       description: "by hand" }
@@ -74,7 +74,7 @@ struct JobsControlTests {
 
     @Test("stopping a running job ends it stopped; a reload adds a job")
     func stopAndReload() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             long: { command: ["sh", "-c", "echo started; exec sleep 30"], stopTimeout: "2s" }
             """#)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
@@ -95,7 +95,7 @@ struct JobsControlTests {
 
     @Test("/events carries the runs of jobs: created, started, ended")
     func runEventsOnTheStream() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             hello: { command: ["sh", "-c", "echo hi"] }
             """#)
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })

@@ -29,7 +29,7 @@ struct JournalControlTests {
         let directory = try TemporaryDirectory("durable")
         let journal = directory.file("journal.sqlite")
         // The command is a second process reading the journal file while its own run executes.
-        let wrapped = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: """
+        let wrapped = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: """
             probe: { command: ["sh", "-c", "exec \\"$0\\" run show --journal \\"$1\\" --json \\"$STEWARD_RUN_ID\\"", "\(ControlPlaneTests.steward)", "\(journal)"] }
             """, journal: journal)
         #expect(await eventually { (try? await wrapped.client(["health"]).code) == 0 })
@@ -46,7 +46,7 @@ struct JournalControlTests {
 
     @Test("the history outlives steward: after it stops, runs, run show and run logs read the journal from the config")
     func historyAfterStop() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             hello: { command: ["sh", "-c", "echo 'hello [1]'; echo 'ünïcode'"] },
             broken: { command: ["sh", "-c", "echo boom >&2; exit 4"] }
             """#)

@@ -28,7 +28,7 @@ struct MissedAtTests {
         let path = journal.file("journal.sqlite")
         let instant = "2020-01-01T00:00:00Z"
         do {
-            let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: Self.jobs, journal: path)
+            let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: Self.jobs, journal: path)
             #expect(await eventually { (try? await runs(steward, "late").first?.state) == "succeeded" })
             #expect(await eventually { (try? await runs(steward, "skipped").first?.state) == "missed" })
             let late = try await runs(steward, "late")
@@ -38,7 +38,7 @@ struct MissedAtTests {
             #expect(try await steward.client(["shutdown"]).code == 0)
             _ = await steward.run.waitForExit()
         }
-        let again = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: Self.jobs, journal: path)
+        let again = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: Self.jobs, journal: path)
         #expect(await eventually { (try? await again.client(["health"]).code) == 0 })
         #expect(try await again.client(["trigger", "marker"]).code == 0)
         #expect(await eventually { (try? await runs(again, "marker").first?.state) == "succeeded" })

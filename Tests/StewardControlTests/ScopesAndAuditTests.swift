@@ -20,7 +20,7 @@ struct ScopesAndAuditTests {
 
     @Test("--tag and ?tag= list only the jobs carrying the tag, and only their runs")
     func tagsFilterJobsAndRuns() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             invoice: { command: ["true"], tags: ["billing", "nightly"] },
             refund: { command: ["true"], tags: ["billing"] },
             cleanup: { command: ["true"], tags: ["nightly"] },
@@ -77,7 +77,7 @@ struct ScopesAndAuditTests {
 
     @Test("every action records who asked: uid N over the socket, http over TCP with the token, monitor with its header; steward audit lists them newest first, and reads the journal once steward is gone")
     func auditRecordsTheActor() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
             report: { command: ["true"] }
             """#, token: "s3cret")
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
@@ -140,7 +140,7 @@ struct ScopesAndAuditTests {
 
     @Test("without jobs there is no journal: the audit is kept in memory and still listed")
     func auditWithoutJobs() async throws {
-        let steward = try Running("idle: { command: [\"sleep\", \"60\"] }")
+        let steward = try await Running("idle: { command: [\"sleep\", \"60\"] }")
         #expect(await eventually { (try? await steward.client(["health"]).code) == 0 })
         #expect(try await steward.client(["reload"]).code == 0)
         #expect(try await steward.client(["stop", "idle"]).code == 0)

@@ -66,7 +66,7 @@ struct ReaperTests {
         let child = try ChildProgram(["/bin/sh", "-c", "i=0; while [ $i -lt 1000 ]; do cat <&3 >/dev/null 2>&1 & i=$((i+1)); done; echo spawned"],
                                      extra: [3: pipe[0]])
         close(pipe[0])
-        #expect(child.waitForLine("spawned", seconds: 60))
+        #expect(await child.waitForLine("spawned", seconds: 60))
         #expect(await child.waitForExit(seconds: 60) == .exited(0))
         close(pipe[1])
         let deadline = ChildProgram.monotonicMilliseconds() + 60_000

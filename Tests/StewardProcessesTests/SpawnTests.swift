@@ -25,7 +25,7 @@ struct SpawnTests {
         let echo = try ChildProgram(["printf", "%s|", "a b", "$HOME", "*"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(await echo.waitForExit() == .exited(0))
         #expect(echo.lines == [] || echo.lines == ["a b|$HOME|*|"])
-        _ = echo.waitForLine("never")  // drain
+        _ = await echo.waitForLine("never")  // drain
     }
 
     @Test("working directory, PATH lookup and lookup failure")

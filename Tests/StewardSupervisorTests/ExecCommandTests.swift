@@ -23,9 +23,9 @@ struct ExecCommandTests {
     @Test("forwards SIGUSR1 to the child and exits 143 when SIGTERM kills it")
     func forwardsSignals() async throws {
         let child = try ChildProgram([steward, "exec", "--", "sh", "-c", "trap 'echo got USR1' USR1; echo ready; while :; do sleep 0.05; done"])
-        #expect(child.waitForLine("ready"))
+        #expect(await child.waitForLine("ready"))
         child.signal(SIGUSR1)
-        #expect(child.waitForLine("got USR1"))
+        #expect(await child.waitForLine("got USR1"))
         child.signal(SIGTERM)
         #expect(await child.waitForExit()?.exitCode == 143)
     }
@@ -34,9 +34,9 @@ struct ExecCommandTests {
     func groupForwarding() async throws {
         let child = try ChildProgram([steward, "exec", "--group", "--", "sh", "-c",
                                       "sh -c 'trap \"echo grandchild got TERM; exit 0\" TERM; echo ready; while :; do sleep 0.05; done' & wait"])
-        #expect(child.waitForLine("ready"))
+        #expect(await child.waitForLine("ready"))
         child.signal(SIGTERM)
-        #expect(child.waitForLine("grandchild got TERM"))
+        #expect(await child.waitForLine("grandchild got TERM"))
         _ = await child.waitForExit()
     }
 

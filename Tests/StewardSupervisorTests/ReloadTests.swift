@@ -27,19 +27,19 @@ struct ReloadTests {
         defer { unlink(path) }
         write("{ processes: { \(Self.process("keep", "keep-v1")), \(Self.process("drop", "drop-v1")), \(Self.process("change", "change-v1")) } }", to: path)
         let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
-        #expect(run.waitUntil { lines in ["keep", "drop", "change"].allSatisfy { name in lines.contains { $0.hasPrefix("\(name) | \(name)-v1") } } })
+        #expect(await run.waitUntil { lines in ["keep", "drop", "change"].allSatisfy { name in lines.contains { $0.hasPrefix("\(name) | \(name)-v1") } } })
         let keepLine = run.lines.first { $0.hasPrefix("keep | keep-v1") }
 
         write("{ processes: { \(Self.process("keep", "keep-v1")), \(Self.process("change", "change-v2")), \(Self.process("fresh", "fresh-v1")) } }", to: path)
         run.signal(SIGHUP)
-        #expect(run.waitUntil { $0.contains { $0.contains("reload: added fresh; removed drop; restarted change") } }, "\(run.lines)")
-        #expect(run.waitUntil { $0.contains { $0.hasPrefix("change | change-v2") } })
-        #expect(run.waitUntil { $0.contains { $0.hasPrefix("fresh | fresh-v1") } })
+        #expect(await run.waitUntil { $0.contains { $0.contains("reload: added fresh; removed drop; restarted change") } }, "\(run.lines)")
+        #expect(await run.waitUntil { $0.contains { $0.hasPrefix("change | change-v2") } })
+        #expect(await run.waitUntil { $0.contains { $0.hasPrefix("fresh | fresh-v1") } })
         #expect(run.lines.filter { $0.hasPrefix("keep | keep-v1") } == [keepLine].compactMap { $0 })  // not restarted
 
         write("{ processes: { keep: { command: [] } } }", to: path)
         run.signal(SIGHUP)
-        #expect(run.waitUntil { $0.contains { $0.contains("nothing changed") } })
+        #expect(await run.waitUntil { $0.contains { $0.contains("nothing changed") } })
         #expect(!run.lines.contains { $0.contains("removed fresh") })
 
         run.signal(SIGTERM)
@@ -52,11 +52,11 @@ struct ReloadTests {
         defer { unlink(path) }
         write("{ processes: { \(Self.process("only", "only-v1")) } }", to: path)
         let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
-        #expect(run.waitUntil { $0.contains { $0.hasPrefix("only | only-v1") } })
+        #expect(await run.waitUntil { $0.contains { $0.hasPrefix("only | only-v1") } })
         write("{ processes: { \(Self.process("only", "only-v2")) } }", to: path)
         run.signal(SIGHUP)
-        #expect(run.waitUntil { $0.contains { $0.contains("reload: restarted only") } }, "\(run.lines)")
-        #expect(run.waitUntil { $0.contains { $0.hasPrefix("only | only-v2") } })
+        #expect(await run.waitUntil { $0.contains { $0.contains("reload: restarted only") } }, "\(run.lines)")
+        #expect(await run.waitUntil { $0.contains { $0.hasPrefix("only | only-v2") } })
         #expect(!run.lines.contains { $0.contains("all runnables finished") })
         run.signal(SIGTERM)
         #expect(await run.waitForExit()?.exitCode == 0)

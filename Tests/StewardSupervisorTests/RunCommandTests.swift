@@ -92,8 +92,8 @@ struct RunCommandTests {
         """#)
         defer { unlink(path) }
         let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
-        #expect(run.waitUntil { $0.contains("second | up") })
-        #expect(run.waitUntil { $0.contains { $0.contains("msg=ready") || $0.contains("msg=\"ready\"") } })
+        #expect(await run.waitUntil { $0.contains("second | up") })
+        #expect(await run.waitUntil { $0.contains { $0.contains("msg=ready") || $0.contains("msg=\"ready\"") } })
         run.signal(SIGTERM)
         #expect(await run.waitForExit()?.exitCode == 0)
         let second = run.lines.firstIndex(of: "second | second stopping"), first = run.lines.firstIndex(of: "first | first stopping")
@@ -107,7 +107,7 @@ struct RunCommandTests {
         """#)
         defer { unlink(path) }
         let run = try ChildProgram([steward, "run", path], environment: ChildProgram.isolatedEnvironment())
-        #expect(run.waitUntil { $0.contains("stubborn | up") })
+        #expect(await run.waitUntil { $0.contains("stubborn | up") })
         run.signal(SIGTERM)
         #expect(await run.waitForExit()?.exitCode == 143)
         #expect(run.lines.contains { $0.contains("stubborn: did not shut down within 300ms") })

@@ -11,8 +11,8 @@ public struct TestSupportError: Error, CustomStringConvertible {
 }
 
 /// A real child process started through the ``Reaper`` (the one place that calls `waitpid`, in
-/// tests as in production), its stdout (and stderr) piped back. Reads wait with `poll(2)` against
-/// a deadline; nothing sleeps.
+/// tests as in production), its stdout (and stderr) piped back. Reads poll the pipe against a
+/// deadline, suspending (never blocking a thread) while it is empty.
 public final class ChildProgram {
     public let handle: ChildProcessHandle
     public var pid: Int32 { handle.pid }
@@ -86,16 +86,22 @@ public final class ChildProgram {
 
     /// Reads until a line equal to `line` arrives; false after `seconds` or at end of output.
     @discardableResult
-    public func waitForLine(_ line: String, seconds: Int64 = 20) -> Bool {
-        waitUntil(seconds: seconds) { $0.contains(line) }
+    public func waitForLine(_ line: String, seconds: Int64 = 20) async -> Bool {
+        await waitUntil(seconds: seconds) { $0.contains(line) }
     }
 
     /// Reads until `condition` holds for the lines so far; false after `seconds` or at end of output.
-    public func waitUntil(seconds: Int64 = 20, _ condition: ([String]) -> Bool) -> Bool {
+    /// Never blocks the calling thread: the tests run on Swift's cooperative pool, whose few
+    /// threads (two on a 2-core machine) every other test needs meanwhile.
+    public func waitUntil(seconds: Int64 = 20, _ condition: ([String]) -> Bool) async -> Bool {
         if condition(lines) { return true }
         let deadline = Self.monotonicMilliseconds() + seconds * 1000
-        while Self.monotonicMilliseconds() < deadline, readSome(until: deadline) {
-            if condition(lines) { return true }
+        while Self.monotonicMilliseconds() < deadline {
+            switch readAvailable() {
+            case .data: if condition(lines) { return true }
+            case .end: return condition(lines)
+            case .nothing: try? await Task.sleep(for: .milliseconds(5))
+            }
         }
         return condition(lines)
     }
@@ -104,7 +110,13 @@ public final class ChildProgram {
     /// (then the child is killed).
     public func waitForExit(seconds: Int64 = 20) async -> ExitStatus? {
         let deadline = Self.monotonicMilliseconds() + seconds * 1000
-        while readSome(until: deadline) {}
+        reading: while Self.monotonicMilliseconds() < deadline {
+            switch readAvailable() {
+            case .data: continue
+            case .end: break reading
+            case .nothing: try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
         let handle = self.handle
         let reaped = Task { await handle.waitForExit() }
         let graceMilliseconds = max(0, deadline - Self.monotonicMilliseconds()) + 1000
@@ -118,23 +130,24 @@ public final class ChildProgram {
         return status
     }
 
-    /// Returns false at end of file or deadline.
-    private func readSome(until deadline: Int64) -> Bool {
-        guard !reachedEnd else { return false }
+    private enum ReadOutcome { case data, nothing, end }
+
+    /// Reads what the pipe holds now, without waiting.
+    private func readAvailable() -> ReadOutcome {
+        guard !reachedEnd else { return .end }
         var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-        let remaining = max(0, deadline - Self.monotonicMilliseconds())
-        let ready = poll(&descriptor, 1, Int32(min(remaining, 1000)))
-        if ready < 0 { return errno == EINTR }
-        if ready == 0 { return Self.monotonicMilliseconds() < deadline }
+        let ready = poll(&descriptor, 1, 0)
+        if ready <= 0 { return .nothing }
         var chunk = [UInt8](repeating: 0, count: 4096)
         let count = read(output, &chunk, chunk.count)
-        guard count > 0 else { reachedEnd = true; return false }
+        if count < 0 && (errno == EINTR || errno == EAGAIN) { return .nothing }
+        guard count > 0 else { reachedEnd = true; return .end }
         buffer += chunk[0..<count]
         while let newline = buffer.firstIndex(of: 10) {
             lines.append(String(decoding: buffer[..<newline], as: UTF8.self))
             buffer.removeSubrange(...newline)
         }
-        return true
+        return .data
     }
 
     public static func monotonicMilliseconds() -> Int64 {

@@ -41,7 +41,7 @@ public struct ScheduleOverride: Sendable, Hashable, Codable {
     /// to `now` when not given (the returned override is the one to keep).
     /// - Throws: ``ScheduleError`` naming the setting (`schedule`, `every`, `at`, `zone`,
     ///   `start`, `end`) and what is wrong with it.
-    public func resolved(defaultZone: TimeZone, now: Date) throws(ScheduleError) -> (override: ScheduleOverride, schedule: any Schedule) {
+    public func resolved(defaultZone: Zone, now: Date) throws(ScheduleError) -> (override: ScheduleOverride, schedule: any Schedule) {
         let given = [cron != nil, every != nil, at != nil].filter { $0 }.count
         guard given == 1 else {
             throw ScheduleError(.conflictingSettings, given == 0 ? "give one of schedule (cron), every or at"

@@ -104,7 +104,7 @@ extension JobScheduler {
         return entry
     }
 
-    static func zone(_ identifier: String?) -> TimeZone {
-        identifier.flatMap(TimeZone.init(identifier:)) ?? .current
+    static func zone(_ identifier: String?) -> Zone {
+        identifier.flatMap { try? Zone(identifier: $0) } ?? .current
     }
 }

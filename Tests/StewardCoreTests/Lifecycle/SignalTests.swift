@@ -12,7 +12,7 @@ struct SignalTests {
     @Test("first SIGTERM: graceful shutdown in order, exit 0")
     func gracefulSigterm() async throws {
         let child = try ChildProgram([fixture, "graceful"])
-        #expect(child.waitForLine("event ready"))
+        #expect(await child.waitForLine("event ready"))
         child.signal(SIGTERM)
         #expect(await child.waitForExit()?.exitCode == 0)
         let lines = child.lines
@@ -28,7 +28,7 @@ struct SignalTests {
     @Test("SIGINT is graceful too")
     func gracefulSigint() async throws {
         let child = try ChildProgram([fixture, "graceful"])
-        #expect(child.waitForLine("event ready"))
+        #expect(await child.waitForLine("event ready"))
         child.signal(SIGINT)
         #expect(await child.waitForExit()?.exitCode == 0)
     }
@@ -36,9 +36,9 @@ struct SignalTests {
     @Test("second SIGTERM forces: stop is abandoned, run cancelled, finalizers still run, exit 3 (forced)")
     func secondSignal() async throws {
         let child = try ChildProgram([fixture, "stubborn"])
-        #expect(child.waitForLine("event ready"))
+        #expect(await child.waitForLine("event ready"))
         child.signal(SIGTERM)
-        #expect(child.waitForLine("event svc stop started"))
+        #expect(await child.waitForLine("event svc stop started"))
         child.signal(SIGTERM)
         #expect(await child.waitForExit()?.exitCode == 3)  // forced
         #expect(child.lines.contains("event forced shutdown"))
@@ -50,11 +50,11 @@ struct SignalTests {
     @Test("third SIGTERM exits at once with 143")
     func thirdSignal() async throws {
         let child = try ChildProgram([fixture, "wedged"])
-        #expect(child.waitForLine("event ready"))
+        #expect(await child.waitForLine("event ready"))
         child.signal(SIGTERM)
-        #expect(child.waitForLine("event svc stop started"))
+        #expect(await child.waitForLine("event svc stop started"))
         child.signal(SIGTERM)
-        #expect(child.waitForLine("event forced shutdown"))
+        #expect(await child.waitForLine("event forced shutdown"))
         child.signal(SIGTERM)
         #expect(await child.waitForExit()?.exitCode == 143)
         #expect(!child.lines.contains("db finalized"))
@@ -67,7 +67,7 @@ struct SignalTests {
         environment["STEWARD_LOG_FORMAT"] = "logfmt"
         environment["STEWARD_LOG_LEVEL"] = "info"
         let good = try ChildProgram([fixture, "default-logger"], environment: environment)
-        #expect(good.waitForLine("event ready"))
+        #expect(await good.waitForLine("event ready"))
         good.signal(SIGTERM)
         #expect(await good.waitForExit()?.exitCode == 0)
         #expect(good.lines.contains { $0.contains("logger=steward-lifecycle-fixture") }, "\(good.lines)")
@@ -84,9 +84,15 @@ struct SignalTests {
 
     @Test("a program that logs and calls exit keeps its last lines: the output queue flushes at exit")
     func logAndExit() async throws {
-        let child = try ChildProgram([fixture, "log-and-exit"])
+        // The pipe is drained by `cat`, a process of its own that is always there to read: the
+        // test's own reader runs on the shared test threads, which a loaded run may keep busy
+        // for longer than the exit flush waits for a stalled reader.
+        let copy = "/tmp/steward-log-and-exit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(copy) }
+        let child = try ChildProgram(["/bin/sh", "-c", "\"$0\" log-and-exit | cat > \"$1\"", fixture, copy])
         #expect(await child.waitForExit()?.exitCode == 0)
-        let lines = child.lines.filter { $0.contains("msg=\"line ") }
+        let text = (try? String(contentsOfFile: copy, encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").filter { $0.contains("msg=\"line ") }
         #expect(lines.count == 2000, "\(lines.count) of 2,000 lines reached the pipe")
         #expect(lines.last?.contains("msg=\"line 1999\"") == true)
     }

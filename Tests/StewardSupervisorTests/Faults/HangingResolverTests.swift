@@ -43,7 +43,7 @@ struct HangingResolverTests {
         """, to: config)
         let script = "mount --bind \(directory.file("resolv.conf")) /etc/resolv.conf && exec \(Fault.steward) run \(config)"
         let steward = try ChildProgram(["unshare", "--mount", "sh", "-c", script], environment: ChildProgram.isolatedEnvironment())
-        #expect(steward.waitUntil(seconds: 20) { $0.contains { $0.contains("name resolution did not answer within 300ms") } },
+        #expect(await steward.waitUntil(seconds: 20) { $0.contains { $0.contains("name resolution did not answer within 300ms") } },
                 "\(steward.lines.suffix(10))")
         // (The deadline above is the bound: the resolver would have kept the probe for 150 s.)
         #expect(steward.lines.contains { $0.contains("ready") && $0.contains("process=other") }, "\(steward.lines)")

@@ -24,7 +24,7 @@ struct HungChildTests {
         """, to: config)
         let steward = try ChildProgram([Fault.steward, "run", config],
                                        environment: ChildProgram.isolatedEnvironment(["STEWARD_LOG_FORMAT": "logfmt"]))
-        #expect(steward.waitUntil(seconds: 20) { lines in lines.contains { $0.contains("killed by SIGKILL") } },
+        #expect(await steward.waitUntil(seconds: 20) { lines in lines.contains { $0.contains("killed by SIGKILL") } },
                 "the hung child was never killed:\n\(steward.lines.joined(separator: "\n"))")
         // By steward's own clock: the stop signal when liveness gave up, SIGKILL after stopTimeout.
         let gaveUp = steward.lines.first { $0.contains("liveness") && $0.contains("stopping the process") }.flatMap(Self.time)
@@ -81,7 +81,7 @@ struct OperatorDisconnectTests {
         #expect(await eventually { access(gotTerm, F_OK) == 0 })
         client.signal(SIGKILL)  // the operator's Ctrl-C: the connection closes mid-request
         _ = await client.waitForExit()
-        #expect(steward.waitUntil { $0.contains { $0.contains("msg=\"exited\"") && $0.contains("process=db") } }, "\(steward.lines)")
+        #expect(await steward.waitUntil { $0.contains { $0.contains("msg=\"exited\"") && $0.contains("process=db") } }, "\(steward.lines)")
         let exit = steward.lines.first { $0.contains("msg=\"exited\"") && $0.contains("process=db") } ?? ""
         #expect(exit.contains("status=\"exited 0\""), "\(exit)")
         steward.signal(SIGTERM)

@@ -34,7 +34,7 @@ struct PrivateSocketTests {
         let (scratch, config) = try Self.config()
         defer { withExtendedLifetime(scratch) {} }
         let steward = try Self.runAsNobody(config)
-        #expect(steward.waitUntil { $0.contains { $0.contains("control socket listening") } }, "\(steward.lines)")
+        #expect(await steward.waitUntil { $0.contains { $0.contains("control socket listening") } }, "\(steward.lines)")
         #expect(access(Self.directory + "/steward.sock", F_OK) == 0)
         var info = stat()
         #expect(lstat(Self.directory, &info) == 0)
@@ -54,9 +54,9 @@ struct PrivateSocketTests {
         let (scratch, config) = try Self.config()
         defer { withExtendedLifetime(scratch) {} }
         let steward = try Self.runAsNobody(config)
-        #expect(steward.waitUntil { $0.contains { $0.contains("no control socket: refusing the directory \(Self.directory)") } },
+        #expect(await steward.waitUntil { $0.contains { $0.contains("no control socket: refusing the directory \(Self.directory)") } },
                 "\(steward.lines)")
-        #expect(steward.waitUntil { $0.contains { $0.contains("started") && $0.contains("process=idle") } })
+        #expect(await steward.waitUntil { $0.contains { $0.contains("started") && $0.contains("process=idle") } })
         #expect(access(Self.directory + "/steward.sock", F_OK) != 0)
         steward.signal(SIGTERM)
         #expect(await steward.waitForExit() == .exited(0))

@@ -26,7 +26,7 @@ struct SignalFaultTests {
         let grandchild = try #require(await Fault.pid(in: directory.file("grandchild.pid")))
         #expect(await eventually { access(socket, F_OK) == 0 })
         steward.signal(SIGTERM)
-        #expect(steward.waitUntil { $0.contains { $0.contains("final sweep: sending SIGTERM") } }, "\(steward.lines)")
+        #expect(await steward.waitUntil { $0.contains { $0.contains("final sweep: sending SIGTERM") } }, "\(steward.lines)")
         steward.signal(SIGINT)
         steward.signal(SIGHUP)
         steward.signal(SIGTERM)
@@ -55,7 +55,7 @@ struct SignalFaultTests {
         for number in [SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGPROF, SIGVTALRM, SIGTSTP, SIGTTIN, SIGTTOU, 40] {
             steward.signal(number)
         }
-        #expect(steward.waitUntil { $0.filter { $0.contains(": ignored (steward run gives it no meaning)") }.count >= 8 },
+        #expect(await steward.waitUntil { $0.filter { $0.contains(": ignored (steward run gives it no meaning)") }.count >= 8 },
                 "\(steward.lines)")
         #expect(steward.handle.exitStatus == nil)
         #expect(Fault.exists(worker))
@@ -81,7 +81,7 @@ struct SignalFaultTests {
         let steward = try ChildProgram([Fault.steward, "run", config], environment: ChildProgram.isolatedEnvironment())
         let stubborn = try #require(await Fault.pid(in: directory.file("stubborn.pid")))
         steward.signal(SIGTERM)
-        #expect(steward.waitUntil { $0.contains { $0.contains("shutting down gracefully") } })
+        #expect(await steward.waitUntil { $0.contains { $0.contains("shutting down gracefully") } })
         steward.signal(SIGTERM)
         let status = await steward.waitForExit()
         #expect(status == .exited(3), "\(String(describing: status))")

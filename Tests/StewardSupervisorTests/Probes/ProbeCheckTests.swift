@@ -35,7 +35,7 @@ struct ProbeCheckTests {
             server.serve_forever()
             """], environment: Self.environment)
         defer { server.signal(SIGKILL) }
-        #expect(server.waitUntil { $0.contains { $0.hasPrefix("port ") } }, "server output: \(server.lines)")
+        #expect(await server.waitUntil { $0.contains { $0.hasPrefix("port ") } }, "server output: \(server.lines)")
         let probePort = try #require(server.lines.first { $0.hasPrefix("port ") }.flatMap { UInt16($0.dropFirst(5)) })
         let ok = ProbeCheck.http(host: "127.0.0.1", port: probePort, path: "/")
         let deadline = ChildProgram.monotonicMilliseconds() + 20_000
@@ -122,7 +122,7 @@ struct ProbeCheckTests {
         #expect(await stranger.waitForExit() == .exited(0), "\(stranger.lines)")
         // A process of the same user, alive, but not descended from the child.
         let neighbour = try ChildProgram(["python3", "-c", sendReady, "stay"], environment: environment)
-        #expect(neighbour.waitForLine("sent"))
+        #expect(await neighbour.waitForLine("sent"))
         // Waiting reads the messages; on a loaded machine the second may come a while later.
         // Neither may count.
         let deadline = ChildProgram.monotonicMilliseconds() + 20_000
