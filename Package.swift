@@ -62,7 +62,13 @@ let package = Package(
         // The control plane: status, metrics, probes over HTTP, the control socket.
         .target(
             name: "StewardControl",
-            dependencies: ["StewardJournal", "StewardHTTP", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
+            dependencies: ["StewardJournal", "StewardHTTP", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"],
+            // The monitor's page, compiled into the binary as byte arrays (no bundle, no files at run time).
+            resources: [
+                .embedInCode("Monitor/Files/index.html"),
+                .embedInCode("Monitor/Files/app.css"),
+                .embedInCode("Monitor/Files/app.js"),
+            ]
         ),
         // The command line: argument parsing and the commands (run, check, exec, …).
         .target(
@@ -116,7 +122,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardControlTests",
-            dependencies: ["StewardControl", "StewardCLI", "StewardJobs", "StewardSupervisor", "StewardCore", "StewardTesting", "TestSupport", "steward"]
+            dependencies: ["StewardControl", "StewardCLI", "StewardJobs", "StewardSupervisor", "StewardCore", "StewardTesting", "TestSupport", "steward"],
+            // Driven from the tests by path (python3 with selenium and chromium), not compiled.
+            exclude: ["Monitor/Scripts"]
         ),
         .testTarget(
             name: "StewardSupervisorTests",

@@ -8,7 +8,7 @@ import Foundation
 #endif
 
 /// The job part of the control API: `GET /jobs`, `POST /jobs/NAME/trigger`, `GET /runs`
-/// (`?job=J&state=S&since=T&limit=N`), `GET /runs/ID`, `GET /runs/ID/log[?follow]`,
+/// (`?job=J&state=S&since=T&limit=N&before=RUNID`, see ``RunPaging``), `GET /runs/facets`, `GET /runs/ID`, `GET /runs/ID/log[?follow]`,
 /// `POST /runs/ID/stop`.
 public enum JobRoutes {
     /// Adds the read-only routes, and the actions where `access` offers them. `scheduler` is
@@ -20,17 +20,12 @@ public enum JobRoutes {
         }
         router.get("/runs") { request in
             guard let scheduler = scheduler() else { return ControlRoutes.json([RunBody]()) }
-            let query: RunQuery
-            switch Self.query(request) {
-            case .success(let parsed): query = parsed
-            case .failure(let problem): return ControlRoutes.failure(problem.description, status: .badRequest)
-            }
-            do throws(JobSchedulerError) {
-                let permitted = access.permitsPrivateData(request)
-                return ControlRoutes.json(try await scheduler.runs(query).map { RunBody($0).redacted(unless: permitted) })
-            } catch {
-                return ControlRoutes.failure("\(error)", status: .serviceUnavailable)
-            }
+            return await RunPaging.page(request, permitted: access.permitsPrivateData(request),
+                                        runs: { try await scheduler.runs($0) }, lookup: { try await scheduler.run($0) })
+        }
+        router.get("/runs/facets") { request in
+            guard let scheduler = scheduler() else { return ControlRoutes.json([String: Int]()) }
+            return await RunPaging.facets(request) { try await scheduler.runCounts($0) }
         }
         router.get(.prefix("/runs/")) { request in await Self.runRead(request, scheduler(), access: access) }
         guard access.offersActions else { return }

@@ -46,6 +46,8 @@ public enum ControlRoutes {
         }
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
         JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access)
+        MonitorRoutes.mount(on: &router)
+        router.get("/") { request in MonitorRoutes.index(request) }
         guard access.offersActions else { return router }
         func protected(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
             guarded(access, handle)

@@ -13,7 +13,7 @@ enum JournalSchema {
     /// `PRAGMA application_id` of a journal: "STWD".
     static let applicationID: Int64 = 0x5354_5744
     /// The newest schema version this binary reads and writes.
-    static let currentVersion: Int64 = 1
+    static let currentVersion: Int64 = 2
 
     /// Migration `n` (at index `n - 1`) takes a file from version `n - 1` to `n`.
     static let migrations: [String] = [
@@ -73,6 +73,12 @@ enum JournalSchema {
             text TEXT NOT NULL,
             PRIMARY KEY (run, line)
         ) WITHOUT ROWID;
+        """,
+        // i13-monitor: the monitor's runs list filters by state and pages newest first
+        // (`state IN (…) ORDER BY id DESC`), and counts runs per state (facets), also per job.
+        """
+        CREATE INDEX runs_by_state ON runs (state, id);
+        CREATE INDEX runs_by_job_state ON runs (job_id, state);
         """,
     ]
 

@@ -26,6 +26,31 @@ enum JournalQueries {
     }
 
     private static func runsInSnapshot(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunRecord] {
+        var (conditions, values) = filter(query)
+        if let before = query.before {
+            conditions.append("id < (SELECT id FROM runs WHERE run_id = ?)")
+            values.append(.text(before.rawValue))
+        }
+        var sql = RunRow.select
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY id DESC"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            values.append(.integer(Int64(max(0, limit))))
+        }
+        let rows = try connection.statement(sql).rows(values) { row in (RunRow.record(row), RunRow.stepCount(row)) }
+        var records: [RunRecord] = []
+        records.reserveCapacity(rows.count)
+        for (pair, steps) in rows {
+            var record = pair.record
+            if steps > 0 { record.steps = try self.steps(pair.id, on: connection) }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// The `WHERE` conditions and their values for `query`'s filters (not its cursor or limit).
+    static func filter(_ query: RunQuery) -> (conditions: [String], values: [SQLiteValue]) {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
         if let jobId = query.jobId {
@@ -45,22 +70,21 @@ enum JournalQueries {
             conditions.append("parent_run_id = ?")
             values.append(.text(parent.rawValue))
         }
-        var sql = RunRow.select
+        return (conditions, values)
+    }
+
+    /// How many runs match `query`'s filters, per state (one `GROUP BY` over the state indexes).
+    static func runCounts(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunState: Int] {
+        let (conditions, values) = filter(query)
+        var sql = "SELECT state, count(*) FROM runs"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY id DESC"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            values.append(.integer(Int64(max(0, limit))))
+        sql += " GROUP BY state"
+        let rows = try connection.statement(sql).rows(values) { ($0.text(0), Int($0.int64(1))) }
+        var counts: [RunState: Int] = [:]
+        for (name, count) in rows {
+            if let state = RunState(name: name) { counts[state, default: 0] += count }
         }
-        let rows = try connection.statement(sql).rows(values) { row in (RunRow.record(row), RunRow.stepCount(row)) }
-        var records: [RunRecord] = []
-        records.reserveCapacity(rows.count)
-        for (pair, steps) in rows {
-            var record = pair.record
-            if steps > 0 { record.steps = try self.steps(pair.id, on: connection) }
-            records.append(record)
-        }
-        return records
+        return counts
     }
 
     /// A page of a run's log: lines from `offset` below `end` (all when `nil`), at most `limit`.
