@@ -1,0 +1,127 @@
+import Foundation
+import StewardControl
+import TestSupport
+import Testing
+
+/// The monitor's files and the runs API it pages through, on a real steward; and `steward ui`
+/// over a journal file alone.
+@Suite("the monitor over HTTP", .timeLimit(.minutes(1)))
+struct MonitorHTTPTests {
+    static let files = String(#filePath.dropLast("Tests/StewardControlTests/Monitor/MonitorHTTPTests.swift".count))
+        + "Sources/StewardControl/Monitor/Files/"
+
+    func header(_ name: String, _ response: LoopbackHTTP.Response) -> String? {
+        for line in response.head.split(separator: "\r\n") where line.lowercased().hasPrefix(name.lowercased() + ":") {
+            return line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+
+    func runs(_ body: String) throws -> [RunBody] {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode([RunBody].self, from: Data(body.utf8))
+    }
+
+    @Test("/ links the monitor; /ui/ serves the embedded files, the same bytes as the sources, revalidated by ETag")
+    func files() async throws {
+        let steward = try ControlPlaneTests.Running("idle: { command: [\"sleep\", \"60\"] }")
+        let index = try #require(await steward.http.get("/"))
+        #expect(index.status == 200 && index.body.contains("href=\"/ui/\""), "\(index.body)")
+        for (path, file, type) in [("/ui/", "index.html", "text/html"), ("/ui/app.js", "app.js", "text/javascript"), ("/ui/app.css", "app.css", "text/css")] {
+            let response = try #require(await steward.http.get(path))
+            #expect(response.status == 200)
+            #expect(header("Content-Type", response)?.hasPrefix(type) == true, "\(response.head)")
+            let source = try String(contentsOfFile: Self.files + file, encoding: .utf8)
+            #expect(response.body == source, "the embedded \(file) is not the file under Monitor/Files (rebuild)")
+            let etag = try #require(header("ETag", response))
+            let again = try #require(await steward.http.request("GET", path, headers: ["If-None-Match: \(etag)"]))
+            #expect(again.status == 304 && again.body.isEmpty)
+            #expect(await steward.http.request("GET", path, headers: ["If-None-Match: \"other\""])?.status == 200)
+        }
+        #expect(await steward.http.get("/ui/secret.txt")?.status == 404)
+        #expect(await steward.http.get("/ui")?.status == 301)
+        let page = try String(contentsOfFile: Self.files + "index.html", encoding: .utf8)
+        #expect(!page.contains("http://") && !page.contains("https://"), "the page loads nothing from another site")
+    }
+
+    @Test("/runs pages with before= and X-Next-Before; /runs/facets counts per state under the same filters; bad cursors and filters are named")
+    func paging() async throws {
+        let steward = try ControlPlaneTests.Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+            ok: { command: ["sh", "-c", "echo fine"] },
+            bad: { command: ["sh", "-c", "echo broken; exit 2"] }
+            """#, token: "t")
+        let auth = ["Authorization: Bearer t"]
+        #expect(await eventually { await steward.http.get("/jobs")?.body.contains("\"bad\"") == true })
+        for job in ["ok", "ok", "bad", "ok", "bad"] {
+            #expect(await steward.http.request("POST", "/jobs/\(job)/trigger", headers: auth)?.status == 202)
+            #expect(await eventually { (try? runs(await steward.http.get("/runs?state=queued,running")?.body ?? "x"))?.isEmpty == true })
+        }
+        var seen: [String] = []
+        var path = "/runs?limit=2"
+        var pages = 0
+        while pages < 10 {
+            let page = try #require(await steward.http.get(path))
+            #expect(page.status == 200, "\(page.body)")
+            seen += try runs(page.body).map(\.runId)
+            pages += 1
+            guard let next = header("X-Next-Before", page) else { break }
+            #expect(next == seen.last)
+            path = "/runs?limit=2&before=\(next)"
+        }
+        #expect(pages == 3 && seen.count == 5 && Set(seen).count == 5, "\(seen)")
+        #expect(seen == (try runs(await steward.http.get("/runs")?.body ?? "").map(\.runId)), "pages in the order of the whole list")
+        let failed = try runs(await steward.http.get("/runs?state=failed&limit=1&before=\(seen[0])")?.body ?? "")
+        #expect(failed.count == 1 && failed[0].state == "failed")
+
+        let facets = try #require(await steward.http.get("/runs/facets"))
+        #expect(try JSONDecoder().decode([String: Int].self, from: Data(facets.body.utf8)) == ["succeeded": 3, "failed": 2], "\(facets.body)")
+        let byJob = try #require(await steward.http.get("/runs/facets?job=bad"))
+        #expect(try JSONDecoder().decode([String: Int].self, from: Data(byJob.body.utf8)) == ["failed": 2])
+
+        let unknown = try #require(await steward.http.get("/runs?before=nope"))
+        #expect(unknown.status == 400 && unknown.body.contains("before"), "\(unknown.body)")
+        let badState = try #require(await steward.http.get("/runs/facets?state=sideways"))
+        #expect(badState.status == 400 && badState.body.contains("state"), "\(badState.body)")
+    }
+
+    @Test("steward ui --journal serves the runs of a journal file read-only; bad arguments are named")
+    func journalOnly() async throws {
+        let steward = try ControlPlaneTests.Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+            hello: { command: ["sh", "-c", "echo 'hello <b>there</b>'"] }
+            """#, token: "t")
+        #expect(await eventually { await steward.http.get("/jobs")?.body.contains("hello") == true })
+        #expect(await steward.http.request("POST", "/jobs/hello/trigger", headers: ["Authorization: Bearer t"])?.status == 202)
+        #expect(await eventually { (try? runs(await steward.http.get("/runs?state=succeeded")?.body ?? "x"))?.count == 1 })
+        let journal = steward.directory + "/journal.sqlite"
+
+        let ui = try ChildProgram([ControlPlaneTests.steward, "ui", "--journal", journal, "--listen", "127.0.0.1:0"])
+        var port = 0
+        _ = ui.waitUntil { lines in
+            guard let line = lines.first(where: { $0.contains("/ui/") }), let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else { return false }
+            port = Int(url.split(separator: ":").last?.split(separator: "/").first ?? "") ?? 0
+            return true
+        }
+        try #require(port > 0, "\(ui.lines)")
+        let http = LoopbackHTTP(port: port)
+        #expect(await http.get("/ui/")?.status == 200)
+        let listed = try runs(await http.get("/runs")?.body ?? "")
+        try #require(listed.count == 1)
+        #expect(listed[0].jobId == "hello")
+        #expect(await http.get("/runs/\(listed[0].runId)/log")?.body.contains("hello <b>there</b>") == true)
+        #expect(await http.get("/runs/facets")?.body == #"{"succeeded":1}"#)
+        #expect(await http.request("POST", "/jobs/hello/trigger")?.status == 404, "nothing acts on a journal file")
+        ui.signal(SIGTERM)
+        #expect(await ui.waitForExit() == .exited(0))
+
+        let missing = try ChildProgram([ControlPlaneTests.steward, "ui", "--journal", steward.directory + "/none.sqlite", "--listen", "127.0.0.1:0"])
+        #expect(await missing.waitForExit() == .exited(1))
+        #expect(missing.lines.contains { $0.contains("no journal at") }, "\(missing.lines)")
+        let usage = try ChildProgram([ControlPlaneTests.steward, "ui", "--listen", "127.0.0.1:x"])
+        #expect(await usage.waitForExit() == .exited(64))
+        #expect(usage.lines.contains { $0.contains("--listen") }, "\(usage.lines)")
+        let noJournal = try ChildProgram([ControlPlaneTests.steward, "ui"])
+        #expect(await noJournal.waitForExit() == .exited(64))
+        #expect(noJournal.lines.contains { $0.contains("--journal FILE is required") }, "\(noJournal.lines)")
+    }
+}
