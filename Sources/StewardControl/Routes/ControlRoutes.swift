@@ -34,7 +34,8 @@ public enum ControlRoutes {
                 .init(name: name, passed: running, reason: "process \(process.state)"),
             ]), request)
         }
-        router.get("/events") { request in ControlEvents.stream(supervisor, permitted: access.permitsPrivateData(request)) }
+        let events = ControlEventLog(supervisor)
+        router.get("/events") { request in ControlEvents.stream(events, request: request, permitted: access.permitsPrivateData(request)) }
         router.get(.exact(ControlAPI.status)) { _ in json(supervisor.status) }
         router.get("/metrics") { _ in
             .text(SupervisorMetrics.render(supervisor.status), headers: ["Content-Type": PrometheusText.contentType])

@@ -125,3 +125,32 @@ struct MonitorHTTPTests {
         #expect(noJournal.lines.contains { $0.contains("--journal FILE is required") }, "\(noJournal.lines)")
     }
 }
+
+/// `/events` numbers its events; a client reconnecting with `Last-Event-ID` gets what it missed.
+@Suite("/events resumes with Last-Event-ID", .timeLimit(.minutes(1)))
+struct EventResumeTests {
+    @Test("the events after the last id seen are sent again first; an id of another life replays nothing")
+    func resume() async throws {
+        let steward = try ControlPlaneTests.Running("idle: { command: [\"sleep\", \"60\"] }", jobs: #"""
+            hello: { command: ["sh", "-c", "echo hi"] }
+            """#, token: "t")
+        #expect(await eventually { await steward.http.get("/jobs")?.body.contains("hello") == true })
+        // A first client sees the first run's events, with ids.
+        let http = steward.http
+        let first = Task { await http.streamLines("/events", seconds: 15) { $0.filter { $0.hasPrefix("event: run") }.count >= 2 } }
+        try await Task.sleep(for: .milliseconds(300))  // not a verdict: a late subscriber only makes the first stream wait longer
+        #expect(await steward.http.request("POST", "/jobs/hello/trigger", headers: ["Authorization: Bearer t"])?.status == 202)
+        let seen = await first.value
+        let ids = seen.filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
+        try #require(ids.count >= 2, "\(seen)")
+        // The run goes on while no client listens; one coming back after ids[0] gets the rest.
+        #expect(await eventually { await steward.http.get("/runs?state=succeeded")?.body.contains("hello") == true })
+        let resumed = await steward.http.streamLines("/events", headers: ["Last-Event-ID: \(ids[0])"], seconds: 5) { lines in
+            lines.contains("id: \(ids[1])")
+        }
+        #expect(resumed.contains("id: \(ids[1])"), "\(resumed)")
+        #expect(!resumed.contains("id: \(ids[0])"), "the event the client had is not sent again")
+        let other = await steward.http.streamLines("/events", headers: ["Last-Event-ID: 1-1"], seconds: 1) { _ in false }
+        #expect(!other.contains { $0.hasPrefix("id: ") }, "another life's id replays nothing: \(other)")
+    }
+}

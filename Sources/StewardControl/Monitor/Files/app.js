@@ -394,7 +394,7 @@
             (j.tags || []).map((t) => [' ', h('a', { href: '#/jobs?tag=' + encodeURIComponent(t) }, pill(t, 'tag'))])),
           h('td', {}, j.schedule || h('span', { class: 'muted' }, 'on demand'), j.zone ? h('div', { class: 'muted' }, j.zone) : null),
           h('td', {}, j.nextFire ? when(j.nextFire) : '—'),
-          h('td', {}, j.lastRun ? [pill(j.lastRun.state), ' ', runLink(j.lastRun.runId), h('div', { class: 'muted' }, absolute(j.lastRun.createdAt))] : '—'),
+          h('td', {}, j.lastRun ? [pill(j.lastRun.state), ' ', runLink(j.lastRun.runId), h('div', { class: 'muted nowrap' }, absolute(j.lastRun.createdAt))] : '—'),
           h('td', {}, j.lastRun ? elapsed(j.lastRun) : '—'),
           h('td', {}, j.enabled ? pill('enabled', 'ok') : pill('disabled', 'warn')),
           h('td', {}, String(j.activeRuns || 0)),
@@ -469,7 +469,8 @@
       if (p.get('state')) q.set('state', p.get('state'));
       go('runs', q);
     } },
-    'Job ', h('select', { name: 'job' }, h('option', { value: '' }, 'all'), (jobs.ok ? jobs.data : []).map((j) => h('option', { value: j.id, selected: j.id === p.get('job') }, j.id))),
+    'Job ', jobs.ok ? h('select', { name: 'job' }, h('option', { value: '' }, 'all'), jobs.data.map((j) => h('option', { value: j.id, selected: j.id === p.get('job') }, j.id)))
+      : h('input', { name: 'job', value: p.get('job') || '', size: 12 }),
     ' Tag ', h('input', { name: 'tag', value: p.get('tag') || '', size: 10 }),
     ' Since ', h('input', { name: 'since', value: p.get('since') || '', placeholder: '2h or 2026-12-01T00:00:00Z', size: 24 }),
     h('button', { type: 'submit' }, 'Apply'), h('a', { href: '#/runs' }, 'clear'));
