@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "StewardJournal", targets: ["StewardJournal"]),
         // The HTTP server (mount /livez, /readyz, /events in your own app).
         .library(name: "StewardHTTP", targets: ["StewardHTTP"]),
+        // steward's control API and the web monitor (mount MonitorRoutes in your own app's router).
+        .library(name: "StewardControl", targets: ["StewardControl"]),
         .executable(name: "steward", targets: ["steward"]),
         .executable(name: "lifecycle-demo", targets: ["LifecycleDemo"]),
     ],

@@ -4,7 +4,7 @@ import StewardJournal
 
 /// The monitor over a journal file alone, with no steward running (`steward ui --journal FILE`):
 /// the page, `/runs` (paged), `/runs/facets`, `/runs/ID`, `/runs/ID/log[?follow]`, `/journal`
-/// and `/livez`, read through a ``JournalReader``. Nothing can act: there are no `POST` routes.
+/// and `/livez`, read through a `JournalReader`. Nothing can act: there are no `POST` routes.
 /// Whoever reaches the listener reads everything the file holds (logs, stderr tails, outputs),
 /// as anyone who can read the file can: bind it to loopback unless sharing is meant.
 public enum JournalMonitorRoutes {

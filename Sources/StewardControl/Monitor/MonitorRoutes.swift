@@ -10,7 +10,7 @@ import StewardJobs
 /// tab's `sessionStorage` and sends as `Authorization: Bearer …` with `X-Steward-Client: monitor`
 /// (never a cookie, so another site cannot make a browser act).
 ///
-/// An application that runs its own ``HTTPServer`` mounts the same page, and the job routes it
+/// An application that runs its own `HTTPServer` mounts the same page, and the job routes it
 /// reads, on its router:
 ///
 /// ```swift

@@ -73,16 +73,18 @@ enum JournalQueries {
         return (conditions, values)
     }
 
-    /// How many runs match `query`'s filters, per state (one `GROUP BY` over the state indexes).
+    /// How many runs match `query`'s filters, per state: from `run_counts` (kept by triggers; a
+    /// few rows per job) when only job and states filter, else one `GROUP BY` over the runs.
     static func runCounts(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunState: Int] {
         let (conditions, values) = filter(query)
-        var sql = "SELECT state, count(*) FROM runs"
+        let counted = query.since == nil && query.parentRunId == nil
+        var sql = counted ? "SELECT state, sum(count) FROM run_counts" : "SELECT state, count(*) FROM runs"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " GROUP BY state"
         let rows = try connection.statement(sql).rows(values) { ($0.text(0), Int($0.int64(1))) }
         var counts: [RunState: Int] = [:]
         for (name, count) in rows {
-            if let state = RunState(name: name) { counts[state, default: 0] += count }
+            if let state = RunState(name: name), count > 0 { counts[state, default: 0] += count }
         }
         return counts
     }

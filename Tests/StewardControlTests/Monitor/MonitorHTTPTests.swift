@@ -1,5 +1,7 @@
 import Foundation
 import StewardControl
+import StewardHTTP
+import StewardJobs
 import TestSupport
 import Testing
 
@@ -152,5 +154,30 @@ struct EventResumeTests {
         #expect(!resumed.contains("id: \(ids[0])"), "the event the client had is not sent again")
         let other = await steward.http.streamLines("/events", headers: ["Last-Event-ID: 1-1"], seconds: 1) { _ in false }
         #expect(!other.contains { $0.hasPrefix("id: ") }, "another life's id replays nothing: \(other)")
+    }
+}
+
+/// A library user mounts the monitor in an application's own router.
+@Suite("the monitor in an application's router")
+struct MonitorMountTests {
+    @Test("MonitorRoutes.mount serves the page and the job routes; actions need the token given")
+    func mounted() async throws {
+        let scheduler = JobScheduler()
+        var router = HTTPRouter()
+        MonitorRoutes.mount(on: &router, scheduler: scheduler, token: "s3cret")
+        let page = await router.handle(try #require(HTTPRequest(method: .get, target: "/ui/")))
+        #expect(page.status == .ok && page.headers["Content-Type"]?.hasPrefix("text/html") == true)
+        #expect(await router.handle(try #require(HTTPRequest(method: .get, target: "/jobs"))).status == .ok)
+        let runs = await router.handle(try #require(HTTPRequest(method: .get, target: "/runs?limit=5")))
+        #expect(runs.status == .ok && runs.body.bytes == Array("[]".utf8))
+        #expect(await router.handle(try #require(HTTPRequest(method: .get, target: "/runs/facets"))).body.bytes == Array("{}".utf8))
+        let refused = await router.handle(try #require(HTTPRequest(method: .post, target: "/jobs/none/trigger")))
+        #expect(refused.status == .unauthorized)
+        let unknown = await router.handle(try #require(HTTPRequest(method: .post, target: "/jobs/none/trigger", headers: ["Authorization": "Bearer s3cret"])))
+        #expect(unknown.status != .unauthorized && unknown.status.code >= 400, "with the token the request is heard (and answered: no such job)")
+        var readOnly = HTTPRouter()
+        MonitorRoutes.mount(on: &readOnly, scheduler: scheduler, token: nil)
+        #expect(await readOnly.handle(try #require(HTTPRequest(method: .post, target: "/jobs/none/trigger"))).status == .notFound,
+                "without a token there are no actions")
     }
 }
