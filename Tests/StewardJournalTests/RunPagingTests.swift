@@ -101,5 +101,8 @@ struct RunPagingTests {
         #expect(counted == total)
         #expect(try reader.runCounts(RunQuery(since: f.t0.addingTimeInterval(5))) == [.succeeded: 2, .failed: 2, .crashed: 1],
                 "with a time filter the runs themselves are counted")
+        // A file of the schema before the counts (another machine's older steward): read, never migrated.
+        try editor.execute("DROP TRIGGER run_counts_insert; DROP TRIGGER run_counts_update; DROP TRIGGER run_counts_delete; DROP TABLE run_counts")
+        #expect(try f.reader().runCounts(RunQuery()) == [.succeeded: 4, .failed: 3, .crashed: 1])
     }
 }

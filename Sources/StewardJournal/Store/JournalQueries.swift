@@ -74,10 +74,13 @@ enum JournalQueries {
     }
 
     /// How many runs match `query`'s filters, per state: from `run_counts` (kept by triggers; a
-    /// few rows per job) when only job and states filter, else one `GROUP BY` over the runs.
+    /// few rows per job) when only job and states filter, else one `GROUP BY` over the runs — as
+    /// also in a file of an older schema, which a reader never migrates.
     static func runCounts(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunState: Int] {
         let (conditions, values) = filter(query)
-        let counted = query.since == nil && query.parentRunId == nil
+        let hasCounts = try connection.statement("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'run_counts')")
+            .first { $0.int64(0) != 0 } ?? false
+        let counted = hasCounts && query.since == nil && query.parentRunId == nil
         var sql = counted ? "SELECT state, sum(count) FROM run_counts" : "SELECT state, count(*) FROM runs"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " GROUP BY state"

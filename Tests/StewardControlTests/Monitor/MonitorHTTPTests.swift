@@ -81,6 +81,14 @@ struct MonitorHTTPTests {
         let byJob = try #require(await steward.http.get("/runs/facets?job=bad"))
         #expect(try JSONDecoder().decode([String: Int].self, from: Data(byJob.body.utf8)) == ["failed": 2])
 
+        // What another site can make a browser send (a form post, cookies, its origin) never acts:
+        // the token travels only in a header the page sets itself.
+        let crossSite = try #require(await steward.http.request("POST", "/jobs/ok/trigger", headers: [
+            "Origin: http://evil.example", "Cookie: token=t; Authorization=Bearer t", "Content-Type: application/x-www-form-urlencoded"]))
+        #expect(crossSite.status == 401, "\(crossSite.head)")
+        #expect(header("Access-Control-Allow-Origin", crossSite) == nil)
+        #expect(try runs(await steward.http.get("/runs")?.body ?? "").count == 5, "nothing was triggered")
+
         let unknown = try #require(await steward.http.get("/runs?before=nope"))
         #expect(unknown.status == 400 && unknown.body.contains("before"), "\(unknown.body)")
         let badState = try #require(await steward.http.get("/runs/facets?state=sideways"))
