@@ -69,7 +69,14 @@ let package = Package(
             resources: [
                 .embedInCode("Monitor/Files/index.html"),
                 .embedInCode("Monitor/Files/app.css"),
+                .embedInCode("Monitor/Files/api.js"),
                 .embedInCode("Monitor/Files/app.js"),
+                .embedInCode("Monitor/Files/dom.js"),
+                .embedInCode("Monitor/Files/jobs.js"),
+                .embedInCode("Monitor/Files/live.js"),
+                .embedInCode("Monitor/Files/logs.js"),
+                .embedInCode("Monitor/Files/runs.js"),
+                .embedInCode("Monitor/Files/system.js"),
             ]
         ),
         // The command line: argument parsing and the commands (run, check, exec, …).

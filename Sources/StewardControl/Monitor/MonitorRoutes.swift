@@ -59,15 +59,18 @@ public enum MonitorRoutes {
 
     /// The embedded file at `name` below ``path`` (`""` is the page itself).
     static func asset(named name: String) -> MonitorAsset? {
-        switch name {
-        case "", "index.html": indexHTML
-        case "app.js": appJS
-        case "app.css": appCSS
-        default: nil
-        }
+        name.isEmpty ? assets["index.html"] : assets[name]
     }
 
-    static let indexHTML = MonitorAsset(PackageResources.index_html, contentType: "text/html; charset=utf-8")
-    static let appJS = MonitorAsset(PackageResources.app_js, contentType: "text/javascript; charset=utf-8")
-    static let appCSS = MonitorAsset(PackageResources.app_css, contentType: "text/css; charset=utf-8")
+    /// Every file of the page by name: the HTML, the style sheet and the JavaScript modules.
+    static let assets: [String: MonitorAsset] = {
+        let html = "text/html; charset=utf-8", css = "text/css; charset=utf-8", js = "text/javascript; charset=utf-8"
+        let files: [(String, [UInt8], String)] = [
+            ("index.html", PackageResources.index_html, html), ("app.css", PackageResources.app_css, css),
+            ("app.js", PackageResources.app_js, js), ("api.js", PackageResources.api_js, js), ("dom.js", PackageResources.dom_js, js),
+            ("jobs.js", PackageResources.jobs_js, js), ("live.js", PackageResources.live_js, js), ("logs.js", PackageResources.logs_js, js),
+            ("runs.js", PackageResources.runs_js, js), ("system.js", PackageResources.system_js, js),
+        ]
+        return Dictionary(uniqueKeysWithValues: files.map { ($0.0, MonitorAsset($0.1, contentType: $0.2)) })
+    }()
 }

@@ -30,7 +30,10 @@ struct MonitorHTTPTests {
         let steward = try ControlPlaneTests.Running("idle: { command: [\"sleep\", \"60\"] }")
         let index = try #require(await steward.http.get("/"))
         #expect(index.status == 200 && index.body.contains("href=\"/ui/\""), "\(index.body)")
-        for (path, file, type) in [("/ui/", "index.html", "text/html"), ("/ui/app.js", "app.js", "text/javascript"), ("/ui/app.css", "app.css", "text/css")] {
+        let sources = try FileManager.default.contentsOfDirectory(atPath: Self.files).sorted()
+        #expect(sources.contains("index.html") && sources.contains("app.js"), "\(sources)")
+        for file in sources {
+            let (path, type) = file == "index.html" ? ("/ui/", "text/html") : ("/ui/" + file, file.hasSuffix(".js") ? "text/javascript" : "text/css")
             let response = try #require(await steward.http.get(path))
             #expect(response.status == 200)
             #expect(header("Content-Type", response)?.hasPrefix(type) == true, "\(response.head)")

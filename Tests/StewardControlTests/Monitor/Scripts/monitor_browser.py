@@ -10,6 +10,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -56,17 +57,31 @@ def confirm(driver):
     wait(driver, lambda d: not d.execute_script("return document.getElementById('dialog').open"), "the dialog to close")
 
 
+def click(driver, find, what):
+    """Clicks what `find` returns, finding it again when a live refresh replaced it meanwhile."""
+    def attempt(d):
+        try:
+            element = find(d)
+            if element is None:
+                return False
+            element.click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(driver, attempt, what)
+
+
 def click_in_row(driver, row, label):
     def find(d):
         for button in d.find_elements(By.CSS_SELECTOR, row + " button"):
             if button.text == label:
                 return button
         return None
-    wait(driver, find, f"button {label} in {row}").click()
+    click(driver, find, f"button {label} in {row}")
 
 
 def pid(driver):
-    value = text(driver, 'tr[data-process="echoer"] td.pid')
+    value = text(driver, 'tr[data-process="echoer"] td.pid')  # None while a refresh replaces the row
     return value if value and re.fullmatch(r"\d+", value) else None
 
 
@@ -75,14 +90,14 @@ def main():
     try:
         driver.get(BASE + "/ui/#/processes")
         first = wait(driver, pid, "the echoer process with a pid")
-        assert text(driver, 'tr[data-process="echoer"] td.state') == "running"
+        wait(driver, lambda d: text(d, 'tr[data-process="echoer"] td.state') == "running", "echoer running")
         print("ok: the processes page shows echoer running with pid", first, flush=True)
 
         # No token: steward refuses the action, and the page says so.
         click_in_row(driver, 'tr[data-process="echoer"]', "Restart")
         confirm(driver)
         wait(driver, lambda d: "refused (401)" in (text(d, "#notice") or ""), "the refusal")
-        assert pid(driver) == first, "the process was restarted without a token"
+        assert wait(driver, pid, "the pid") == first, "the process was restarted without a token"
         print("ok: without the token the restart is refused (401) and nothing changes", flush=True)
 
         css(driver, "#token").click()
@@ -124,13 +139,13 @@ def main():
         confirm(driver)
         wait(driver, lambda d: "#/run/" in d.current_url and text(d, "#run-state") == "running", "the slow run running")
         wait(driver, lambda d: "slow started" in (text(d, ".log") or ""), "the slow run's log")
-        css(driver, "#run-stop").click()
+        click(driver, lambda d: css(d, "#run-stop"), "the Stop button")
         confirm(driver)
         wait(driver, lambda d: text(d, "#run-state") == "stopped", "the run stopped")
         print("ok: stopping a running run ends it stopped", flush=True)
 
         driver.get(BASE + "/ui/#/runs")
-        wait(driver, lambda d: css(d, 'a[data-state="succeeded"]'), "the succeeded facet").click()
+        click(driver, lambda d: css(d, 'a[data-state="succeeded"]'), "the succeeded facet")
         wait(driver, lambda d: "state=succeeded" in d.current_url, "the filter in the URL")
 
         def only_succeeded(d):
