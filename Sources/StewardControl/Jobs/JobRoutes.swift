@@ -8,8 +8,8 @@ import Foundation
 #endif
 
 /// The job part of the control API: `GET /jobs`, `POST /jobs/NAME/trigger`, `GET /runs`
-/// (`?job=J&state=S&since=T&limit=N&before=RUNID`, see ``RunPaging``), `GET /runs/facets`, `GET /runs/ID`, `GET /runs/ID/log[?follow]`,
-/// `POST /runs/ID/stop`.
+/// (`?job=J&state=S&since=T&limit=N&before=RUNID`, paged: see `RunPaging`), `GET /runs/facets`,
+/// `GET /runs/ID`, `GET /runs/ID/log[?follow]`, `POST /runs/ID/stop`.
 public enum JobRoutes {
     /// Adds the read-only routes, and the actions where `access` offers them. `scheduler` is
     /// asked on each request (a reload may add the scheduler).

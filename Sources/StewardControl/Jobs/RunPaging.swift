@@ -5,13 +5,13 @@ import StewardJobs
 /// scheduler, or a journal file read by `steward ui --journal`).
 ///
 /// A page is at most `limit` runs (default 100), newest first; `before=RUNID` continues after
-/// that run, `parent=RUNID` keeps that run's children; the response header `X-Next-Before` names the cursor of the next page when more
-/// runs match.
+/// that run, `parent=RUNID` keeps that run's children; the response header `X-Next-Before`
+/// names the cursor of the next page when more runs match.
 enum RunPaging {
     /// The header naming the next page's cursor.
     static let nextBeforeHeader = "X-Next-Before"
 
-    /// Reads runs for a query; `nil` when there is nothing to read (no jobs configured).
+    /// Reads the runs of a query, newest first.
     typealias Runs = @Sendable (RunQuery) async throws -> [RunRecord]
     /// Reads one run; `nil` if unknown.
     typealias Lookup = @Sendable (RunID) async throws -> RunRecord?
