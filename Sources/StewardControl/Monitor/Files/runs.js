@@ -131,6 +131,9 @@ export const run = async (ctx, r) => {
     if (!got.ok) return h('p', {}, got.status === 404 ? 'No run ' + id + '.' : 'Cannot read the run: ' + got.error);
     paint(got.data);
     const d = got.data;
+    // Its retries: the job's recent runs that name this one as the run they retry.
+    const sameJob = await api('/runs?limit=200&job=' + encodeURIComponent(d.jobId));
+    const retries = sameJob.ok ? sameJob.data.filter((x) => x.retryOf === id) : [];
     const json = (text) => { try { return JSON.stringify(JSON.parse(text), null, 2); } catch (_) { return text; } };
     return [
       h('div', { class: 'timeline' },
@@ -140,7 +143,8 @@ export const run = async (ctx, r) => {
       h('div', { class: 'grid2' },
         h('div', {}, h('table', {},
           [['Job', link('#/runs?job=' + encodeURIComponent(d.jobId), d.jobId)], ['Trigger', d.trigger + (d.requestedBy ? ' by ' + d.requestedBy : '')],
-            ['Attempt', String(d.attempt)], ['Retry of', runLink(d.retryOf)], ['Parent', runLink(d.parentRunId)],
+            ['Attempt', String(d.attempt)], ['Retry of', runLink(d.retryOf)],
+            ['Retries', retries.length ? retries.map((x) => [runLink(x.runId), ' ', pill(x.state), ' ']) : '—'], ['Parent', runLink(d.parentRunId)],
             ['Children', children.ok && children.data.length ? children.data.map((c) => [runLink(c.runId), ' ', pill(c.state), ' ']) : '—'],
             ['Exit', d.exitCode !== null && d.exitCode !== undefined ? 'code ' + d.exitCode : d.signal ? 'signal ' + d.signal : '—'],
             ['Steps', d.steps && d.steps.length ? h('ol', {}, d.steps.map((st) => h('li', {}, st, st === d.lastCompletedStep ? ' ✓ (last completed)' : ''))) : '—'],
