@@ -7,6 +7,7 @@ start is a failure, never a skip."""
 import re
 import shutil
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -157,6 +158,16 @@ def main():
         wait(driver, only_succeeded, "only succeeded runs after a reload")
         assert driver.current_url == url
         print("ok: runs filtered by state, the same view after a reload", flush=True)
+
+        # With nothing happening, the page sends nothing (live by /events, not by polling).
+        driver.get(BASE + "/ui/#/")
+        wait(driver, lambda d: d.execute_script("return document.querySelector('#live').textContent") == "live", "the live stream")
+        wait(driver, lambda d: "Recent failures" in (text(d, "main") or ""), "the overview")
+        driver.execute_script("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings()")
+        time.sleep(2.5)  # an observation window: any polling at once a second or faster shows in it
+        requests = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert requests == [], f"an idle page sent {requests}"
+        print("ok: an idle page sends no requests", flush=True)
     finally:
         driver.quit()
 
