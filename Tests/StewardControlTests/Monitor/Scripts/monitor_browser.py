@@ -33,7 +33,8 @@ def browser():
 
 def wait(driver, condition, what):
     try:
-        return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(lambda d: condition(d))
+        # A live refresh may replace an element between finding and reading it: look again.
+        return WebDriverWait(driver, WAIT, poll_frequency=0.1, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
     except Exception as error:
         notice = driver.execute_script("return document.getElementById('notice').textContent")
         raise AssertionError(f"timed out waiting for {what}; notice: {notice!r}; url: {driver.current_url}") from error
