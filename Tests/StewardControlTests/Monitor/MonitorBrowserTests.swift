@@ -18,7 +18,17 @@ struct MonitorBrowserTests {
         #expect(await eventually { await steward.http.get("/ui/")?.status == 200 })
         let script = String(#filePath.dropLast("MonitorBrowserTests.swift".count)) + "Scripts/monitor_browser.py"
         let harness = try ChildProgram(["python3", script, "http://127.0.0.1:\(steward.http.port)", "browser-test-token"])
-        let status = await harness.waitForExit(seconds: 100)
+        // ChildProgram reads the script's output with blocking polls: do that for the browser's
+        // seconds on a thread of its own, so the tests running beside this one keep the
+        // cooperative pool (two threads on a two-core machine).
+        nonisolated(unsafe) let reader = harness
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                _ = reader.waitUntil(seconds: 100) { _ in false }  // to the end of its output
+                done.resume()
+            }
+        }
+        let status = await harness.waitForExit(seconds: 10)
         #expect(status == .exited(0), "\(harness.lines.joined(separator: "\n"))")
         #expect(harness.lines.filter { $0.hasPrefix("ok: ") }.count == 8, "\(harness.lines)")
     }
