@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "StewardJournal", targets: ["StewardJournal"]),
         // The HTTP server (mount /livez, /readyz, /events in your own app).
         .library(name: "StewardHTTP", targets: ["StewardHTTP"]),
+        // steward's control API and the web monitor (mount MonitorRoutes in your own app's router).
+        .library(name: "StewardControl", targets: ["StewardControl"]),
         .executable(name: "steward", targets: ["steward"]),
         .executable(name: "lifecycle-demo", targets: ["LifecycleDemo"]),
     ],
@@ -62,7 +64,20 @@ let package = Package(
         // The control plane: status, metrics, probes over HTTP, the control socket.
         .target(
             name: "StewardControl",
-            dependencies: ["StewardJournal", "StewardHTTP", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
+            dependencies: ["StewardJournal", "StewardHTTP", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"],
+            // The monitor's page, compiled into the binary as byte arrays (no bundle, no files at run time).
+            resources: [
+                .embedInCode("Monitor/Files/index.html"),
+                .embedInCode("Monitor/Files/app.css"),
+                .embedInCode("Monitor/Files/api.js"),
+                .embedInCode("Monitor/Files/app.js"),
+                .embedInCode("Monitor/Files/dom.js"),
+                .embedInCode("Monitor/Files/jobs.js"),
+                .embedInCode("Monitor/Files/live.js"),
+                .embedInCode("Monitor/Files/logs.js"),
+                .embedInCode("Monitor/Files/runs.js"),
+                .embedInCode("Monitor/Files/system.js"),
+            ]
         ),
         // The command line: argument parsing and the commands (run, check, exec, …).
         .target(
@@ -116,7 +131,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardControlTests",
-            dependencies: ["StewardControl", "StewardCLI", "StewardJobs", "StewardSupervisor", "StewardCore", "StewardTesting", "TestSupport", "steward"]
+            dependencies: ["StewardControl", "StewardCLI", "StewardJobs", "StewardSupervisor", "StewardCore", "StewardTesting", "TestSupport", "steward"],
+            // Driven from the tests by path (python3 with selenium and chromium), not compiled.
+            exclude: ["Monitor/Scripts"]
         ),
         .testTarget(
             name: "StewardSupervisorTests",

@@ -24,6 +24,9 @@ public enum StewardMain {
                                      run one command as PID 1 would (tini/dumb-init drop-in)
       cron EXPR [--zone Z] [--next N] [--after T] [--quartz]
                                      the next fire instants of a cron expression (5, 6 or 7 fields)
+      ui --journal FILE [--listen HOST:PORT]
+                                     the web monitor, read-only, of a journal file with no steward
+                                     running (default 127.0.0.1:8700; open http://HOST:PORT/ui/)
 
     talking to a running steward (--socket PATH, --config FILE, or $STEWARD_SOCKET):
       status [--json]                every process: state, pid, uptime, restarts, readiness
@@ -98,6 +101,7 @@ public enum StewardMain {
             }
             return ControlCommand.run(options, environment: environment)
         case .cron(let options): return CronCommand.run(options, now: Date())
+        case .ui(let options): return await UICommand.run(options, logger: logger)
         case .print(let text):
             print(text)
             return ExitCodes.success
@@ -111,6 +115,7 @@ public enum StewardMain {
         case exec(ExecCommand.Options)
         case control(ControlCommand.Options)
         case cron(CronCommand.Options)
+        case ui(UICommand.Options)
         case print(String)
     }
 
@@ -124,6 +129,7 @@ public enum StewardMain {
         case "exec": return .exec(try ExecCommand.parse(rest))
         case _ where ControlCommand.commands.contains(command): return .control(try ControlCommand.parse(command, rest))
         case "cron": return .cron(try CronCommand.parse(rest, defaultZone: .current))
+        case "ui": return .ui(try UICommand.parse(rest))
         case "version", "--version": return .print(version)
         case "help", "--help", "-h": return .print(rest.isEmpty ? usage : try help(rest.joined(separator: " ")))
         default: throw CommandLineError("unknown command \"\(command)\"")

@@ -13,9 +13,9 @@ struct JobEventsMetricsTests {
     /// The `data:` JSON objects of the events of kind `kind`, in order.
     static func events(_ kind: String, in lines: [String]) -> [[String: Any]] {
         var result: [[String: Any]] = []
-        for (index, line) in lines.enumerated() where line == "event: \(kind)" && index + 1 < lines.count {
-            let data = lines[index + 1]
-            guard data.hasPrefix("data: "),
+        for (index, line) in lines.enumerated() where line == "event: \(kind)" {
+            // The event's `data:` line, after its other fields (`id:`), before the blank line.
+            guard let data = lines[(index + 1)...].prefix(while: { !$0.isEmpty }).first(where: { $0.hasPrefix("data: ") }),
                   let object = try? JSONSerialization.jsonObject(with: Data(data.dropFirst(6).utf8)) as? [String: Any] else { continue }
             result.append(object)
         }

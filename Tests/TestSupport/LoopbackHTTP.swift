@@ -54,14 +54,15 @@ public struct LoopbackHTTP: Sendable {
 
     /// Opens a streaming request (such as `/events`) and reads lines until `condition` holds for
     /// the lines so far or `seconds` pass; returns the lines.
-    public func streamLines(_ path: String, seconds: Int = 20, until condition: @escaping @Sendable ([String]) -> Bool) async -> [String] {
-        await Self.offPool { blockingStreamLines(path, seconds: seconds, until: condition) }
+    public func streamLines(_ path: String, headers: [String] = [], seconds: Int = 20,
+                            until condition: @escaping @Sendable ([String]) -> Bool) async -> [String] {
+        await Self.offPool { blockingStreamLines(path, headers: headers, seconds: seconds, until: condition) }
     }
 
-    private func blockingStreamLines(_ path: String, seconds: Int, until condition: ([String]) -> Bool) -> [String] {
+    private func blockingStreamLines(_ path: String, headers: [String], seconds: Int, until condition: ([String]) -> Bool) -> [String] {
         guard let stream = open(seconds: 1) else { return [] }
         defer { close(stream) }
-        guard send(stream, "GET \(path) HTTP/1.1\r\nHost: test\r\n\r\n") else { return [] }
+        guard send(stream, "GET \(path) HTTP/1.1\r\nHost: test\r\n" + headers.map { $0 + "\r\n" }.joined() + "\r\n") else { return [] }
         let deadline = ChildProgram.monotonicMilliseconds() + Int64(seconds) * 1000
         var raw: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

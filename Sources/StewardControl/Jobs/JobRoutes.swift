@@ -8,8 +8,9 @@ import Foundation
 #endif
 
 /// The job part of the control API: `GET /jobs[?tag=T]`, `GET /runs`
-/// (`?job=J&state=S&since=T&limit=N&tag=T`), `GET /runs/ID`, `GET /runs/ID/log[?follow]` (`ID` a
-/// run id or a unique prefix of one); the actions are ``JobActionRoutes``.
+/// (`?job=J&state=S&since=T&limit=N&tag=T&before=RUNID`, paged: see `RunPaging`), `GET /runs/facets`
+/// (same filters), `GET /runs/ID`, `GET /runs/ID/log[?follow]` (`ID` a run id or a unique prefix
+/// of one); the actions are ``JobActionRoutes``.
 public enum JobRoutes {
     /// Adds the read-only routes, and the actions where `access` offers them. `scheduler` is
     /// asked on each request (a reload may add the scheduler).
@@ -25,23 +26,12 @@ public enum JobRoutes {
         }
         router.get("/runs") { request in
             guard let scheduler = scheduler() else { return ControlRoutes.json([RunBody]()) }
-            var query: RunQuery
-            switch Self.query(request) {
-            case .success(let parsed): query = parsed
-            case .failure(let problem): return ControlRoutes.failure(problem.description, status: .badRequest)
-            }
-            if request.hasQueryItem("tag") {
-                guard let tag = request.queryValue("tag"), !tag.isEmpty else {
-                    return ControlRoutes.failure("tag: expected a tag, got nothing", status: .badRequest)
-                }
-                query.jobIds = Self.jobIds(tagged: tag, in: scheduler.jobs)
-            }
-            do throws(JobSchedulerError) {
-                let permitted = access.permitsPrivateData(request)
-                return ControlRoutes.json(try await scheduler.runs(query).map { RunBody($0).redacted(unless: permitted) })
-            } catch {
-                return ControlRoutes.failure("\(error)", status: .serviceUnavailable)
-            }
+            return await RunPaging.page(request, jobs: scheduler.jobs, permitted: access.permitsPrivateData(request),
+                                        runs: { try await scheduler.runs($0) }, lookup: { try await scheduler.run($0) })
+        }
+        router.get("/runs/facets") { request in
+            guard let scheduler = scheduler() else { return ControlRoutes.json([String: Int]()) }
+            return await RunPaging.facets(request, jobs: scheduler.jobs) { try await scheduler.runCounts($0) }
         }
         router.get(.prefix("/runs/")) { request in await Self.runRead(request, scheduler(), access: access) }
         JobActionRoutes.mount(on: &router, scheduler: scheduler, access: access, audit: audit)
@@ -69,9 +59,15 @@ public enum JobRoutes {
         Set(jobs.filter { $0.tags.contains(tag) }.map(\.id))
     }
 
-    static func query(_ request: HTTPRequest) -> Result<RunQuery, QueryProblem> {
-        runQuery(job: request.queryValue("job"), state: request.queryValue("state"), since: request.queryValue("since"),
-                 limit: request.queryValue("limit"), now: Date())
+    /// The run query of a request's filters; `tag` names jobs among `jobs` (the journal keeps no
+    /// tags: without the jobs, a tag matches no run).
+    static func query(_ request: HTTPRequest, jobs: [JobSummary] = []) -> Result<RunQuery, QueryProblem> {
+        let parsed = runQuery(job: request.queryValue("job"), state: request.queryValue("state"), since: request.queryValue("since"),
+                              limit: request.queryValue("limit"), now: Date())
+        guard case .success(var query) = parsed, request.hasQueryItem("tag") else { return parsed }
+        guard let tag = request.queryValue("tag"), !tag.isEmpty else { return .failure(QueryProblem(description: "tag: expected a tag, got nothing")) }
+        query.jobIds = jobIds(tagged: tag, in: jobs)
+        return .success(query)
     }
 
     /// The run query for the filters of `/runs` and `steward runs`: `job`, `state` (names, comma

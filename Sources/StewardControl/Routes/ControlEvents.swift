@@ -2,55 +2,26 @@ import StewardCore
 import StewardHTTP
 import StewardJobs
 import StewardSupervisor
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
-/// steward's `/events`: the lifecycle's events (`event: component` / `milestone`), the jobs'
+/// steward's `/events`: the lifecycle's events (`event: component` / `milestone`) and the jobs'
 /// run changes (`event: run`, a ``RunBody`` whose stderr tail and output are withheld unless the
 /// client may see them), runs' progress (`event: progress`, a ``ProgressEventBody``, at most 10
 /// a second per run) and job changes (`event: job`, a ``JobEventBody``), as one Server-Sent
-/// Events stream.
+/// Events stream. Every event has an id; a client that
+/// reconnects with `Last-Event-ID` first gets the events it missed (see ``ControlEventLog``).
 enum ControlEvents {
-    static func stream(_ supervisor: Supervisor, permitted: Bool) -> HTTPResponse {
-        let lifecycleEvents = supervisor.lifecycle.events(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
-        let scheduler = supervisor.jobs?.scheduler
-        let runs = scheduler?.runChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
-        let progress = scheduler?.progressChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
-        let jobChanges = scheduler?.jobChanges(bufferingPolicy: .bufferingNewest(LifecycleRoutes.eventBacklog))
+    static func stream(_ log: ControlEventLog, request: HTTPRequest, permitted: Bool) -> HTTPResponse {
+        let (replay, live, onEnd) = log.subscribe(after: request.headers["Last-Event-ID"])
         return .serverSentEvents { writer in
+            defer { onEnd() }
             guard writer.sendComment("steward events") else { return }
-            let encoder = JSONEncoder.steward
-            func send(_ value: some Encodable, as kind: String) -> Bool {
-                guard let data = try? encoder.encode(value) else { return true }
-                return writer.send(ServerSentEvent(data: String(decoding: data, as: UTF8.self), event: kind))
+            func send(_ entry: ControlEventLog.Entry) -> Bool {
+                writer.send(ServerSentEvent(data: permitted ? entry.privateData : entry.publicData, event: entry.kind, id: log.id(entry)))
             }
+            for entry in replay where !send(entry) { return }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in lifecycleEvents {
-                        let payload = EventPayload(event)
-                        guard send(payload, as: payload.kind) else { return }
-                    }
-                }
-                if let runs {
-                    group.addTask {
-                        for await record in runs where !send(RunBody(record).redacted(unless: permitted), as: "run") { return }
-                        await writer.waitUntilClosed()  // no scheduler events left: keep the lifecycle's flowing
-                    }
-                }
-                if let progress {
-                    group.addTask {
-                        for await update in progress where !send(ProgressEventBody(update), as: "progress") { return }
-                        await writer.waitUntilClosed()
-                    }
-                }
-                if let jobChanges {
-                    group.addTask {
-                        for await change in jobChanges where !send(JobEventBody(change, permitted: permitted), as: "job") { return }
-                        await writer.waitUntilClosed()
-                    }
+                    for await entry in live where !send(entry) { return }
                 }
                 group.addTask { await writer.waitUntilClosed() }
                 await group.next()

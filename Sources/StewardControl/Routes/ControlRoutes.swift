@@ -34,7 +34,8 @@ public enum ControlRoutes {
                 .init(name: name, passed: running, reason: "process \(process.state)"),
             ]), request)
         }
-        router.get("/events") { request in ControlEvents.stream(supervisor, permitted: access.permitsPrivateData(request)) }
+        let events = ControlEventLog(supervisor)
+        router.get("/events") { request in ControlEvents.stream(events, request: request, permitted: access.permitsPrivateData(request)) }
         router.get(.exact(ControlAPI.status)) { _ in json(supervisor.status) }
         router.get("/metrics") { _ in
             var jobs = PrometheusText()
@@ -49,6 +50,8 @@ public enum ControlRoutes {
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
         JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access,
                         audit: ControlAudit.recorder(for: supervisor))
+        MonitorRoutes.mount(on: &router)
+        router.get("/") { request in MonitorRoutes.index(request) }
         router.add(.get, .exact(ControlAPI.audit), protected { request in await ControlAudit.list(supervisor, request) })
         func protected(_ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) -> HTTPClosureHandler {
             guarded(access, handle)

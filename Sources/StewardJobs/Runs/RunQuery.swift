@@ -19,10 +19,15 @@ public struct RunQuery: Sendable, Hashable {
     /// Only runs of one of these jobs (an empty set matches nothing): how a tag becomes a filter,
     /// as the ids of the jobs carrying it.
     public var jobIds: Set<JobID>? = nil
+    /// Only runs after this one in the newest-first order (older than it): the cursor of the
+    /// next page, the last run id of the page before. A store that does not know the run
+    /// returns no runs. Not checked by ``matches(_:)`` (it is about order, not the record).
+    public var before: RunID?
 
     /// Creates a query; with no arguments it matches every run.
     public init(jobId: JobID? = nil, states: Set<RunState>? = nil, since: Date? = nil, parentRunId: RunID? = nil,
-                limit: Int? = nil) {
+                limit: Int? = nil, before: RunID? = nil) {
+        self.before = before
         self.jobId = jobId
         self.states = states
         self.since = since

@@ -192,8 +192,13 @@ public final class InMemoryRunStore: RunStore {
     public func runs(_ query: RunQuery) async throws(RunStoreError) -> [RunRecord] {
         state.withLock { s in
             var result: [RunRecord] = []
+            var reachedCursor = query.before == nil
             for runId in s.order.reversed() {
                 if let limit = query.limit, result.count >= limit { break }
+                guard reachedCursor else {
+                    reachedCursor = runId == query.before
+                    continue
+                }
                 if let record = s.records[runId], query.matches(record) { result.append(record) }
             }
             return result

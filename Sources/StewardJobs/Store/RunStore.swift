@@ -63,6 +63,10 @@ public protocol RunStore: Sendable {
     /// - Throws: `unavailable`.
     func runIds(startingWith prefix: String, limit: Int) async throws(RunStoreError) -> [RunID]
 
+    /// How many runs match `query` (its `limit` and `before` ignored), per state; states
+    /// without runs are absent. A default implementation counts what ``runs(_:)`` returns.
+    func runCounts(_ query: RunQuery) async throws(RunStoreError) -> [RunState: Int]
+
     /// Up to `limit` lines (all when `nil`) of a run's log from `offset` on.
     /// - Throws: `unknownRun`; `unavailable`.
     func readLog(_ runId: RunID, from offset: Int, limit: Int?) async throws(RunStoreError) -> RunLogPage

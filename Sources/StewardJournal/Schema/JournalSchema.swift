@@ -13,7 +13,7 @@ enum JournalSchema {
     /// `PRAGMA application_id` of a journal: "STWD".
     static let applicationID: Int64 = 0x5354_5744
     /// The newest schema version this binary reads and writes.
-    static let currentVersion: Int64 = 3
+    static let currentVersion: Int64 = 4
 
     /// Migration `n` (at index `n - 1`) takes a file from version `n - 1` to `n`.
     static let migrations: [String] = [
@@ -92,6 +92,34 @@ enum JournalSchema {
         """
         ALTER TABLE job_state ADD COLUMN schedule_override TEXT;
         ALTER TABLE job_state ADD COLUMN revision TEXT;
+        """,
+        // i13-monitor: the monitor's runs list filters by state (and job) and pages newest first
+        // (`state IN (…) ORDER BY id DESC`); its facets count runs per job and state, kept exact
+        // by triggers in `run_counts` (filled from the runs already there, so this step does not
+        // depend on the order of other migrations).
+        """
+        CREATE INDEX runs_by_state ON runs (state, id);
+        CREATE INDEX runs_by_job_state ON runs (job_id, state, id);
+        CREATE TABLE run_counts (
+            job_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (job_id, state)
+        ) WITHOUT ROWID;
+        INSERT INTO run_counts (job_id, state, count) SELECT job_id, state, count(*) FROM runs GROUP BY job_id, state;
+        CREATE TRIGGER run_counts_insert AFTER INSERT ON runs BEGIN
+            INSERT INTO run_counts (job_id, state, count) VALUES (NEW.job_id, NEW.state, 1)
+                ON CONFLICT (job_id, state) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER run_counts_delete AFTER DELETE ON runs BEGIN
+            UPDATE run_counts SET count = count - 1 WHERE job_id = OLD.job_id AND state = OLD.state;
+        END;
+        CREATE TRIGGER run_counts_update AFTER UPDATE OF job_id, state ON runs
+            WHEN OLD.job_id IS NOT NEW.job_id OR OLD.state IS NOT NEW.state BEGIN
+            UPDATE run_counts SET count = count - 1 WHERE job_id = OLD.job_id AND state = OLD.state;
+            INSERT INTO run_counts (job_id, state, count) VALUES (NEW.job_id, NEW.state, 1)
+                ON CONFLICT (job_id, state) DO UPDATE SET count = count + 1;
+        END;
         """,
     ]
 

@@ -26,30 +26,10 @@ enum JournalQueries {
     }
 
     private static func runsInSnapshot(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunRecord] {
-        var conditions: [String] = []
-        var values: [SQLiteValue] = []
-        if let jobId = query.jobId {
-            conditions.append("job_id = ?")
-            values.append(.text(jobId.rawValue))
-        }
-        if let jobIds = query.jobIds {
-            guard !jobIds.isEmpty else { return [] }
-            let ids = jobIds.map(\.rawValue).sorted()
-            conditions.append("job_id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))")  // the runs_by_job index
-            values += ids.map { .text($0) }
-        }
-        if let states = query.states {
-            let names = states.map(\.name).sorted()
-            conditions.append("state IN (\(names.map { _ in "?" }.joined(separator: ", ")))")
-            values += names.map { .text($0) }
-        }
-        if let since = query.since {
-            conditions.append("created_at >= ?")
-            values.append(.integer(since.journalMilliseconds))
-        }
-        if let parent = query.parentRunId {
-            conditions.append("parent_run_id = ?")
-            values.append(.text(parent.rawValue))
+        var (conditions, values) = filter(query)
+        if let before = query.before {
+            conditions.append("id < (SELECT id FROM runs WHERE run_id = ?)")
+            values.append(.text(before.rawValue))
         }
         var sql = RunRow.select
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
@@ -67,6 +47,56 @@ enum JournalQueries {
             records.append(record)
         }
         return records
+    }
+
+    /// The `WHERE` conditions and their values for `query`'s filters (not its cursor or limit).
+    static func filter(_ query: RunQuery) -> (conditions: [String], values: [SQLiteValue]) {
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        if let jobId = query.jobId {
+            conditions.append("job_id = ?")
+            values.append(.text(jobId.rawValue))
+        }
+        if let jobIds = query.jobIds {
+            // No job carries the tag: nothing matches.
+            guard !jobIds.isEmpty else { return (["0"], []) }
+            let ids = jobIds.map(\.rawValue).sorted()
+            conditions.append("job_id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))")  // the runs_by_job index
+            values += ids.map { .text($0) }
+        }
+        if let states = query.states {
+            let names = states.map(\.name).sorted()
+            conditions.append("state IN (\(names.map { _ in "?" }.joined(separator: ", ")))")
+            values += names.map { .text($0) }
+        }
+        if let since = query.since {
+            conditions.append("created_at >= ?")
+            values.append(.integer(since.journalMilliseconds))
+        }
+        if let parent = query.parentRunId {
+            conditions.append("parent_run_id = ?")
+            values.append(.text(parent.rawValue))
+        }
+        return (conditions, values)
+    }
+
+    /// How many runs match `query`'s filters, per state: from `run_counts` (kept by triggers; a
+    /// few rows per job) when only job and states filter, else one `GROUP BY` over the runs — as
+    /// also in a file of an older schema, which a reader never migrates.
+    static func runCounts(_ query: RunQuery, on connection: SQLiteConnection) throws(SQLiteError) -> [RunState: Int] {
+        let (conditions, values) = filter(query)
+        let hasCounts = try connection.statement("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'run_counts')")
+            .first { $0.int64(0) != 0 } ?? false
+        let counted = hasCounts && query.since == nil && query.parentRunId == nil
+        var sql = counted ? "SELECT state, sum(count) FROM run_counts" : "SELECT state, count(*) FROM runs"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " GROUP BY state"
+        let rows = try connection.statement(sql).rows(values) { ($0.text(0), Int($0.int64(1))) }
+        var counts: [RunState: Int] = [:]
+        for (name, count) in rows {
+            if let state = RunState(name: name), count > 0 { counts[state, default: 0] += count }
+        }
+        return counts
     }
 
     /// A page of a run's log: lines from `offset` below `end` (all when `nil`), at most `limit`.

@@ -71,6 +71,11 @@ public final class JournalReader: Sendable {
         try read { connection throws(SQLiteError) in try JournalQueries.runs(query, on: connection) }
     }
 
+    /// How many runs match `query`'s filters, per state (see `RunStore/runCounts(_:)`).
+    public func runCounts(_ query: RunQuery) throws(RunStoreError) -> [RunState: Int] {
+        try read { connection throws(SQLiteError) in try JournalQueries.runCounts(query, on: connection) }
+    }
+
     /// Up to `limit` lines (all when `nil`) of a run's log from `offset` on.
     /// - Throws: `unknownRun`; `unavailable`.
     public func readLog(_ runId: RunID, from offset: Int, limit: Int?) throws(RunStoreError) -> RunLogPage {

@@ -16,7 +16,12 @@ extension SQLiteRunStore {
     /// See `RunStore/runs(_:)`: the file's runs, with the ones this process owns as they are
     /// now. While the file cannot be read, only the owned runs.
     public func runs(_ query: RunQuery) async throws(RunStoreError) -> [RunRecord] {
-        let owned = state.withLock { s in Array(s.runs.values.map(\.record)) }
+        var owned = state.withLock { s in Array(s.runs.values.map(\.record)) }
+        if let before = query.before {
+            // The cursor's place in the newest-first order; owned runs after it only.
+            guard let cursor = try await run(before) else { return [] }
+            owned = owned.filter { $0.createdAt < cursor.createdAt || ($0.createdAt == cursor.createdAt && $0.runId.rawValue < cursor.runId.rawValue) }
+        }
         let ownedIds = Set(owned.map(\.runId))
         var widened = query
         widened.limit = query.limit.map { $0 + ownedIds.count }
@@ -42,6 +47,24 @@ extension SQLiteRunStore {
         var ids = Set(state.withLock { s in s.runs.keys.filter { $0.rawValue.hasPrefix(prefix) } })
         ids.formUnion(try read { connection throws(SQLiteError) in try JournalQueries.runIds(startingWith: prefix, limit: limit, on: connection) })
         return Array(ids.sorted().prefix(limit))
+    }
+
+    /// See `RunStore/runCounts(_:)`: one indexed count of the file, corrected for the runs this
+    /// process owns (counted as they are now, not as the file has them yet).
+    public func runCounts(_ query: RunQuery) async throws(RunStoreError) -> [RunState: Int] {
+        let owned = state.withLock { s in Array(s.runs.values.map(\.record)) }
+        return try read { connection throws(SQLiteError) -> [RunState: Int] in
+            try connection.readTransaction { () throws(SQLiteError) -> [RunState: Int] in
+                var counts = try JournalQueries.runCounts(query, on: connection)
+                for record in owned {
+                    if let stored = try JournalQueries.run(record.runId, on: connection)?.record, query.matches(stored) {
+                        counts[stored.state, default: 0] -= 1
+                    }
+                    if query.matches(record) { counts[record.state, default: 0] += 1 }
+                }
+                return counts.filter { $0.value > 0 }
+            }
+        }
     }
 
     /// See `RunStore/readLog(_:from:limit:)`: committed lines from the file, then the ones
