@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 /// The audit of operator actions: every action route records who asked, what, of what, how it
-/// went, and the run it concerns, in the supervisor's ``Supervisor/auditLog`` (the jobs' journal,
+/// went, and the run it concerns, in the supervisor's `Supervisor.auditLog` (the jobs' journal,
 /// or memory without jobs), and logs it. Listed by `GET /audit` and `steward audit`.
 ///
 /// Who asked (``actor(of:)``): `uid N` on the control socket (the peer's credentials, which the

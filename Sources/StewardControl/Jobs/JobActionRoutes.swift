@@ -8,7 +8,7 @@ import Foundation
 #endif
 
 /// Every job and run action of the control API, in one place (each passes through
-/// ``ControlRoutes/guarded(_:_:)``: 403 over TCP without `http.token`, 401 without the right token):
+/// `ControlRoutes.guarded(_:_:)`: 403 over TCP without `http.token`, 401 without the right token):
 /// - `POST /jobs/NAME/trigger` (body: `{"input": …, "at": "…", "in": "10m", "parent": "RUNID"}`,
 ///   all optional) → 202 `{"runId", "state"}` (`queued`, `running`, `skipped`, `scheduled`);
 /// - `POST /jobs/NAME/enable`, `/disable`, `/reset` → 200 `{"message"}`;

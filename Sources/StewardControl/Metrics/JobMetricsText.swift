@@ -12,7 +12,7 @@ import StewardJobs
 ///
 /// `steward_job_runs_total` has a series for every final state (`succeeded`, `failed`, `stopped`,
 /// `killed`, `timedOut`, `crashed`, `interrupted`, `skipped`, `missed`), zero until it happens.
-/// The duration buckets are ``JobMetrics/durationBuckets``: 0.1, 0.5, 1, 5, 15, 30, 60, 300,
+/// The duration buckets are `JobMetrics.durationBuckets`: 0.1, 0.5, 1, 5, 15, 30, 60, 300,
 /// 900, 1800, 3600 and 10800 seconds, and `+Inf`.
 public enum JobMetricsText {
     /// The final states `steward_job_runs_total` enumerates.

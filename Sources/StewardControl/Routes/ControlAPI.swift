@@ -2,7 +2,7 @@
 /// API is served on the control socket (everything) and over TCP (read-only, unless a token is
 /// configured for the mutating part).
 public enum ControlAPI {
-    /// `GET`: ``SupervisorStatus`` as JSON.
+    /// `GET`: `SupervisorStatus` as JSON.
     public static let status = "/status"
     /// `POST`: re-read the config and apply it; answers the outcome as JSON.
     public static let reload = "/reload"

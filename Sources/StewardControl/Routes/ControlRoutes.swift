@@ -10,7 +10,7 @@ import Foundation
 import Glibc
 #endif
 
-/// The control API of a running steward as an ``HTTPRouter``: the lifecycle probes, `/status`,
+/// The control API of a running steward as an `HTTPRouter`: the lifecycle probes, `/status`,
 /// `/metrics`, `/events`, `/wait`, and — where ``ControlAccess`` allows (else 403 or 401) —
 /// reload, shutdown, per-process actions and logs.
 public enum ControlRoutes {

@@ -20,7 +20,7 @@ public final class ControlPlane: Sendable {
     /// Opens the listeners. A control socket that cannot be opened (another steward owns the
     /// path, a read-only directory) is a warning: supervision matters more. A configured HTTP
     /// address that cannot be bound is an error.
-    /// - Throws: ``HTTPServerError`` for the HTTP endpoint.
+    /// - Throws: `HTTPServerError` for the HTTP endpoint.
     /// `socketPath` `nil` opens no control socket.
     public init(supervisor: Supervisor, http endpoint: HTTPEndpoint?, socketPath: String?, logger: Logger,
                 extraReadiness: @escaping @Sendable () -> [ProbeReport.Check] = { [] }) async throws(HTTPServerError) {

@@ -15,7 +15,7 @@ import Synchronization
 /// builder.add(server, name: "http", options: .init(priority: 0))
 /// ```
 ///
-/// As a ``ReadinessReporting`` component it is ready (its health key is its component name)
+/// As a `ReadinessReporting` component it is ready (its health key is its component name)
 /// only once it listens: the next priority group and the application's readiness wait for that.
 ///
 /// Standalone: ``start()`` binds and serves, ``shutdown()`` stops.

@@ -55,7 +55,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var admitsPeer: (@Sendable (PeerCredentials) -> Bool)?
     /// A health key ``HTTPServer/run(_:)`` marks healthy once it serves and unhealthy when it
     /// stops. Register it with the component (`ComponentOptions.healthKeys`). Default `nil`: the
-    /// server reports its readiness under its component name anyway (``ReadinessReporting``).
+    /// server reports its readiness under its component name anyway (`ReadinessReporting`).
     public var healthKey: HealthKey?
 
     /// Creates a configuration; every parameter has the default documented in the table above.

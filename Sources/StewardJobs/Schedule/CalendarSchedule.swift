@@ -76,7 +76,7 @@ public struct CalendarSchedule: Schedule, Hashable {
     }
 
     /// On day `day` (1–31) of every month at `time`; months without that day are skipped (use
-    /// ``monthlyOnLastDay(at:zone:)`` for the end of the month).
+    /// `monthlyOnLastDay(at:zone:)` for the end of the month).
     /// - Throws: ``ScheduleError/Kind/invalidValue`` when `day` is not 1–31.
     public static func monthly(onDay day: Int, at time: TimeOfDay, zone: Zone) throws(ScheduleError) -> CalendarSchedule {
         guard (1...31).contains(day) else { throw ScheduleError(.invalidValue, "day of month \(day) is out of range 1–31") }

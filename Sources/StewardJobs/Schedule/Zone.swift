@@ -67,7 +67,7 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The local zone: what `TZ` names (see ``ZoneDatabase/localZone(tz:)``), or `/etc/localtime`;
+    /// The local zone: what `TZ` names (see `ZoneDatabase.localZone(tz:)`), or `/etc/localtime`;
     /// UTC when neither gives a zone.
     public static var current: Zone {
         let tz = getenv("TZ").map { String(cString: $0) }

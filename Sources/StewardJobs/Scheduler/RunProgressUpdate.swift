@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// A run's progress as ``JobScheduler/progressChanges(bufferingPolicy:)`` hands it out: at most
-/// ``ProgressFeed/maximumPerSecond`` per second per run, the latest value winning.
+/// ten per second per run, the latest value winning.
 public struct RunProgressUpdate: Sendable, Hashable {
     /// The run.
     public var runId: RunID

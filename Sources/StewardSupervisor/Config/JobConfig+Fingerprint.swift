@@ -2,7 +2,7 @@ import StewardJobs
 
 extension JobConfig {
     /// A fingerprint of the whole entry (every setting, nested ones included): the
-    /// ``JobDefinition/revision`` of the job's definition. A runtime change (`steward jobs
+    /// `JobDefinition.revision` of the job's definition. A runtime change (`steward jobs
     /// enable|disable|reschedule`) is kept with it and dropped once the entry changes.
     /// 64-bit FNV-1a of the entry's canonical text, as 16 hex digits; stable across runs and
     /// machines (dictionaries and sets are written in sorted order, whatever their hashing seed).
