@@ -43,14 +43,15 @@ extension Engine {
         return ok
     }
 
-    /// Injects every member concurrently. `inject` only resolves services, so it is called directly
-    /// (no timeout, not abandoned): an `inject` must not block.
+    /// Injects every member concurrently, each with its context (as every other phase). `inject`
+    /// only resolves services, so it is called directly (no timeout, not abandoned): an `inject`
+    /// must not block.
     func injectGroup(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
         await forEachConcurrently(members) { runtime in
             self.emit(runtime, .inject, .started)
             do {
                 if let overlay = runtime.options.overlay { try overlay(runtime.services) }
-                try await runtime.component.inject(runtime.services)
+                try await runtime.component.inject(runtime.context(health: self.health, clock: self.clock))
                 runtime.state.withLock { $0.status = .injected }
                 self.emit(runtime, .inject, .succeeded)
                 return true
