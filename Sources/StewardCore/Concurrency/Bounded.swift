@@ -44,17 +44,20 @@ private final class FirstOutcome<Value: Sendable>: Sendable {
 /// Unlike a task group, this returns as soon as the first limit is reached even if `work` ignores
 /// cancellation: the work is cancelled and abandoned, never awaited. That is what lets the runner
 /// report a component that "did not stop" instead of hanging with it. If abandoned work finishes
-/// anyway, `late` receives its result.
+/// anyway, `late` receives its result. `began` is called, before this returns, if and only if the
+/// work was started (an abort latch that had already fired means it never begins).
 @discardableResult
 func bounded<Value: Sendable>(
     deadline: Duration?,
     scheduler: DeadlineScheduler,
     abortOn latches: [Latch] = [],
+    began: (() -> Void)? = nil,
     _ work: @escaping @Sendable () async throws -> Value,
     late: (@Sendable (Result<Value, any Error>) -> Void)? = nil
 ) async -> BoundedOutcome<Value> {
     // An already-fired abort latch means the work must not even begin.
     if latches.contains(where: \.isFired) { return .aborted }
+    began?()
     let first = FirstOutcome<Value>()
     let task = Task {
         let result: Result<Value, any Error>

@@ -3,7 +3,7 @@
 /// Its text follows one pattern: `<name>: <phase> <failed|timeout> (<cause>)`, or
 /// `<name>: unexpected return`, `<name>: did not become healthy within <d>`,
 /// `<name>: did not shut down within <d>` (the runner's deadline reads
-/// `lifecycle: did not shut down within 30s (still running: a, b)`).
+/// `lifecycle: shutdown deadline of 30s passed (still running: a, b; not finalized: db)`).
 public struct LifecycleError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure. A struct wrapping a private enum so kinds can be added later.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
@@ -25,7 +25,8 @@ public struct LifecycleError: Error, Sendable, CustomStringConvertible {
         public static let notShutDown = Kind(value: .notShutDown)
         /// The restart intensity limit was exceeded; the component failed for good.
         public static let restartLimit = Kind(value: .restartLimit)
-        /// The global shutdown deadline passed before the unwind finished.
+        /// The global shutdown deadline passed before the unwind finished: the runner gave up,
+        /// naming what was still running and what was not finalized.
         public static let deadline = Kind(value: .deadline)
 
         public var description: String {
@@ -77,7 +78,7 @@ public struct LifecycleError: Error, Sendable, CustomStringConvertible {
             let within = limit.map { " within \($0.compactDescription)" } ?? ""
             return "\(component): did not shut down\(within)\(detail.map { " (\($0))" } ?? "")"
         case .deadline:
-            return "\(component): did not shut down within \(limit?.compactDescription ?? "the shutdown deadline")"
+            return "\(component): shutdown deadline\(limit.map { " of \($0.compactDescription)" } ?? "") passed"
                 + (detail.map { " (\($0))" } ?? "")
         case .timeout:
             return "\(component): \(phase) timeout (\(limit?.compactDescription ?? "?"))"

@@ -35,11 +35,18 @@ public struct ShutdownCause: Sendable, Hashable, CustomStringConvertible {
 /// | the shutdown was forced (a second signal, or the shutdown deadline passed) | 3 (``forcedExitCode``) |
 /// | any other error (config, startup, a failure before the signal) | 1 |
 public struct LifecycleReport: Sendable, CustomStringConvertible {
-    /// Every error collected, in the order they happened.
+    /// Every error collected, in the order they happened (errors of one phase at one instant, such
+    /// as siblings timing out together, in registration order). After the shutdown deadline, the
+    /// last is the deadline's (kind ``LifecycleError/Kind/deadline``), and nothing after it is
+    /// collected.
     public var errors: [LifecycleError]
     /// What started the shutdown (`nil` only if the runner never got that far).
     public var cause: ShutdownCause?
-    /// Components still running when the runner returned (abandoned after timeouts or the deadline).
+    /// Components still running when the runner returned, in registration order: a `run` that
+    /// did not return (after its shutdown timeout and the cancellation grace, or when the
+    /// deadline passed), or an `initialize` the runner gave up on (init timeout, failed sibling,
+    /// shutdown during startup) still running when its turn to be finalized passed. Such an
+    /// initializer is still finalized if it succeeds later (see ``Initializer``).
     public var abandoned: [String]
 
     /// How many of `errors` happened during the unwind (after shutdown began).
@@ -73,9 +80,15 @@ public struct LifecycleReport: Sendable, CustomStringConvertible {
         return 1
     }
 
+    /// The first line names the outcome and, for a forced shutdown, what forced it when that was
+    /// the deadline: `lifecycle was forced (shutdown deadline of 30s passed) with 2 error(s) after
+    /// signal SIGTERM, exit code 3`; then one line per error and the abandoned components.
     public var description: String {
-        let outcome = forced ? "was forced" + (errors.isEmpty ? "" : " with \(errors.count) error(s)")
-            : isClean ? "ended cleanly" : "ended with \(errors.count) error(s)"
+        let deadline = errors.last { $0.kind == .deadline }
+        let forcedBy = deadline.map { " (shutdown deadline\($0.limit.map { " of \($0.compactDescription)" } ?? "") passed)" } ?? ""
+        let outcome = forced ? "was forced" + forcedBy + (errors.isEmpty ? "" : " with \(errors.count) error(s)")
+            : isClean ? "ended cleanly"
+            : errors.isEmpty ? "ended with abandoned components" : "ended with \(errors.count) error(s)"
         var lines = ["lifecycle \(outcome)" + (cause.map { " after \($0)" } ?? "") + ", exit code \(exitCode)"]
         lines += errors.map { "  - \($0)" }
         if !abandoned.isEmpty { lines.append("  abandoned: \(abandoned.joined(separator: ", "))") }

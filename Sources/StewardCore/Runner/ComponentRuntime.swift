@@ -80,6 +80,15 @@ final class ComponentRuntime: Sendable {
         var stopCalled = false
         /// `finalize` has been called: it is never called twice.
         var finalizeCalled = false
+        /// `initialize` was started and has not returned, though the runner may have given up on it
+        /// (timed out or cancelled): then it is still running, abandoned, until ``initEnded`` fires.
+        var initRunning = false
+        /// When the runner gave up on `initialize` (its timeout, or the abort): the start of its
+        /// cancellation grace.
+        var initGivenUpAt: Duration?
+        /// The unwind (or a removal) has reached this component's turn to finalize: an abandoned
+        /// `initialize` that succeeds from now on is finalized at once, not in a turn to come.
+        var finalizeTurnPassed = false
         var attempt = 0
         var restarts = 0
         var consecutiveRestarts = 0
@@ -101,6 +110,8 @@ final class ComponentRuntime: Sendable {
     let sharedServices: ServiceContainer
     let logger: Logger
     let stopLatch = Latch()
+    /// Fires when a started `initialize` returned or threw, in time or after it was abandoned.
+    let initEnded = Latch()
     /// Fires when `run` ended for good on its own (early exit, or failed without restart).
     let endedForGood = Latch()
     let state = Mutex(State())

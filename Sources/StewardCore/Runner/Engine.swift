@@ -36,7 +36,12 @@ final class Engine: Sendable {
     let reported = Latch()
 
     struct State {
-        var errors: [LifecycleError] = []
+        var errors: [RecordedError] = []
+        /// Set when the shutdown deadline passed: from then on errors are logged, not reported, so
+        /// the report is the same whatever the abandoned tasks do after it.
+        var gaveUp: GaveUp?
+        /// Set when `run` makes its report: the deadline can no longer be claimed.
+        var reporting = false
         var cause: ShutdownCause?
         var started = false
         var startupComplete = false
@@ -123,44 +128,6 @@ final class Engine: Sendable {
         b.removeObserver(tb)
     }
 
-    private func finish() -> LifecycleReport {
-        let (signalToken, deadlineTask) = state.withLock { ($0.signalToken, $0.deadlineTask) }
-        if let signalToken { SignalListener.shared.removeObserver(signalToken) }
-        deadlineTask?.cancel()
-        scheduler.shutdown()
-        // Still running: a `run` that has not returned, or an `initialize` still in progress. A
-        // component whose `run` ended is never listed, even if its `finalize` was cut short.
-        let abandoned = runtimes.filter { runtime in
-            runtime.state.withLock { s in (s.runEnded.map { !$0.isFired } ?? false) || s.status == .initializing }
-        }.map(\.name)
-        if gaveUp.isFired {
-            let unfinalized = runtimes.filter { runtime in
-                runtime.state.withLock { s in
-                    s.initialized && s.status != .finalized && s.status != .failedInit && !abandoned.contains(runtime.name)
-                }
-            }.map(\.name)
-            var details: [String] = []
-            if !abandoned.isEmpty { details.append("still running: \(abandoned.joined(separator: ", "))") }
-            if !unfinalized.isEmpty { details.append("not finalized: \(unfinalized.joined(separator: ", "))") }
-            record(LifecycleError(component: "lifecycle", phase: .shutdown, kind: .deadline, limit: options.shutdownDeadline,
-                                  detail: details.isEmpty ? nil : details.joined(separator: "; ")))
-        }
-        let wasForced = forced.isFired
-        let report = state.withLock {
-            LifecycleReport(errors: $0.errors, cause: $0.cause, abandoned: abandoned, unwindErrorCount: $0.unwindErrors,
-                            forced: wasForced)
-        }
-        milestone(.finished)
-        reported.fire()
-        if report.isClean {
-            logger.info("lifecycle finished cleanly", metadata: ["exit_code": "\(report.exitCode)"])
-        } else {
-            logger.error("lifecycle finished with errors", metadata: ["exit_code": "\(report.exitCode)", "errors": "\(report.errors.count)"])
-        }
-        bus.finish()
-        return report
-    }
-
     // MARK: Shutdown requests
 
     /// Starts the unwind (once). Makes the readiness key unhealthy before anything is stopped.
@@ -184,9 +151,7 @@ final class Engine: Sendable {
         if let deadline = options.shutdownDeadline {
             let task = Task {
                 do { try await self.clock.sleep(until: start + deadline) } catch { return }
-                self.logger.error("shutdown deadline passed; giving up", metadata: ["deadline": deadline.compactDescription])
-                self.force()
-                self.gaveUp.fire()
+                self.giveUp(deadline: deadline)
             }
             state.withLock { $0.deadlineTask = task }
         }
@@ -213,13 +178,6 @@ final class Engine: Sendable {
     }
 
     // MARK: Recording
-
-    func record(_ error: LifecycleError) {
-        state.withLock { s in
-            s.errors.append(error)
-            if s.cause != nil { s.unwindErrors += 1 }
-        }
-    }
 
     func emit(_ runtime: ComponentRuntime, _ phase: LifecyclePhase, _ outcome: LifecycleEvent.Outcome,
               error: LifecycleError? = nil, attempt: Int? = nil, delay: Duration? = nil) {

@@ -106,10 +106,19 @@ public final class Lifecycle: Sendable {
     /// The `--help` text: every config field of every registered config type.
     public var helpText: String { ConfigHelp.render(helpSections) }
 
-    /// The whole of an application's `main`: prints ``helpText`` and exits 0 when the arguments
-    /// contain `--help` or `-h`; otherwise runs, writes the report to stderr if it is not clean,
-    /// and exits with the report's exit code (see ``LifecycleReport``).
+    /// The whole of an application's `main`. The command line is checked first: any argument
+    /// other than `--help` or `-h` is an error — `<program>: unknown argument "X"` on stderr, exit
+    /// 64 (`EX_USAGE`), nothing started — so a mistyped flag is never silently ignored (the
+    /// configuration comes from the environment; a program with arguments of its own passes only
+    /// the ones it does not handle). Then `--help` or `-h` prints ``helpText`` and exits 0;
+    /// otherwise it runs, writes the report to stderr if it is not clean, and exits with the
+    /// report's exit code (see ``LifecycleReport``).
     public func runMain(arguments: [String] = CommandLine.arguments) async -> Never {
+        if let unknown = Self.unknownArgument(in: arguments) {
+            let program = arguments.first.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "app"
+            OutputQueue.standardError.enqueue(Array("\(program): unknown argument \"\(unknown)\" (usage: \(program) [--help])\n".utf8))
+            exit(Self.usageExitCode)
+        }
         if arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
             print(helpText)
             exit(0)
@@ -122,5 +131,13 @@ public final class Lifecycle: Sendable {
         // Log lines still queued get a bounded chance at exit (the output queue's atexit flush):
         // an output that stopped draining must not keep the process from ending.
         exit(report.exitCode)
+    }
+
+    /// The exit code of ``runMain(arguments:)`` for an unknown argument: 64 (`EX_USAGE`).
+    public static let usageExitCode: Int32 = 64
+
+    /// The first argument after the program's name that ``runMain(arguments:)`` does not know.
+    static func unknownArgument(in arguments: [String]) -> String? {
+        arguments.dropFirst().first { $0 != "--help" && $0 != "-h" }
     }
 }

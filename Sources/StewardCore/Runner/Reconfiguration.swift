@@ -60,7 +60,7 @@ extension Engine {
 
     private func remove(_ runtime: ComponentRuntime) async {
         if runtime.runnable != nil { await stopRunnable(runtime) }
-        if runtime.state.withLock({ $0.initialized }) { await finalizeComponent(runtime) }
+        await finalizeInTurn(runtime)
         for key in runtime.options.healthKeys { health.unregister(key) }
         membership.withLock { $0.removeAll { $0 === runtime } }
         finishRunnable(runtime)

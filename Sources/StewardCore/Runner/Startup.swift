@@ -43,14 +43,15 @@ extension Engine {
         return ok
     }
 
-    /// Injects every member concurrently. `inject` only resolves services, so it is called directly
-    /// (no timeout, not abandoned): an `inject` must not block.
+    /// Injects every member concurrently, each with its context (as every other phase). `inject`
+    /// only resolves services, so it is called directly (no timeout, not abandoned): an `inject`
+    /// must not block.
     func injectGroup(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
         await forEachConcurrently(members) { runtime in
             self.emit(runtime, .inject, .started)
             do {
                 if let overlay = runtime.options.overlay { try overlay(runtime.services) }
-                try await runtime.component.inject(runtime.services)
+                try await runtime.component.inject(runtime.context(health: self.health, clock: self.clock))
                 runtime.state.withLock { $0.status = .injected }
                 self.emit(runtime, .inject, .succeeded)
                 return true
@@ -76,32 +77,31 @@ extension Engine {
             self.emit(runtime, .initialize, .started)
             let deadline = self.clock.deadline(after: runtime.options.initTimeout)
             let context = runtime.context(health: self.health, clock: self.clock)
-            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown, groupFailed]) {
+            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown, groupFailed],
+                                        began: { runtime.state.withLock { $0.initRunning = true } }) {
                 try await runtime.component.initialize(context)
             } late: { result in
-                // Aborted or timed out, but it finished anyway: if it succeeded it holds resources,
-                // so it is finalized like any initialized component (if its group's turn is still ahead).
-                guard case .success = result else { return }
-                runtime.state.withLock { $0.initialized = true }
-                runtime.logger.warning("init completed after it was abandoned; it will be finalized")
+                self.lateInitialization(of: runtime, result)
             }
             switch outcome {
             case .completed(.success):
-                runtime.state.withLock { $0.status = .initialized; $0.initialized = true }
+                runtime.state.withLock { $0.status = .initialized; $0.initialized = true; $0.initRunning = false }
+                runtime.initEnded.fire()
                 self.emit(runtime, .initialize, .succeeded)
                 return true
             case .completed(.failure(let error)):
-                runtime.state.withLock { $0.status = .failedInit }
+                runtime.state.withLock { $0.status = .failedInit; $0.initRunning = false }
+                runtime.initEnded.fire()
                 self.emit(runtime, .initialize, .failed,
                           error: LifecycleError(component: runtime.name, phase: .initialize, kind: .failed, underlying: error))
                 return false
             case .timedOut:
-                runtime.state.withLock { $0.status = .failedInit }
+                runtime.state.withLock { $0.status = .failedInit; $0.initGivenUpAt = self.clock.now }
                 self.emit(runtime, .initialize, .timedOut,
                           error: LifecycleError(component: runtime.name, phase: .initialize, kind: .timeout, limit: runtime.options.initTimeout))
                 return false
             case .aborted:
-                runtime.state.withLock { $0.status = .failedInit }
+                runtime.state.withLock { $0.status = .failedInit; $0.initGivenUpAt = self.clock.now }
                 self.emit(runtime, .initialize, .cancelled)
                 return false
             }
@@ -113,6 +113,30 @@ extension Engine {
         }
         if !ok, onFailure == nil { requestShutdown(.failure) }
         return ok
+    }
+
+    /// An `initialize` the runner gave up on (timed out or cancelled) returned after all. A success
+    /// holds resources, so it is finalized: in its turn of the unwind if that is still ahead,
+    /// else at once (even after the report). A failure is never finalized.
+    func lateInitialization(of runtime: ComponentRuntime, _ result: Result<Void, any Error>) {
+        let finalizeNow = runtime.state.withLock { s -> Bool in
+            s.initRunning = false
+            guard case .success = result else { return false }
+            s.initialized = true
+            return s.finalizeTurnPassed
+        }
+        runtime.initEnded.fire()
+        switch result {
+        case .failure(let error) where error is CancellationError:
+            runtime.logger.debug("init failed after it was abandoned (cancelled); it is not finalized")
+        case .failure(let error):
+            runtime.logger.warning("init failed after it was abandoned; it is not finalized", metadata: ["error": "\(error)"])
+        case .success where finalizeNow:
+            runtime.logger.warning("init completed after it was abandoned; finalizing it now")
+            Task { await self.finalizeComponent(runtime) }
+        case .success:
+            runtime.logger.warning("init completed after it was abandoned; it will be finalized in its turn")
+        }
     }
 
     /// Waits until every runnable of the group has all its health keys healthy, each bounded by its

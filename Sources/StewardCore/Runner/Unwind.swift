@@ -13,12 +13,36 @@ extension Engine {
             } onFailure: {}
         }
         for (_, members) in current.reversed() {
-            let initialized = members.filter { $0.state.withLock { $0.initialized } }
-            guard !initialized.isEmpty else { continue }
-            _ = await forEachConcurrently(initialized) { runtime in
-                await self.finalizeComponent(runtime)
+            let due = members.filter { $0.state.withLock { s in s.initialized || s.initRunning } }
+            for runtime in members where !due.contains(where: { $0 === runtime }) {
+                runtime.state.withLock { $0.finalizeTurnPassed = true }
+            }
+            guard !due.isEmpty else { continue }
+            _ = await forEachConcurrently(due) { runtime in
+                await self.finalizeInTurn(runtime)
                 return true
             } onFailure: {}
+        }
+    }
+
+    /// The component's turn to be finalized. An `initialize` the runner gave up on but that is
+    /// still running has the cancellation grace, from when it was given up on, to return:
+    /// finalized if it succeeded by then; abandoned if it still runs (and finalized as soon as it
+    /// succeeds, see `lateInitialization`).
+    func finalizeInTurn(_ runtime: ComponentRuntime) async {
+        let (abandoned, givenUpAt) = runtime.state.withLock { ($0.initRunning, $0.initGivenUpAt) }
+        if abandoned {
+            _ = await boundedWait(for: runtime.initEnded, deadline: (givenUpAt ?? clock.now) + options.cancellationGrace,
+                                  scheduler: scheduler, abortOn: [gaveUp])
+        }
+        let (initialized, running) = runtime.state.withLock { s in
+            s.finalizeTurnPassed = true
+            return (s.initialized, s.initRunning)
+        }
+        if initialized {
+            await finalizeComponent(runtime)
+        } else if running {
+            runtime.logger.warning("init still running after cancellation: abandoned (finalized if it succeeds later)")
         }
     }
 

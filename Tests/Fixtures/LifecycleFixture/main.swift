@@ -6,6 +6,7 @@
 //   steward-lifecycle-fixture wedged     stop() never returns; run() ignores cancellation too
 //   steward-lifecycle-fixture default-logger   as graceful, with the options' default logger
 //   steward-lifecycle-fixture log-and-exit     2,000 log lines, then exit(0) at once
+//   steward-lifecycle-fixture run-main [ARG…]  as graceful, through Lifecycle.runMain(arguments:)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,6 +64,9 @@ let printer = Task {
             say("event \(event.component ?? "?") \(event.phase?.description ?? "?") \(event.outcome?.description ?? "?")")
         }
     }
+}
+if scenario == "run-main" {
+    await lifecycle.runMain(arguments: [CommandLine.arguments[0]] + CommandLine.arguments.dropFirst(2))
 }
 let report = await lifecycle.run()
 await printer.value

@@ -141,7 +141,7 @@ struct TimeoutTests {
         clock.advance(by: .seconds(30))
         let report = await run.value
         #expect(report.errors.last?.kind == .deadline)
-        #expect(report.errors.last?.description == "lifecycle: did not shut down within 30s (still running: wedged)")
+        #expect(report.errors.last?.description == "lifecycle: shutdown deadline of 30s passed (still running: wedged)")
         #expect(report.abandoned == ["wedged"])
         #expect(report.forced)
         #expect(report.exitCode == LifecycleReport.forcedExitCode)
