@@ -128,8 +128,12 @@ public enum JobRoutes {
                 return ControlRoutes.failure("\(error)", status: .serviceUnavailable)
             }
         }
-        let follow = scheduler.followLog(RunID(id))
-        return .stream(headers: ["Content-Type": "text/plain; charset=utf-8"]) { writer in
+        return followed(scheduler.followLog(RunID(id)))
+    }
+
+    /// A run's log as it grows, as plain text, until the run ends or the client goes away.
+    static func followed(_ follow: RunLogFollow) -> HTTPResponse {
+        .stream(headers: ["Content-Type": "text/plain; charset=utf-8"]) { writer in
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     var lines = follow.makeAsyncIterator()

@@ -47,19 +47,6 @@ public enum JournalMonitorRoutes {
                 return ControlRoutes.failure("\(error)", status: .serviceUnavailable)
             }
         }
-        let follow = reader.followLog(record.runId, from: 0, pollInterval: .seconds(1))
-        return .stream(headers: ["Content-Type": "text/plain; charset=utf-8"]) { writer in
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    var lines = follow.makeAsyncIterator()
-                    while let line = try? await lines.next() {
-                        guard writer.send(line.text + "\n") else { return }
-                    }
-                }
-                group.addTask { await writer.waitUntilClosed() }
-                await group.next()
-                group.cancelAll()
-            }
-        }
+        return JobRoutes.followed(reader.followLog(record.runId, from: 0, pollInterval: .seconds(1)))
     }
 }
