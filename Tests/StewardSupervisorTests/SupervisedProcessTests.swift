@@ -95,6 +95,41 @@ struct SupervisedProcessTests {
         #expect(worker.starts == 2)
     }
 
+    @Test("a child's last lines are read when it exits, even while the watcher thread is busy elsewhere")
+    func lastLinesReadAtExit() async throws {
+        // Hold the shared watcher thread in a callback, so that only the exit path can read the pipe.
+        var trigger: [Int32] = [0, 0], release: [Int32] = [0, 0], entered: [Int32] = [0, 0]
+        #expect(steward_pipe_cloexec(&trigger) == 0 && steward_pipe_cloexec(&release) == 0 && steward_pipe_cloexec(&entered) == 0)
+        defer { for fd in trigger + release + entered { close(fd) } }
+        let (releaseEnd, enteredEnd) = (release[0], entered[1])
+        let hold = try DescriptorWatcher.shared.add(trigger[0], for: .readable, mode: .once) { _ in
+            var byte: UInt8 = 1
+            _ = write(enteredEnd, &byte, 1)
+            _ = read(releaseEnd, &byte, 1)  // blocks the watcher thread until the test lets go
+        }
+        var byte: UInt8 = 1
+        var freed = false
+        func free() {
+            guard !freed else { return }
+            freed = true
+            _ = write(release[1], &byte, 1)
+        }
+        defer { free(); DescriptorWatcher.shared.remove(hold) }
+        _ = write(trigger[1], &byte, 1)
+        #expect(read(entered[0], &byte, 1) == 1)  // the watcher thread is now held
+        let pump = try OutputPump(name: "last", destination: -1)
+        let last = SupervisedProcess(
+            name: "last",
+            spec: ChildProcessSpec(command: ["sh", "-c", "echo last words; exit 5"], environment: Self.environment),
+            output: pump)
+        var builder = LifecycleBuilder()
+        Self.register(last, priority: 0, in: &builder)
+        let report = await (try builder.build(options: Self.options())).run()
+        #expect(!report.isClean)
+        #expect(pump.recentLines() == ["last words"])
+        free()
+    }
+
     @Test("output lines are prefixed with the process name, kept in a ring buffer, and survive restarts")
     func prefixedOutput() async throws {
         var fds: [Int32] = [0, 0]

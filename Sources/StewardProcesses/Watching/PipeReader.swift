@@ -32,6 +32,9 @@ package final class PipeReader: Sendable {
     /// `nil` once the pipe ended (the handlers are released then: they usually capture the owner).
     private let handlers: Mutex<Handlers?>
     private let registration = Mutex<DescriptorWatcher.Registration?>(nil)
+    /// Held while reading: the watcher's reads and ``readAvailable()`` never interleave, so bytes
+    /// reach `consume` in the order they were written.
+    private let reading = Mutex<Void>(())
 
     /// Starts reading `descriptor` (made non-blocking here; the reader owns it now). If the watcher cannot take it (no descriptor
     /// left for its thread), nothing is read until ``finish()``.
@@ -57,8 +60,16 @@ package final class PipeReader: Sendable {
         // Synchronous: once it returns, no callback runs, so the rest is read here alone.
         if let registration = registration.withLock({ $0 }) { DescriptorWatcher.shared.remove(registration) }
         guard let handlers = handlers.withLock({ $0 }) else { return }
-        _ = drain(into: handlers)
+        reading.withLock { _ in _ = drain(into: handlers) }
         end()
+    }
+
+    /// Reads, now and on the caller's thread, what the pipe holds, without ending it: what a child
+    /// wrote before it exited reaches `consume` before its exit is acted on (the watcher thread may
+    /// not have got to it yet). Runs `end` if the pipe ended.
+    package func readAvailable() {
+        guard let handlers = handlers.withLock({ $0 }) else { return }
+        if !reading.withLock({ _ in drain(into: handlers) }) { end() }
     }
 
     /// The pipe is readable (on the watcher thread): one read of at most 64 KiB, so that a chatty
@@ -66,7 +77,7 @@ package final class PipeReader: Sendable {
     /// remain).
     private func readable() {
         guard let handlers = handlers.withLock({ $0 }) else { return }
-        if !drain(into: handlers, reads: 1) { end() }
+        if !reading.withLock({ _ in drain(into: handlers, reads: 1) }) { end() }
     }
 
     /// Reads until the pipe is empty (or `reads` reads returned bytes); returns `false` at end of

@@ -115,6 +115,7 @@ public final class SupervisedProcess: Runnable {
             let task = Task { await self.watch(handle, channel: channel, context: context) }
             probes.withLock { $0 = task }
         }
+        output?.catchUp()
         let task = probes.withLock { $0 }
         task?.cancel()
         await task?.value

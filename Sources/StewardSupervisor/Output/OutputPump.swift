@@ -154,6 +154,13 @@ public final class OutputPump: Sendable {
         destination.enqueue(output)
     }
 
+    /// Reads what the child wrote and the watcher thread has not read yet: called once the child
+    /// exited, so that its last lines are out before its exit is acted on (a failed oneshot's
+    /// last words before steward exits with its code).
+    public func catchUp() {
+        reader.withLock { $0 }?.readAvailable()
+    }
+
     /// Waits until the lines read so far reached steward's output and the log file (at most
     /// `timeout` for each). For tests and the end of a process.
     public func flush(timeout: Duration = .seconds(5)) {
