@@ -15,7 +15,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# The Swift runtime linked in, --gc-sections, stripped; fails if ldd lists a Swift library.
+# The Swift runtime linked in, stripped; fails if ldd lists a library of the Swift toolchain.
 RUN Scripts/build-static --output /out/steward
 
 FROM debian:bookworm-slim

@@ -6,8 +6,9 @@ scenario configures it (a control socket and a journal of its own, no HTTP, no j
 
 Starts the binary from an empty temporary directory with `env -i` (nothing of the toolchain on any
 path), waits until the child runs, lets it settle, then reads /proc: VmRSS, and from smaps_rollup
-Pss and Private_Dirty, of steward itself (the child is not counted), its thread count, and the
-context switches of all its threads over the window (its wake-ups). Prints one line per repeat and
+Pss and Private_Dirty, of steward itself (VmRSS split into RssFile and RssAnon) (the child is not counted), its thread count, and the
+context switches of all its threads over the window (its wake-ups). The copy is synced to disk
+before the start (see the comment in once()). Prints one line per repeat and
 the medians. Results: Benchmarks/StaticBinary.md.
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys, tempfile, time
@@ -49,6 +50,9 @@ def once(binary, settle, window):
     try:
         exe = os.path.join(work, "steward")
         shutil.copy(binary, exe)
+        # Write the copy back first: pages of a file still dirty in the page cache count as
+        # Private_Dirty in smaps once mapped, which would show the whole text as private memory.
+        os.sync()
         config = os.path.join(work, "steward.json5")
         with open(config, "w") as f:
             f.write("{\n  control: { socket: %r },\n  journal: { path: %r },\n"
@@ -70,6 +74,8 @@ def once(binary, settle, window):
         rollup = f"/proc/{proc.pid}/smaps_rollup"
         row = {
             "rss": kb(status, "VmRSS") / 1024,
+            "file": kb(status, "RssFile") / 1024,
+            "anon": kb(status, "RssAnon") / 1024,
             "pss": kb(rollup, "Pss") / 1024,
             "dirty": kb(rollup, "Private_Dirty") / 1024,
             "threads": kb(status, "Threads"),
@@ -95,10 +101,10 @@ def main():
     for i in range(args.repeat):
         r = once(os.path.abspath(args.steward), args.settle, args.window)
         rows.append(r)
-        print(f"#{i + 1}: VmRSS {r['rss']:.2f} MB, Pss {r['pss']:.2f} MB, Private_Dirty {r['dirty']:.2f} MB, "
+        print(f"#{i + 1}: VmRSS {r['rss']:.2f} MB (file {r['file']:.2f}, anon {r['anon']:.2f}), Pss {r['pss']:.2f} MB, Private_Dirty {r['dirty']:.2f} MB, "
               f"{r['threads']} threads, {r['wake_per_min']:.0f} wake-ups/min")
     med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
-    print(f"median of {args.repeat}: VmRSS {med['rss']:.2f} MB, Pss {med['pss']:.2f} MB, "
+    print(f"median of {args.repeat}: VmRSS {med['rss']:.2f} MB (file {med['file']:.2f}, anon {med['anon']:.2f}), Pss {med['pss']:.2f} MB, "
           f"Private_Dirty {med['dirty']:.2f} MB, {med['threads']:.0f} threads, {med['wake_per_min']:.0f} wake-ups/min")
 
 
