@@ -61,7 +61,7 @@ let package = Package(
         // threads, LISTEN/NOTIFY, migrations safe for concurrent nodes.
         .target(
             name: "StewardPostgres",
-            dependencies: ["StewardJobs", "StewardCore", "CLibPQ"]
+            dependencies: ["StewardJobs", "StewardCore", "CStewardSystem", "CLibPQ"]
         ),
         // The run journal: a RunStore on SQLite (WAL, migrations, one writer thread, retention).
         .target(
