@@ -31,12 +31,15 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     public var sqlState: String?
     /// Details for people (never containing a password).
     public var message: String
+    /// The constraint a refused row broke (`runs_one_per_fire`), when the server named one.
+    public var constraint: String?
 
     /// Creates an error.
-    public init(_ kind: Kind, sqlState: String? = nil, message: String) {
+    public init(_ kind: Kind, sqlState: String? = nil, message: String, constraint: String? = nil) {
         self.kind = kind
         self.sqlState = sqlState
         self.message = message
+        self.constraint = constraint
     }
 
     /// Whether the server refused a row because of a unique constraint (SQLSTATE `23505`).

@@ -98,7 +98,8 @@ public final class PostgresSession {
             let state = field(UInt8(ascii: "C"))
             var message = field(UInt8(ascii: "M")) ?? Self.errorText(handle)
             if let detail = field(UInt8(ascii: "D")) { message += " (\(detail))" }
-            let error = PostgresError(isOpen ? .query : .connection, sqlState: state, message: message)
+            let error = PostgresError(isOpen ? .query : .connection, sqlState: state, message: message,
+                                      constraint: field(UInt8(ascii: "n")))
             throw error
         }
     }
