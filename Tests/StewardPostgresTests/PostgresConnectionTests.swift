@@ -135,4 +135,35 @@ struct PostgresConnectionTests {
         await sender.close()
         await server.stop()
     }
+
+    @Test("blocking calls stay off Swift's cooperative pool: three statements sleeping in the server do not stop a fourth connection")
+    func blockingOffThePool() async throws {
+        let server = try await TestPostgresServer()
+        let configuration = try PostgresConfiguration(parsing: server.socketConnection())
+        let sleepers = try (0..<3).map { _ in try PostgresConnection(configuration) }
+        let tasks = sleepers.map { sleeper in
+            Task { () -> PostgresError? in
+                do throws(PostgresError) {
+                    try await sleeper.query("SELECT pg_sleep(600)")
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        // With libpq on the pool (two threads here), this would never run.
+        let observer = try PostgresConnection(configuration)
+        let asleep = await eventually {
+            (try? await observer.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)' AND state = 'active'")
+                .int64(0, 0)) == 3
+        }
+        #expect(asleep)
+        try await observer.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)'")
+        for task in tasks {
+            let error = await task.value
+            #expect(error?.sqlState == "57014", "\(String(describing: error))")
+        }
+        for connection in sleepers + [observer] { await connection.close() }
+        await server.stop()
+    }
 }

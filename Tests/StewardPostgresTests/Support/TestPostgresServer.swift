@@ -47,7 +47,7 @@ final class TestPostgresServer {
     func start() async throws {
         let command = "exec \(Self.binaries)/postgres -D '\(dataDirectory)' -p \(port) -k '\(socketDirectory)'"
             + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            + " -c max_connections=60 >> '\(logFile)' 2>&1"
+            + " -c max_connections=60 -c shared_buffers=16MB >> '\(logFile)' 2>&1"
         let server = try ChildProgram(["/bin/sh", "-c", command], workingDirectory: directory.path, credentials: (65534, 65534))
         process = server
         let ready = await eventually(seconds: 30) {
