@@ -2,15 +2,20 @@ import Foundation
 import StewardPostgres
 import TestSupport
 
-/// A throwaway PostgreSQL 15 server for one test: `initdb` into a temporary directory, then
+/// A throwaway PostgreSQL server for one test: `initdb` into a temporary directory, then
 /// `postgres` on a Unix socket in that directory and a free port on 127.0.0.1, with fsync off.
 /// Both run as `nobody` (65534), since PostgreSQL refuses to run as root and the tests may.
 /// Local (socket) logins are trusted; TCP logins need the password ``password``.
 ///
 /// A server that cannot be started throws, so the test fails: these tests never skip.
 final class TestPostgresServer {
-    /// Debian's PostgreSQL binaries.
-    static let binaries = "/usr/lib/postgresql/15/bin"
+    /// Debian's PostgreSQL binaries: the newest `/usr/lib/postgresql/N/bin` with an `initdb`.
+    static let binaries: String = {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .compactMap(Int.init).filter { FileManager.default.isExecutableFile(atPath: "\(root)/\($0)/bin/initdb") }
+        return "\(root)/\(versions.max() ?? 15)/bin"
+    }()
     /// The superuser the cluster is created with.
     static let user = "steward"
     /// The superuser's password (TCP logins).
