@@ -53,7 +53,6 @@ public final class PostgresListener: Sendable {
                         wakeRead: fds[0], wakeWrite: fds[1], continuation: continuation)
         self.core = core
         if case .failure(let failure) = DetachedThread.spawn(name: "steward-pg-listen", { core.loop() }) {
-            core.releaseDescriptors()
             throw PostgresError(.connection, message: "cannot start the listener's thread: \(failure)")
         }
     }
@@ -89,7 +88,9 @@ public final class PostgresListener: Sendable {
             _ = write(wakeWrite, &byte, 1)
         }
 
-        func releaseDescriptors() {
+        /// The pipe closes with the last reference (the listener's or the thread's), never while
+        /// ``close()`` may still write to it.
+        deinit {
             Glibc.close(wakeRead)
             Glibc.close(wakeWrite)
         }
@@ -111,7 +112,6 @@ public final class PostgresListener: Sendable {
                 }
             }
             continuation.finish()
-            releaseDescriptors()
         }
 
         /// Delivers notifications until the connection breaks (throws) or the listener closes.
