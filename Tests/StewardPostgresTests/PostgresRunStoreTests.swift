@@ -158,4 +158,42 @@ struct PostgresRunStoreTests {
         #expect(try await store.runs(RunQuery(parentRunId: "p")).map(\.runId) == ["x1"])
         await cluster.stop()
     }
+
+    @Test("two nodes claiming the same queued run at once: one gets it, the other a conflict naming the winner")
+    func claimRace() async throws {
+        let cluster = try await Cluster(nodes: ["a", "b"])
+        for index in 0..<20 {
+            try await cluster.stores[0].createRun(RunRecord(runId: RunID("c\(index)"), jobId: "work", trigger: .manual(), createdAt: Date()))
+        }
+        for index in 0..<20 {
+            let runId = RunID("c\(index)")
+            let outcomes = await withTaskGroup(of: RunStoreError?.self) { group in
+                for store in cluster.stores {
+                    group.addTask {
+                        do throws(RunStoreError) {
+                            _ = try await store.claimRun(runId, startedAt: Date())
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                }
+                return await group.reduce(into: [RunStoreError?]()) { $0.append($1) }
+            }
+            let errors = outcomes.compactMap { $0 }
+            #expect(errors.count == 1)
+            #expect(errors.first?.kind == .conflict && errors.first?.message.contains("last claimed by") == true,
+                    "\(String(describing: errors.first))")
+            #expect(try await cluster.stores[1].owner(of: runId)?.claimEpoch == 1)
+        }
+        await cluster.stop()
+    }
+
+    @Test("the backoff doubles from its first wait up to its longest")
+    func backoff() {
+        let backoff = PostgresBackoff(initial: .milliseconds(100), maximum: .seconds(1))
+        #expect((0...6).map { backoff.delay(afterFailures: $0) }
+            == [.zero, .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(backoff.delay(afterFailures: 1_000) == .seconds(1))
+    }
 }
