@@ -24,13 +24,17 @@ final class TestPostgresServer {
     let directory: TemporaryDirectory
     let port: Int
     private(set) var process: ChildProgram?
+    /// One of ``ServerSlots``' slots, given back when this object (or a failed init) lets go of it.
+    private let slot: ServerSlots.Ticket
 
     var dataDirectory: String { directory.file("data") }
     var socketDirectory: String { directory.path }
     var logFile: String { directory.file("server.log") }
 
-    /// Creates the cluster and starts the server; returns once it accepts connections.
+    /// Creates the cluster and starts the server; returns once it accepts connections. Waits
+    /// first for one of ``ServerSlots``' slots, held until the object goes away.
     init() async throws {
+        slot = await ServerSlots.shared.acquire()
         directory = try TemporaryDirectory("pg")
         guard chown(directory.path, 65534, 65534) == 0 else { throw TestSupportError("chown \(directory.path): errno \(errno)") }
         port = try Self.freePort()
