@@ -82,7 +82,7 @@ public final class PostgresRunStore: Sendable {
     /// - Throws: `unavailable`.
     public func claimNext(limit: Int, lease: Duration) async throws(RunStoreError) -> [RunRecord] {
         let node = node
-        let leaseMilliseconds = Int64(lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000)
+        let leaseMilliseconds = lease.milliseconds
         let claimed: [PostgresRunRow.Selected]
         do throws(PostgresError) {
             claimed = try await connection.withSession { session throws(PostgresError) in
@@ -138,6 +138,14 @@ public final class PostgresRunStore: Sendable {
         }
         guard finished else { throw try await refusal(record.runId, doing: "finish", epoch: epoch) }
         claims.withLock { _ = $0.removeValue(forKey: record.runId) }
+    }
+
+    /// The runs this store claimed and has not finished, with the claim epoch of each.
+    func claimedRuns() -> [RunID: Int] { claims.withLock { $0 } }
+
+    /// Forgets claims this node no longer holds.
+    func forgetClaims(_ runIds: [RunID]) {
+        claims.withLock { claims in for runId in runIds { claims.removeValue(forKey: runId) } }
     }
 
     /// One run's record; `nil` if unknown.
