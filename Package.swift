@@ -51,6 +51,18 @@ let package = Package(
             name: "CSQLite",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
+        // The system PostgreSQL client library (libpq-dev), as a system-library module.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // The shared journal on PostgreSQL (issue 14, groundwork): connections on their own
+        // threads, LISTEN/NOTIFY, migrations safe for concurrent nodes.
+        .target(
+            name: "StewardPostgres",
+            dependencies: ["StewardJobs", "StewardCore", "CStewardSystem", "CLibPQ"]
+        ),
         // The run journal: a RunStore on SQLite (WAL, migrations, one writer thread, retention).
         .target(
             name: "StewardJournal",
@@ -124,6 +136,10 @@ let package = Package(
         .testTarget(
             name: "StewardJournalTests",
             dependencies: ["StewardJournal", "StewardJobs", "StewardCore", "TestSupport"]
+        ),
+        .testTarget(
+            name: "StewardPostgresTests",
+            dependencies: ["StewardPostgres", "StewardJobs", "StewardCore", "TestSupport"]
         ),
         .testTarget(
             name: "StewardHTTPTests",

@@ -1,0 +1,168 @@
+/// The shared journal's tables in PostgreSQL, in a schema of their own (`steward`), and their
+/// versioned migrations.
+///
+/// `steward.schema_version` holds one row per applied version. ``migrate(_:)`` runs in one
+/// transaction that first takes a transaction-scoped advisory lock (`pg_advisory_xact_lock`), so
+/// when several nodes start at once one migrates and the others wait, then find the work done;
+/// PostgreSQL's DDL is transactional, so a failed migration leaves nothing half-applied. A
+/// database with a newer version than this binary knows is refused with an error that says so.
+///
+/// The tables mirror the SQLite journal's (`JournalSchema`): instants are integers, milliseconds
+/// since 1970-01-01 UTC (`to_timestamp(created_at / 1000.0)` in psql), taken from the database's
+/// clock (`steward.now_ms()`) wherever nodes compare them. What issue 14 adds:
+/// - `runs.node`, `runs.claim_epoch`, `runs.lease_expires_at`: the node that claimed a run, a
+///   counter bumped by every claim (the fencing token every final update names), and the lease
+///   its heartbeat renews;
+/// - a unique index on `(job_id, scheduled_for)` for schedule fires: two nodes that both fire the
+///   same instant insert one run;
+/// - `nodes`: the registry, one row per node with its heartbeat;
+/// - `audit.node` and `job_state.updated_at`: which node acted, and when state last changed.
+public enum PostgresSchema {
+    /// The newest schema version this binary reads and writes.
+    public static let currentVersion = 1
+
+    /// The advisory lock key migrations hold ("STWD" and "MIGR" as two 32-bit halves).
+    static let migrationLock: Int64 = 0x5354_5744_4D49_4752
+
+    /// Migration `n` (at index `n - 1`) takes the database from version `n - 1` to `n`.
+    static let migrations: [String] = [
+        """
+        CREATE FUNCTION steward.now_ms() RETURNS bigint LANGUAGE sql VOLATILE
+            AS $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
+        CREATE TABLE steward.nodes (
+            name text PRIMARY KEY,
+            version text NOT NULL,
+            host text,
+            pid integer,
+            started_at bigint NOT NULL,
+            heartbeat_at bigint NOT NULL,
+            stopped_at bigint
+        );
+        CREATE TABLE steward.job_state (
+            job_id text PRIMARY KEY,
+            enabled boolean,
+            last_fired bigint,
+            schedule_override text,
+            revision text,
+            updated_at bigint NOT NULL DEFAULT steward.now_ms(),
+            updated_by text
+        );
+        CREATE TABLE steward.runs (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            run_id text NOT NULL UNIQUE,
+            job_id text NOT NULL,
+            state text NOT NULL,
+            trigger text NOT NULL,
+            requested_by text,
+            created_at bigint NOT NULL,
+            scheduled_for bigint,
+            zone text,
+            started_at bigint,
+            finished_at bigint,
+            progress_fraction double precision,
+            progress_message text,
+            exit_code integer,
+            signal integer,
+            error text,
+            error_detail text,
+            input text,
+            output text,
+            step_count integer NOT NULL DEFAULT 0,
+            last_completed_step text,
+            attempt integer NOT NULL,
+            retry_of text,
+            parent_run_id text,
+            proceed_of text,
+            proceeded_by text,
+            node text,
+            claim_epoch integer NOT NULL DEFAULT 0,
+            lease_expires_at bigint
+        );
+        CREATE UNIQUE INDEX runs_one_per_fire ON steward.runs (job_id, scheduled_for)
+            WHERE trigger = 'schedule' AND scheduled_for IS NOT NULL;
+        CREATE INDEX runs_by_job ON steward.runs (job_id, id);
+        CREATE INDEX runs_by_state ON steward.runs (state, id);
+        CREATE INDEX runs_by_job_state ON steward.runs (job_id, state, id);
+        CREATE INDEX runs_queued ON steward.runs (coalesce(scheduled_for, created_at), id) WHERE state = 'queued';
+        CREATE INDEX runs_running_by_node ON steward.runs (node) WHERE state = 'running';
+        CREATE INDEX runs_by_parent ON steward.runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+        CREATE TABLE steward.run_steps (
+            run bigint NOT NULL REFERENCES steward.runs (id) ON DELETE CASCADE,
+            position integer NOT NULL,
+            name text NOT NULL,
+            PRIMARY KEY (run, position)
+        );
+        CREATE TABLE steward.run_log (
+            run bigint NOT NULL REFERENCES steward.runs (id) ON DELETE CASCADE,
+            line integer NOT NULL,
+            time bigint NOT NULL,
+            level text NOT NULL,
+            source text NOT NULL,
+            text text NOT NULL,
+            PRIMARY KEY (run, line)
+        );
+        CREATE TABLE steward.audit (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at bigint NOT NULL,
+            actor text NOT NULL,
+            action text NOT NULL,
+            target text NOT NULL,
+            detail text NOT NULL,
+            run_id text,
+            node text
+        );
+        CREATE INDEX audit_by_time ON steward.audit (at);
+        CREATE INDEX audit_by_run ON steward.audit (run_id) WHERE run_id IS NOT NULL;
+        """,
+    ]
+
+    /// Brings the database to ``currentVersion`` (creating the `steward` schema if needed), under
+    /// the migration lock, in one transaction; returns the versions before and after.
+    /// - Throws: `schema` for a database newer than this binary; `query`/`connection` otherwise
+    ///   (nothing is applied then).
+    @discardableResult
+    public static func migrate(_ session: PostgresSession, node: String? = nil) throws(PostgresError) -> (from: Int, to: Int) {
+        try session.transaction { session throws(PostgresError) -> (from: Int, to: Int) in
+            try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
+            try session.execute("""
+                CREATE SCHEMA IF NOT EXISTS steward;
+                CREATE TABLE IF NOT EXISTS steward.schema_version (
+                    version integer PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now(),
+                    applied_by text
+                );
+                """)
+            let from = try version(session)
+            try refuseNewer(from)
+            for next in (from + 1)..<(currentVersion + 1) {
+                try session.execute(migrations[next - 1])
+                try session.query("INSERT INTO steward.schema_version (version, applied_by) VALUES ($1, $2)",
+                                  [.integer(Int64(next)), .text(node)])
+            }
+            return (from, max(from, currentVersion))
+        }
+    }
+
+    /// The database's schema version (0 when no steward schema is there), after checking this
+    /// binary can use it: what a reader (`steward runs --journal URL`) calls instead of migrating.
+    /// - Throws: `schema` for a newer version.
+    @discardableResult
+    public static func check(_ session: PostgresSession) throws(PostgresError) -> Int {
+        let exists = try session.query("SELECT to_regclass('steward.schema_version') IS NOT NULL").bool(0, 0) ?? false
+        guard exists else { return 0 }
+        let found = try version(session)
+        try refuseNewer(found)
+        return found
+    }
+
+    private static func version(_ session: PostgresSession) throws(PostgresError) -> Int {
+        Int(try session.query("SELECT coalesce(max(version), 0) FROM steward.schema_version").int64(0, 0) ?? 0)
+    }
+
+    private static func refuseNewer(_ version: Int) throws(PostgresError) {
+        guard version <= currentVersion else {
+            throw PostgresError(.schema, message: "the database's steward schema version \(version) is newer than this steward "
+                                    + "understands (\(currentVersion)); run a newer steward on every node, or point journal.postgres at another database")
+        }
+    }
+}
