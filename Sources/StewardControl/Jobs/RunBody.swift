@@ -31,6 +31,8 @@ public struct RunBody: Codable, Sendable, Equatable {
     public var attempt: Int
     public var retryOf: String?
     public var parentRunId: String?
+    /// The node of a shared journal that runs or ran it; absent with a journal of one steward.
+    public var node: String?
 
     /// Converts `record` (input and output as JSON text).
     public init(_ record: RunRecord) {
@@ -58,6 +60,7 @@ public struct RunBody: Codable, Sendable, Equatable {
         attempt = record.attempt
         retryOf = record.retryOf?.rawValue
         parentRunId = record.parentRunId?.rawValue
+        node = record.node
     }
 }
 

@@ -57,6 +57,9 @@ public struct RunRecord: Sendable, Hashable {
     /// The run that continued this interrupted one, once ``JobScheduler/proceed(_:extra:)`` was
     /// called (a run proceeds at most once).
     public var proceededBy: RunID?
+    /// The node of a shared journal that runs or ran it (``SharedRunStore/node``); `nil` with a
+    /// journal of one steward.
+    public var node: String?
 
     /// Creates a record; everything not given is empty.
     public init(runId: RunID, jobId: JobID, trigger: RunTrigger, state: RunState = .queued, createdAt: Date,
@@ -85,6 +88,7 @@ public struct RunRecord: Sendable, Hashable {
         self.parentRunId = parentRunId
         self.proceedOf = proceedOf
         self.proceededBy = nil
+        self.node = nil
     }
 
     /// Milliseconds from ``startedAt`` to ``finishedAt``, once both are known.
