@@ -8,7 +8,7 @@ extension JobDefinition {
     /// - Parameters:
     ///   - id: the job's id; default `journal-retention`.
     ///   - schedule: when it runs; default every hour.
-    public static func journalRetention(_ store: SQLiteRunStore, policy: RetentionPolicy = RetentionPolicy(),
+    public static func journalRetention(_ store: any JournalBackend, policy: RetentionPolicy = RetentionPolicy(),
                                         id: JobID = "journal-retention", schedule: (any Schedule)?) -> JobDefinition {
         JobDefinition(id: id, description: "removes ended runs the journal's retention policy no longer keeps",
                       schedule: schedule, overlap: .skip, misfire: .fireOnceNow) { context in
