@@ -97,7 +97,8 @@ struct SupervisedProcessTests {
 
     @Test("a child's last lines are read when it exits, even while the watcher thread is busy elsewhere")
     func lastLinesReadAtExit() async throws {
-        // Hold the shared watcher thread in a callback, so that only the exit path can read the pipe.
+        // Hold the shared watcher thread in a callback (for as long as the test needs, a few
+        // microseconds), so that only the exit path's catch-up can read the pipe.
         var trigger: [Int32] = [0, 0], release: [Int32] = [0, 0], entered: [Int32] = [0, 0]
         #expect(steward_pipe_cloexec(&trigger) == 0 && steward_pipe_cloexec(&release) == 0 && steward_pipe_cloexec(&entered) == 0)
         defer { for fd in trigger + release + entered { close(fd) } }
@@ -108,26 +109,19 @@ struct SupervisedProcessTests {
             _ = read(releaseEnd, &byte, 1)  // blocks the watcher thread until the test lets go
         }
         var byte: UInt8 = 1
-        var freed = false
-        func free() {
-            guard !freed else { return }
-            freed = true
-            _ = write(release[1], &byte, 1)
-        }
-        defer { free(); DescriptorWatcher.shared.remove(hold) }
-        _ = write(trigger[1], &byte, 1)
-        #expect(read(entered[0], &byte, 1) == 1)  // the watcher thread is now held
+        defer { DescriptorWatcher.shared.remove(hold) }
         let pump = try OutputPump(name: "last", destination: -1)
-        let last = SupervisedProcess(
-            name: "last",
-            spec: ChildProcessSpec(command: ["sh", "-c", "echo last words; exit 5"], environment: Self.environment),
-            output: pump)
-        var builder = LifecycleBuilder()
-        Self.register(last, priority: 0, in: &builder)
-        let report = await (try builder.build(options: Self.options())).run()
-        #expect(!report.isClean)
-        #expect(pump.recentLines() == ["last words"])
-        free()
+        _ = write(trigger[1], &byte, 1)
+        let deadline = ChildProgram.monotonicMilliseconds() + 10_000
+        var held = pollfd(fd: entered[0], events: Int16(POLLIN), revents: 0)
+        while poll(&held, 1, 0) == 0, ChildProgram.monotonicMilliseconds() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        let line = Array("last words\n".utf8)
+        _ = line.withUnsafeBytes { write(pump.childDescriptor, $0.baseAddress, $0.count) }  // what the child wrote before exiting
+        pump.catchUp()
+        let lines = pump.recentLines()
+        _ = write(release[1], &byte, 1)
+        #expect(held.revents != 0, "the watcher thread was never held")
+        #expect(lines == ["last words"])
     }
 
     @Test("output lines are prefixed with the process name, kept in a ring buffer, and survive restarts")

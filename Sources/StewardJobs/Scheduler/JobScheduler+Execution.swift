@@ -27,7 +27,11 @@ extension JobScheduler {
         }
         let queued = handle.record
         if !handle.isStored {
-            await journal(queued.runId) { () throws(RunStoreError) in try await store.createRun(queued) }
+            if let shared {
+                await admitHere(shared, handle)
+            } else {
+                await journal(queued.runId) { () throws(RunStoreError) in try await store.createRun(queued) }
+            }
         }
         handle.durable.fire()
         runEvents.emit(queued)
@@ -86,7 +90,9 @@ extension JobScheduler {
             record.state = .running
             record.startedAt = startedAt
         }
-        await journal(record.runId) { () throws(RunStoreError) in _ = try await store.claimRun(record.runId, startedAt: startedAt) }
+        if !handle.isClaimed {
+            await journal(record.runId) { () throws(RunStoreError) in _ = try await store.claimRun(record.runId, startedAt: startedAt) }
+        }
         runEvents.emit(record)
         logger.info("run started", metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue,
                                               "trigger": record.trigger.description, "attempt": "\(record.attempt)"])
@@ -219,19 +225,22 @@ extension JobScheduler {
         }
         await handle.journal.flush()
         handle.journal.close()
-        await journal(record.runId) { () throws(RunStoreError) in try await store.finishRun(record) }
+        await writeFinal(record, of: handle)
         runEvents.emit(record)
         logger.info("run ended", metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue, "state": record.state.name,
                                             "durationMs": record.durationMs.map { "\($0)" } ?? "-"])
         let definition = handle.definition
         let now = clock.now
+        // With a shared journal, a run any node could have run is retried through the database
+        // (any node may run the retry); one tied to a run of this node is retried here.
+        let retriesInCluster = shared != nil && record.parentRunId == nil && handle.proceed == nil && !handle.isLost
         let (ready, retry) = state.withLock { s -> ([RunHandle], RunHandle?) in
             s.jobs[handle.jobId]?.lastRun = record
             var retry: RunHandle?
             // Only a run of the job's current definition is retried: after a reload replaced or
             // removed the job, its old run's retry would belong to nothing and never start.
             if record.state.isRetryable, record.attempt < definition.retry.maximumAttempts, s.phase == .running,
-               let entry = s.jobs[handle.jobId], entry.activeRuns.contains(handle.runId) {
+               !retriesInCluster, let entry = s.jobs[handle.jobId], entry.activeRuns.contains(handle.runId) {
                 let delay = definition.retry.backoff(afterAttempt: record.attempt, random: options.random())
                 var next = RunRecord(runId: .make(), jobId: record.jobId, trigger: .retry, createdAt: now,
                                      scheduledFor: now.addingTimeInterval(Self.seconds(delay)), zone: record.zone,
@@ -248,7 +257,11 @@ extension JobScheduler {
             launch(retry)
         }
         for next in ready { next.gate.resolve(.start) }
-        await runCallbacks(record, definition.callbacks, of: handle)
+        if let shared, retriesInCluster {
+            await retryInCluster(shared, record)
+            claimBell.yield()  // a worker and the job's slot are free here
+        }
+        if !handle.isLost { await runCallbacks(record, definition.callbacks, of: handle) }
         handle.finished.fire()
     }
 

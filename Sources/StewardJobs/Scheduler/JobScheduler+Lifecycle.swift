@@ -40,7 +40,16 @@ extension JobScheduler {
             return true
         }
         guard started else { return }
-        await readmitRecovered(at: now)
+        if let shared {
+            startCluster(shared)
+            let crashed = lifecycle.withLock { l -> [RunRecord] in
+                defer { l.recovered = [] }
+                return l.recovered
+            }
+            for record in crashed { await retryInCluster(shared, record) }
+        } else {
+            await readmitRecovered(at: now)
+        }
         let task = Task { [doorbellStream] in await self.timerLoop(doorbellStream) }
         lifecycle.withLock { $0.loop = task }
         doorbell.yield()
@@ -77,6 +86,7 @@ extension JobScheduler {
         for handle in collected.started { handle.requestStop(.shutdown) }
         // Runs that already ended may still be calling their callbacks (a config job's hook).
         for handle in lifecycle.withLock({ Array($0.live.values) }) { handle.callbacksStop.fire() }
+        if shared != nil { await stopClaiming() }
         let loop = lifecycle.withLock { $0.loop }
         loop?.cancel()
         await withTaskCancellationHandler {
@@ -89,6 +99,7 @@ extension JobScheduler {
         }
         await loop?.value
         await stateWriter.flush()
+        if let shared { await leaveCluster(shared) }
         state.withLock { $0.phase = .stopped }
         logger.info("job scheduler stopped")
     }
@@ -100,6 +111,10 @@ extension JobScheduler {
             return !l.prepared
         }
         guard first else { return }
+        if let shared {
+            await joinCluster(shared)
+            return
+        }
         do throws(RunStoreError) {
             let recovery = try await store.recoverRuns(reason: "supervisor restart", at: clock.now)
             if !recovery.crashed.isEmpty {

@@ -19,6 +19,16 @@ extension JobScheduler {
                         parent: RunID? = nil) async throws(JobSchedulerError) -> RunID {
         let parentHandle = try await linkableParent(parent)
         let now = clock.now
+        if let shared, parentHandle == nil {
+            // Any node may run it: the database applies the overlap policy across every node.
+            let (record, overlap) = try state.withLock { s throws(JobSchedulerError) -> (RunRecord, OverlapPolicy) in
+                let entry = try Self.accepting(jobId, in: s)
+                return (RunRecord(runId: .make(), jobId: jobId, trigger: .manual(requestedBy: requestedBy), createdAt: now,
+                                  zone: entry.definition.zone, input: input, parentRunId: parent), entry.definition.overlap)
+            }
+            try await admitShared(shared, record, overlap: overlap)
+            return record.runId
+        }
         let (handle, admission) = try state.withLock { s throws(JobSchedulerError) -> (RunHandle, SchedulerState.Admission) in
             let entry = try Self.accepting(jobId, in: s)
             let record = RunRecord(runId: .make(), jobId: jobId, trigger: .manual(requestedBy: requestedBy), createdAt: now,
@@ -44,6 +54,17 @@ extension JobScheduler {
                          requestedBy: String? = nil, parent: RunID? = nil) async throws(JobSchedulerError) -> RunID {
         let parentHandle = try await linkableParent(parent)
         let now = clock.now
+        if let shared, parentHandle == nil {
+            // Queued in the database until its time; then any node may claim it.
+            let (record, overlap) = try state.withLock { s throws(JobSchedulerError) -> (RunRecord, OverlapPolicy) in
+                let entry = try Self.accepting(jobId, in: s)
+                return (RunRecord(runId: .make(), jobId: jobId, trigger: .later(requestedBy: requestedBy), createdAt: now,
+                                  scheduledFor: instant, zone: entry.definition.zone, input: input, parentRunId: parent),
+                        entry.definition.overlap)
+            }
+            try await admitShared(shared, record, overlap: overlap)
+            return record.runId
+        }
         let handle = try state.withLock { s throws(JobSchedulerError) -> RunHandle in
             let entry = try Self.accepting(jobId, in: s)
             let record = RunRecord(runId: .make(), jobId: jobId, trigger: .later(requestedBy: requestedBy), createdAt: now,
@@ -69,6 +90,7 @@ extension JobScheduler {
     /// - Throws: ``JobSchedulerError`` `runNotActive` for an ended run, `unknownRun`.
     public func stop(_ runId: RunID) async throws(JobSchedulerError) {
         if requestStop(runId, reason: .request) { return }
+        if let shared { return try await stopShared(shared, runId) }
         let record: RunRecord?
         do throws(RunStoreError) {
             record = try await store.run(runId)
@@ -208,9 +230,9 @@ extension JobScheduler {
     /// Creates a run's handle and counts it live at once (usually under the state lock, so a
     /// concurrent shutdown that found the run admitted also waits for its final record).
     func makeHandle(_ record: RunRecord, _ definition: JobDefinition, usesWorker: Bool = true, backoff: Duration? = nil,
-                    proceed: ProceedInfo? = nil, isStored: Bool = false) -> RunHandle {
+                    proceed: ProceedInfo? = nil, isStored: Bool = false, isClaimed: Bool = false) -> RunHandle {
         let handle = RunHandle(record: record, definition: definition, store: store, logger: logger, usesWorker: usesWorker,
-                               backoff: backoff, proceed: proceed, isStored: isStored)
+                               backoff: backoff, proceed: proceed, isStored: isStored, isClaimed: isClaimed)
         lifecycle.withLock { $0.live[handle.runId] = handle }
         return handle
     }

@@ -38,9 +38,14 @@ extension JobScheduler {
         var started: [(RunHandle, SchedulerState.Admission)] = []
         var existing: [(RunHandle, SchedulerState.Admission)] = []
         var missed: [RunRecord] = []
+        var clustered: [(RunRecord, OverlapPolicy)] = []
         var notes: [(String, [String: String])] = []
         let next = state.withLock { s -> Date? in
             guard s.phase == .running else { return nil }
+            if let hold = s.firesHeldUntil {
+                guard now >= hold else { return hold }
+                s.firesHeldUntil = nil
+            }
             for jobId in s.jobs.keys.sorted() {
                 guard var entry = s.jobs[jobId], entry.isEnabled, let schedule = entry.definition.schedule,
                       let anchor = entry.anchor, let due = entry.nextFire, due <= now else { continue }
@@ -58,6 +63,10 @@ extension JobScheduler {
                 for fire in plan.runs {
                     let record = RunRecord(runId: .make(), jobId: jobId, trigger: .schedule, createdAt: now, scheduledFor: fire,
                                            zone: definition.zone)
+                    if shared != nil {
+                        clustered.append((record, definition.overlap))  // the database admits it, once for every node
+                        continue
+                    }
                     let handle = makeHandle(record, definition)
                     started.append((handle, s.admit(handle)))
                 }
@@ -91,10 +100,17 @@ extension JobScheduler {
             launch(handle)
         }
         for (handle, admission) in existing { settle(handle, admission) }
+        let held = if let shared { await admitFires(shared, clustered) } else { Date?.none }
         for record in missed {
-            await journal(record.runId) { () throws(RunStoreError) in try await store.createRun(record) }
+            do throws(RunStoreError) {
+                try await store.createRun(record)
+            } catch where shared != nil && error.kind == .conflict {
+                continue  // another node recorded this missed fire
+            } catch {
+                logger.log(error.logLevel, "journal write failed", metadata: ["run": record.runId.rawValue, "error": "\(error)"])
+            }
             runEvents.emit(record)
         }
-        return next
+        return held ?? next
     }
 }

@@ -36,6 +36,13 @@ public final class JobScheduler: Runnable {
     let runEvents = RunEvents()
     let jobEvents = EventBroadcast<JobChange>()
     let lifecycle = Mutex<(prepared: Bool, loop: Task<Void, Never>?, live: [RunID: RunHandle], recovered: [RunRecord])>((false, nil, [:], []))
+    /// The journal, when several nodes share it: runs are then admitted and claimed through it.
+    let shared: (any SharedRunStore)?
+    /// Rung when runs may have become claimable in the shared journal.
+    let claimBell: AsyncStream<Void>.Continuation
+    let claimBellStream: AsyncStream<Void>
+    /// The shared journal's loops (claiming, heartbeat, events), cancelled at shutdown.
+    let clusterTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Creates a scheduler. Nothing fires before ``start()`` (or the runner's `run`).
     /// - Parameters:
@@ -50,6 +57,8 @@ public final class JobScheduler: Runnable {
         state = Mutex(SchedulerState(workerLimit: options.workerLimit))
         stateWriter = DefinitionStateWriter(store: store, logger: options.logger)
         (doorbellStream, doorbell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        shared = store as? any SharedRunStore
+        (claimBellStream, claimBell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// The options' logger; once registered in a lifecycle, with the component's metadata too

@@ -19,11 +19,16 @@ public struct JobSchedulerOptions: Sendable {
     public var catchUpLimit: Int
     /// How many lines of a command's stderr its failure record keeps in `errorDetail`. Default 20.
     public var stderrTailLines: Int
+    /// The version this scheduler reports to the other nodes of a shared journal
+    /// (``SharedRunStore/join(version:reason:)``). Default `"steward-jobs"`.
+    public var version: String
 
     /// Creates options; every parameter has the default documented on its property.
     public init(workerLimit: Int? = nil, logger: Logger = Logger(label: "jobs"),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                missedRecordLimit: Int = 100, catchUpLimit: Int = 10_000, stderrTailLines: Int = 20) {
+                missedRecordLimit: Int = 100, catchUpLimit: Int = 10_000, stderrTailLines: Int = 20,
+                version: String = "steward-jobs") {
+        self.version = version
         self.workerLimit = workerLimit.map { max(1, $0) }
         self.logger = logger
         self.random = random

@@ -57,20 +57,24 @@ final class RunHandle: Sendable {
         var children: [RunHandle] = []
         var joinedChildren: [RunHandle] = []
         var backoffTimer: Task<Void, Never>?
+        var lost = false
+        var claimed = false
     }
 
     private let state: Mutex<State>
 
     init(record: RunRecord, definition: JobDefinition, store: any RunStore, logger: Logger, usesWorker: Bool,
-         backoff: Duration? = nil, proceed: ProceedInfo? = nil, isStored: Bool = false) {
+         backoff: Duration? = nil, proceed: ProceedInfo? = nil, isStored: Bool = false, isClaimed: Bool = false) {
         runId = record.runId
-        self.isStored = isStored
+        self.isStored = isStored || isClaimed
         self.definition = definition
         journal = RunJournal(runId: record.runId, store: store, logger: logger)
         self.usesWorker = usesWorker
         self.backoff = backoff
         self.proceed = proceed
-        state = Mutex(State(record: record))
+        var initial = State(record: record)
+        initial.claimed = isClaimed
+        state = Mutex(initial)
     }
 
     var jobId: JobID { definition.id }
@@ -99,6 +103,18 @@ final class RunHandle: Sendable {
         if first { stopLatch.fire() }
         return first
     }
+
+    /// Whether the store already has the run `running` on this node (claimed from a shared
+    /// journal, or admitted there claimed): executing it claims nothing more.
+    var isClaimed: Bool { state.withLock { $0.claimed } }
+    /// The store has the run `running` on this node now (see ``isClaimed``).
+    func markClaimed() { state.withLock { $0.claimed = true } }
+
+    /// Marks the run as no longer this node's (a shared journal's other node rescued it while
+    /// this one was paused or cut off): its work is stopped and its end is not recorded.
+    func markLost() { state.withLock { $0.lost = true } }
+    /// Whether ``markLost()`` was called.
+    var isLost: Bool { state.withLock { $0.lost } }
 
     /// The reason of the stop request, if any.
     var stopReason: StopReason? { state.withLock { $0.stopReason } }

@@ -92,6 +92,8 @@ struct SchedulerState {
     let workerLimit: Int?
     /// Interrupted runs a `proceed` is being set up for (a second call is refused).
     var proceeding: Set<RunID> = []
+    /// With a shared journal that did not answer: no schedule fire is planned before this instant.
+    var firesHeldUntil: Date?
 
     init(workerLimit: Int?) { self.workerLimit = workerLimit }
 

@@ -14,7 +14,10 @@ prompt = r"PROMPT\$ "
 shell.expect(prompt)
 
 # An interactive child reads the terminal: it must be in the terminal's foreground group.
-shell.sendline(steward + " exec -- sh -c 'read line; echo got:$line'")
+# Each child says when it runs before anything is typed for it: typed earlier, the line could be
+# read by the shell's line editor instead (typeahead while a loaded machine starts the job).
+shell.sendline(steward + " exec -- sh -c 'echo read""y; read line; echo got:$line'")
+shell.expect("ready")
 shell.sendline("hello")
 shell.expect("got:hello")
 shell.expect(prompt)
@@ -22,7 +25,8 @@ print("ok: the child read its input")
 
 # Ctrl-Z stops the job (the shell says so and gets the terminal back); fg continues it, and the
 # child reads the terminal again.
-shell.sendline(steward + " exec -- cat")
+shell.sendline(steward + " exec -- sh -c 'echo read""y; exec cat'")
+shell.expect("ready")
 shell.sendline("one")
 shell.expect("one\r\n.*one")
 shell.sendcontrol("z")
