@@ -260,7 +260,7 @@ extension PostgresRunStore: RunStore {
             return RunStoreError(.conflict, runId: runId, message: "cannot \(action): the run is running on \(current.node ?? "no node") "
                                     + "(claim \(current.claimEpoch)); \(mine) does not own it")
         }
-        if let epoch, current.claimEpoch != epoch, current.record.error == "node lost" {
+        if current.record.state == .crashed, current.record.error == "node lost", current.node == node, current.claimEpoch != epoch {
             return RunStoreError(.conflict, runId: runId, message: "cannot \(action): the run was rescued by another node "
                                     + "(crashed, node lost) while \(mine) did not renew its lease; its record stays as the rescue wrote it")
         }
