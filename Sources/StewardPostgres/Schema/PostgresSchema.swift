@@ -140,6 +140,7 @@ public enum PostgresSchema {
     public static func migrate(_ session: PostgresSession, node: String? = nil) throws(PostgresError) -> (from: Int, to: Int) {
         try session.transaction { session throws(PostgresError) -> (from: Int, to: Int) in
             try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
+            try session.execute("SET LOCAL client_min_messages = warning")  // no NOTICE for what exists already
             try session.execute("""
                 CREATE SCHEMA IF NOT EXISTS steward;
                 CREATE TABLE IF NOT EXISTS steward.schema_version (
