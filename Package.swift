@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "StewardJobs", targets: ["StewardJobs"]),
         // The run journal: durable runs, logs and job state in SQLite, readable from other processes.
         .library(name: "StewardJournal", targets: ["StewardJournal"]),
+        // The shared journal on PostgreSQL (libpq): several stewards, one journal, each fire run once.
+        .library(name: "StewardPostgres", targets: ["StewardPostgres"]),
         // The HTTP server (mount /livez, /readyz, /events in your own app).
         .library(name: "StewardHTTP", targets: ["StewardHTTP"]),
         // steward's control API and the web monitor (mount MonitorRoutes in your own app's router).
@@ -57,11 +59,11 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        // The shared journal on PostgreSQL (issue 14, groundwork): connections on their own
-        // threads, LISTEN/NOTIFY, migrations safe for concurrent nodes.
+        // The shared journal on PostgreSQL: a JournalBackend and SharedRunStore over libpq
+        // (connections on their own threads, LISTEN/NOTIFY, migrations safe for concurrent nodes).
         .target(
             name: "StewardPostgres",
-            dependencies: ["StewardJobs", "StewardCore", "CStewardSystem", "CLibPQ"]
+            dependencies: ["StewardJournal", "StewardJobs", "StewardCore", "CStewardSystem", "CLibPQ"]
         ),
         // The run journal: a RunStore on SQLite (WAL, migrations, one writer thread, retention).
         .target(
@@ -139,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardPostgresTests",
-            dependencies: ["StewardPostgres", "StewardJobs", "StewardCore", "TestSupport"]
+            dependencies: ["StewardPostgres", "StewardJournal", "StewardJobs", "StewardCore", "TestSupport"]
         ),
         .testTarget(
             name: "StewardHTTPTests",

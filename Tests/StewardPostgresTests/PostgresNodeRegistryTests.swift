@@ -5,54 +5,76 @@ import TestSupport
 import Testing
 
 /// The node registry and the rescue of a silent node's runs, on a real server: leases renewed by
-/// heartbeats, runs of a node that stopped heartbeating crashed with `node lost` by another node,
-/// and the silent node told on its next heartbeat, fenced off from finishing them.
+/// heartbeats, runs of a node that stopped heartbeating crashed with `node lost` by another node
+/// within the lease, and the silent node told on its next heartbeat, fenced off from finishing them.
 @Suite("Postgres: node registry, heartbeats and rescue", .timeLimit(.minutes(2)))
 struct PostgresNodeRegistryTests {
-    @Test("a node that stops heartbeating: its runs are rescued by another node, its next heartbeat lists them lost, its finish is refused")
+    @Test("a node that stops heartbeating: its runs are rescued within the lease, its next heartbeat lists them lost, its finish is refused")
     func rescue() async throws {
-        let server = try await TestPostgresServer()
-        let configuration = try PostgresConfiguration(parsing: server.socketConnection())
-        let silent = PostgresRunStore(connection: try PostgresConnection(configuration), node: "silent")
-        let live = PostgresRunStore(connection: try PostgresConnection(configuration), node: "live")
-        try await silent.connection.withSession { session throws(PostgresError) in _ = try PostgresSchema.migrate(session) }
-        try await silent.register(version: "1.0", host: "pod-1", pid: 42)
-        try await live.register(version: "1.0")
-        for index in 0..<3 {
-            try await silent.createRun(RunRecord(runId: RunID("s\(index)"), jobId: "job", trigger: .manual(), createdAt: Date()))
-        }
-        try await live.createRun(RunRecord(runId: "l0", jobId: "job", trigger: .manual(), createdAt: Date()))
-        let mine = try await silent.claimNext(limit: 3, lease: .seconds(60))
-        _ = try await live.claimRun("l0", startedAt: Date())
-        #expect(mine.count == 3 && !mine.contains { $0.runId == "l0" })
-        // Live: a heartbeat renews everything; nothing is lost, nothing expired.
-        #expect(try await silent.heartbeat(lease: .seconds(60)).isEmpty)
-        #expect(try await live.heartbeat(lease: .seconds(60)).isEmpty)
-        #expect(try await live.rescueExpired(grace: .seconds(5)).isEmpty)
+        let cluster = try await StoreCluster(nodes: ["silent", "live"]) { PostgresJournalOptions(node: $0, lease: .milliseconds(600)) }
+        let (silent, live) = (cluster.stores[0], cluster.stores[1])
+        #expect(try await silent.join(version: "1.0", reason: "supervisor restart").isEmpty)
+        #expect(try await live.join(version: "1.0", reason: "supervisor restart").isEmpty)
+        for index in 0..<3 { try await silent.createRun(manualRun("s\(index)")) }
+        try await live.createRun(manualRun("l0", job: "other"))
+        let mine = try await silent.claim(["work": .allow], limit: 5)
+        #expect(mine.map(\.runId) == ["s0", "s1", "s2"] && mine.allSatisfy { $0.node == "silent" })
+        #expect(try await live.claim(["other": .allow], limit: 5).map(\.runId) == ["l0"])
+        // Live: heartbeats renew everything; nothing is lost, nothing is rescued.
+        #expect(try await silent.heartbeat() == SharedHeartbeat())
+        #expect(try await live.heartbeat() == SharedHeartbeat())
+        #expect(try await live.rescue().isEmpty)
         let nodes = try await live.nodes()
         #expect(nodes.map(\.name) == ["live", "silent"])
         #expect(nodes.map(\.runningRuns) == [1, 3])
-        #expect(nodes[1].host == "pod-1" && nodes[1].pid == 42 && nodes[1].heartbeatAgeMilliseconds >= 0)
-        // The silent node renews with a short lease, then says nothing more.
-        _ = try await silent.heartbeat(lease: .milliseconds(200))
+        #expect(nodes[1].version == "1.0" && nodes[1].pid == getpid() && nodes[1].host != nil && !nodes[1].stopped)
+        // The silent node says nothing more; the live one keeps heartbeating and rescuing.
+        let silentSince = ContinuousClock.now
         var rescued: [RunRecord] = []
         let done = await eventually(seconds: 20) {
-            rescued += (try? await live.rescueExpired(grace: .seconds(5))) ?? []
+            _ = try? await live.heartbeat()
+            rescued += (try? await live.rescue()) ?? []
             return rescued.count >= 3
         }
         #expect(done)
+        #expect(ContinuousClock.now - silentSince >= .milliseconds(500), "rescued before the lease ran out")
         #expect(Set(rescued.map(\.runId)) == ["s0", "s1", "s2"])
-        #expect(rescued.allSatisfy { $0.state == .crashed && $0.error == "node lost" && $0.finishedAt != nil })
+        #expect(rescued.allSatisfy { $0.state == .crashed && $0.error == "node lost" && $0.finishedAt != nil && $0.node == "silent" })
         #expect(try await live.run("l0")?.state == .running)
+        #expect(try await live.rescue().isEmpty, "each run is rescued once")
         // The silent node wakes: it learns what it lost, and cannot overwrite the rescued records.
-        #expect(try await silent.heartbeat(lease: .seconds(60)) == ["s0", "s1", "s2"])
-        var late = mine[0]
-        late.state = .succeeded
-        late.finishedAt = Date()
-        await #expect(throws: RunStoreError.self) { try await silent.finishRun(late) }
-        #expect(try await live.run(late.runId)?.state == .crashed)
-        await silent.connection.close()
-        await live.connection.close()
-        await server.stop()
+        #expect(try await silent.heartbeat().lost == ["s0", "s1", "s2"])
+        do {
+            try await silent.finishRun(finished(mine[0]))
+            Issue.record("a rescued run was overwritten")
+        } catch {
+            #expect(error.kind == .conflict)
+            #expect(error.message.contains("rescued by another node"), "\(error)")
+        }
+        #expect(try await live.run("s0")?.state == .crashed)
+        await cluster.stop()
+    }
+
+    @Test("join crashes only this node's own leftover runs; leave marks the node stopped")
+    func joinAndLeave() async throws {
+        let cluster = try await StoreCluster(nodes: ["a", "b"])
+        let (a, b) = (cluster.stores[0], cluster.stores[1])
+        _ = try await a.join(version: "1", reason: "supervisor restart")
+        _ = try await b.join(version: "1", reason: "supervisor restart")
+        try await a.createRun(manualRun("a1"))
+        try await a.createRun(manualRun("b1", job: "other"))
+        _ = try await a.claim(["work": .allow], limit: 1)
+        _ = try await b.claim(["other": .allow], limit: 1)
+        // Node a restarts (a new store with the same name).
+        let again = try await cluster.open(PostgresJournalOptions(node: "a"))
+        let crashed = try await again.join(version: "2", reason: "supervisor restart")
+        #expect(crashed.map(\.runId) == ["a1"] && crashed[0].state == .crashed && crashed[0].error == "supervisor restart")
+        #expect(try await again.run("b1")?.state == .running)
+        await again.leave()
+        let nodes = try await b.nodes()
+        #expect(nodes.first { $0.name == "a" }?.stopped == true && nodes.first { $0.name == "a" }?.version == "2")
+        #expect(nodes.first { $0.name == "b" }?.stopped == false)
+        await again.close()
+        await cluster.stop()
     }
 }

@@ -8,27 +8,10 @@ import Testing
 /// and reads, against a real server.
 @Suite("Postgres: the run store as several nodes see it", .timeLimit(.minutes(2)))
 struct PostgresRunStoreTests {
-    /// A migrated database and one store per node name, each on its own connection.
-    private struct Cluster {
-        let server: TestPostgresServer
-        let stores: [PostgresRunStore]
-
-        init(nodes: [String]) async throws {
-            server = try await TestPostgresServer()
-            let configuration = try PostgresConfiguration(parsing: server.socketConnection())
-            stores = try nodes.map { PostgresRunStore(connection: try PostgresConnection(configuration), node: $0) }
-            try await stores[0].connection.withSession { session throws(PostgresError) in _ = try PostgresSchema.migrate(session) }
-        }
-
-        func stop() async {
-            for store in stores { await store.connection.close() }
-            await server.stop()
-        }
-    }
+    private typealias Cluster = StoreCluster
 
     private func fire(_ id: String, job: String = "nightly", at second: Int) -> RunRecord {
-        RunRecord(runId: RunID(id), jobId: JobID(job), trigger: .schedule, createdAt: Date(),
-                  scheduledFor: Date(timeIntervalSince1970: 1_800_000_000 + Double(second)))
+        scheduleFire(id, job: job, at: second)
     }
 
     @Test("two nodes racing to insert the same fires: exactly one run per fire, the loser told it is a conflict")
@@ -78,7 +61,7 @@ struct PostgresRunStoreTests {
                 group.addTask {
                     var mine: [(String, RunID)] = []
                     while true {
-                        let batch = try await store.claimNext(limit: 4, lease: .seconds(10))
+                        let batch = try await store.claim(["work": .allow], limit: 4)
                         if batch.isEmpty { return mine }
                         mine += batch.map { (store.node, $0.runId) }
                     }
@@ -105,7 +88,7 @@ struct PostgresRunStoreTests {
         try await stalled.createRun(RunRecord(runId: "r1", jobId: "billing", trigger: .manual(), createdAt: Date()))
         var mine = try await stalled.claimRun("r1", startedAt: Date())
         #expect(mine.state == .running)
-        // What the rescue (issue 14, not built yet) will do: the lease ran out, the run is queued again.
+        // As if the lease ran out and the run were queued again.
         try await rescuer.connection.query("UPDATE steward.runs SET state = 'queued' WHERE run_id = 'r1'")
         let theirs = try await rescuer.claimRun("r1", startedAt: Date())
         #expect(theirs.state == .running)

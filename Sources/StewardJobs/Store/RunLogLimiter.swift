@@ -15,12 +15,19 @@ package struct RunLogLimiter: Sendable, Hashable {
     /// Entries dropped past the limit.
     package private(set) var droppedCount = 0
 
-    package init(maximumBytes: Int, maximumLines: Int, lineCount: Int = 0, byteCount: Int = 0) {
+    /// A limiter for a log that already holds `lineCount` lines of `byteCount` bytes, truncated
+    /// already (its marker written) when `isTruncated`.
+    package init(maximumBytes: Int, maximumLines: Int, lineCount: Int = 0, byteCount: Int = 0, isTruncated: Bool = false) {
         self.maximumBytes = maximumBytes
         self.maximumLines = maximumLines
         self.lineCount = lineCount
         self.byteCount = byteCount
+        self.isTruncated = isTruncated
     }
+
+    /// The text of the truncation marker, up to its first varying part: how a store recognises a
+    /// marker it wrote earlier.
+    package static let markerPrefix = "[log truncated: the limit of "
 
     /// The lines to store for `entries` (offsets assigned from ``lineCount`` on): the entries
     /// within the limits, then at most one marker.
@@ -37,7 +44,7 @@ package struct RunLogLimiter: Sendable, Hashable {
                 droppedCount += 1
                 let marker = RunLogEntry(
                     time: entry.time, level: .warning, source: .system,
-                    text: "[log truncated: the limit of \(maximumBytes) bytes or \(maximumLines) lines was reached; later lines are dropped]")
+                    text: Self.markerPrefix + "\(maximumBytes) bytes or \(maximumLines) lines was reached; later lines are dropped]")
                 admitted.append(RunLogLine(offset: lineCount, entry: marker))
                 lineCount += 1
                 continue

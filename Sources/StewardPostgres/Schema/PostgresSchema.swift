@@ -17,9 +17,20 @@
 ///   same instant insert one run;
 /// - `nodes`: the registry, one row per node with its heartbeat;
 /// - `audit.node` and `job_state.updated_at`: which node acted, and when state last changed.
+///
+/// Version 2 adds what admission, claiming and cross-node stops need:
+/// - `runs.stop_requested`: another node asked the run's node to stop it (what ``PostgresRunStore/heartbeat()``
+///   reports, the polling fallback of the `steward_actions` notification);
+/// - `runs_one_retry`: a unique index on `retry_of` for automatic retries (`trigger = 'retry'`), so a
+///   failed or rescued run is retried once whichever nodes try;
+/// - `runs_by_run_id_prefix`: `run_id` with `text_pattern_ops`, so a prefix search (`LIKE 'abc%'`)
+///   uses an index whatever the database's collation.
+///
+/// Every migration only adds (columns with defaults, indexes, functions): a node of the previous
+/// version still running reads and writes the tables as before.
 public enum PostgresSchema {
     /// The newest schema version this binary reads and writes.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     /// The advisory lock key migrations hold ("STWD" and "MIGR" as two 32-bit halves).
     static let migrationLock: Int64 = 0x5354_5744_4D49_4752
@@ -114,6 +125,11 @@ public enum PostgresSchema {
         CREATE INDEX audit_by_time ON steward.audit (at);
         CREATE INDEX audit_by_run ON steward.audit (run_id) WHERE run_id IS NOT NULL;
         """,
+        """
+        ALTER TABLE steward.runs ADD COLUMN stop_requested boolean NOT NULL DEFAULT false;
+        CREATE UNIQUE INDEX runs_one_retry ON steward.runs (retry_of) WHERE trigger = 'retry' AND retry_of IS NOT NULL;
+        CREATE INDEX runs_by_run_id_prefix ON steward.runs (run_id text_pattern_ops);
+        """,
     ]
 
     /// Brings the database to ``currentVersion`` (creating the `steward` schema if needed), under
@@ -124,6 +140,7 @@ public enum PostgresSchema {
     public static func migrate(_ session: PostgresSession, node: String? = nil) throws(PostgresError) -> (from: Int, to: Int) {
         try session.transaction { session throws(PostgresError) -> (from: Int, to: Int) in
             try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
+            try session.execute("SET LOCAL client_min_messages = warning")  // no NOTICE for what exists already
             try session.execute("""
                 CREATE SCHEMA IF NOT EXISTS steward;
                 CREATE TABLE IF NOT EXISTS steward.schema_version (
@@ -161,8 +178,8 @@ public enum PostgresSchema {
 
     private static func refuseNewer(_ version: Int) throws(PostgresError) {
         guard version <= currentVersion else {
-            throw PostgresError(.schema, message: "the database's steward schema version \(version) is newer than this steward "
-                                    + "understands (\(currentVersion)); run a newer steward on every node, or point journal.postgres at another database")
+            throw PostgresError(.schema, message: "database schema v\(version) is newer than this steward (v\(currentVersion)): "
+                                    + "run a newer steward on every node, or point journal.postgres at another database")
         }
     }
 }

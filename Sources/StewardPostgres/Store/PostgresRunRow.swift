@@ -21,6 +21,9 @@ enum PostgresRunRow {
 
     static let select = "SELECT \(selection) FROM steward.runs r"
 
+    /// `column = $n` for every column but `run_id` (`$1`), as an `UPDATE … SET` list in the order of ``values(_:)``.
+    static let assignments = columns.enumerated().dropFirst().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
+
     static let insert = """
         INSERT INTO steward.runs (\(columns.joined(separator: ", "))) \
         VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) RETURNING id
@@ -73,6 +76,7 @@ enum PostgresRunRow {
         if case .array(let steps)? = text(26).flatMap({ try? JobValue(jsonText: $0) }) {
             record.steps = steps.compactMap { if case .string(let name) = $0 { name } else { nil } }
         }
+        record.node = text(27)
         return Selected(id: integer(0) ?? 0, record: record, node: text(27), claimEpoch: Int(integer(28) ?? 0))
     }
 }

@@ -3,200 +3,210 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import StewardCore
 import StewardJobs
 import Synchronization
 
-/// Runs in the shared PostgreSQL journal, as one node sees them (groundwork for issue 14).
+/// The run journal several stewards share, in PostgreSQL: a ``StewardJobs/SharedRunStore`` (every
+/// node admits, claims and rescues runs through it, decided by the database) and a
+/// ``StewardJournal/JournalBackend`` (history, logs, progress, job state, audit, retention,
+/// health), opened with ``open(_:options:logger:)`` or, to read only,
+/// ``openReadOnly(_:logger:)``.
 ///
-/// Its methods have the shape and errors of `RunStore`'s, so the conformance can be completed
-/// (progress, logs, proceeding, recovery, definition state) without changing them. What it adds
-/// for several nodes on one database:
-/// - ``createRun(_:)``: a schedule fire's run carries the fire key (job, scheduled instant); a
-///   second insert of the same fire, by any node, fails as a `conflict` naming the fire;
-/// - ``claimNext(limit:lease:)``: takes due queued runs in one statement with
-///   `FOR UPDATE SKIP LOCKED`, so nodes claiming at once never take the same run;
-/// - fencing: each claim bumps the run's `claim_epoch` and records this ``node``; the store
-///   remembers the epoch it claimed, and ``finishRun(_:)`` writes only if the run is still
-///   running under this node and that epoch. A node paused past its lease cannot overwrite a
-///   run another node rescued.
+/// What keeps nodes apart:
+/// - a schedule fire is one row whatever the nodes that fire it (a unique key on the job and the
+///   instant); an automatic retry is one row per retried run (a unique key on `retry_of`);
+/// - admission takes a per-job advisory lock for its transaction, so the overlap policy is decided
+///   on what every node has committed;
+/// - claiming takes due runs with `FOR UPDATE SKIP LOCKED`, so each run is claimed by one node;
+/// - every claim bumps the run's claim epoch, and every write of a running run names the epoch
+///   this node claimed (fencing): a node paused past its lease cannot overwrite the run another
+///   node rescued;
+/// - every instant nodes compare (due times, leases, heartbeats) is the database's clock.
+///
+/// The store works through separate connections, each with its own thread (libpq blocks): one for
+/// writes, one for reads (listings, log pages, followers), one for the heartbeat and rescue (so a
+/// slow query never delays a heartbeat), and one that LISTENs (unless
+/// ``PostgresJournalOptions/listen`` is off).
 public final class PostgresRunStore: Sendable {
-    /// The connection it works through.
-    public let connection: PostgresConnection
-    /// This node's name (`runs.node` of what it claims).
-    public let node: String
+    /// The options it was opened with (``PostgresJournalOptions/node`` is this node).
+    public let options: PostgresJournalOptions
+    /// Where the database is, without the password.
+    public let configuration: PostgresConfiguration
+    /// Whether it was opened with ``openReadOnly(_:logger:)``: every write fails `unavailable`.
+    public let isReadOnly: Bool
+
+    /// The connection writes go through (in order).
+    package let connection: PostgresConnection
+    /// The connection reads go through.
+    let reader: PostgresConnection
+    /// The heartbeat's and rescue's connection.
+    let pulse: PostgresConnection
+    let logger: Logger
+    let healthMonitor: PostgresHealthMonitor
+    let hub = PostgresEventHub()
     /// The claim epoch of each run this store claimed and has not finished.
-    private let claims = Mutex<[RunID: Int]>([:])
+    let claims = Mutex<[RunID: Int]>([:])
+    /// Runs whose stop request ``heartbeat()`` reported already.
+    let reportedStops = Mutex<Set<RunID>>([])
+    /// Each written run's log cap, as far as this store knows it (seeded from the table).
+    let limiters = Mutex<[RunID: RunLogLimiter]>([:])
+    let progress: PostgresProgressCoalescer
+    /// The tasks the store runs itself (the listener's consumer, the health probe).
+    let background = Mutex<(tasks: [UInt64: Task<Void, Never>], next: UInt64, closed: Bool)>(([:], 0, false))
+    let listener = Mutex<PostgresListener?>(nil)
 
-    /// A store for `node` on `connection` (migrate the database first, ``PostgresSchema/migrate(_:node:)``).
-    public init(connection: PostgresConnection, node: String) {
-        self.connection = connection
-        self.node = node
+    /// Creates the store and its connections (nothing is sent yet).
+    init(configuration: PostgresConfiguration, options: PostgresJournalOptions, logger: Logger, readOnly: Bool) throws(PostgresError) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        self.isReadOnly = readOnly
+        connection = try PostgresConnection(configuration, backoff: options.backoff)
+        reader = try PostgresConnection(configuration, backoff: options.backoff)
+        pulse = try PostgresConnection(configuration, backoff: options.backoff)
+        healthMonitor = PostgresHealthMonitor(logger: logger, location: configuration.description)
+        progress = PostgresProgressCoalescer(interval: options.progressInterval)
     }
 
-    /// Makes a new run durable, in the record's state, with its steps.
-    /// - Throws: `duplicateRun` if the id exists; `conflict` if the record is a schedule fire
-    ///   whose job and instant already have a run (another node fired it); `unavailable`.
-    public func createRun(_ record: RunRecord) async throws(RunStoreError) {
+    /// This node's name (``PostgresJournalOptions/node``).
+    public var node: String { options.node }
+    /// See ``PostgresJournalOptions/heartbeatInterval``.
+    public var heartbeatInterval: Duration { options.heartbeatInterval }
+    /// See ``PostgresJournalOptions/pollInterval``.
+    public var pollInterval: Duration { options.pollInterval }
+
+    // MARK: Running statements
+
+    /// Runs `body` on the write connection; a refusal `refine` recognises (a unique key) is thrown
+    /// as it says, anything else as `unavailable`.
+    @discardableResult
+    func write<T: Sendable>(_ runId: RunID?, refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
+                            _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T) async throws(RunStoreError) -> T {
+        guard !isReadOnly else {
+            throw RunStoreError(.unavailable, runId: runId, message: "the shared journal was opened read-only")
+        }
+        return try await perform(on: connection, runId, refine: refine, body)
+    }
+
+    /// Runs `body` on the read connection.
+    @discardableResult
+    func read<T: Sendable>(_ runId: RunID?,
+                           _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T) async throws(RunStoreError) -> T {
+        try await perform(on: reader, runId, body)
+    }
+
+    /// Runs `body` on `connection`, telling the health monitor how it went.
+    @discardableResult
+    func perform<T: Sendable>(on connection: PostgresConnection, _ runId: RunID?,
+                              refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
+                              _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T) async throws(RunStoreError) -> T {
         do throws(PostgresError) {
-            try await connection.transaction { session throws(PostgresError) in
-                let rowId = try session.query(PostgresRunRow.insert, PostgresRunRow.values(record)).int64(0, 0) ?? 0
-                try Self.writeSteps(record.steps, rowId, session)
-            }
+            let value = try await connection.withSession(body)
+            healthMonitor.reachable()
+            return value
         } catch {
-            if error.isUniqueViolation && error.constraint == "runs_one_per_fire" {
-                let instant = record.scheduledFor.map { "\($0.milliseconds)" } ?? "?"
-                throw RunStoreError(.conflict, runId: record.runId,
-                                    message: "job \(record.jobId)'s fire at \(instant) ms is already a run (fired by another node)")
+            if let refined = refine(error) {
+                healthMonitor.reachable()
+                throw refined
             }
-            if error.isUniqueViolation { throw RunStoreError(.duplicateRun, runId: record.runId, message: "a run with this id exists") }
-            throw Self.unavailable(error, record.runId)
+            throw failure(error, runId)
         }
     }
 
-    /// Moves a `queued` run to `running` on this node, setting `startedAt`, and bumps its claim
-    /// epoch; returns the updated record.
-    /// - Throws: `conflict` if the run is not `queued`; `unknownRun`; `unavailable`.
-    public func claimRun(_ runId: RunID, startedAt: Date) async throws(RunStoreError) -> RunRecord {
-        let node = node
-        let claimed: PostgresRunRow.Selected?
-        do throws(PostgresError) {
-            claimed = try await connection.withSession { session throws(PostgresError) -> PostgresRunRow.Selected? in
-                let updated = try session.query("""
-                    UPDATE steward.runs SET state = 'running', started_at = $2, node = $3, claim_epoch = claim_epoch + 1
-                    WHERE run_id = $1 AND state = 'queued' RETURNING id
-                    """, [.text(runId.rawValue), .integer(startedAt.milliseconds), .text(node)])
-                guard updated.rows.count == 1 else { return nil }
-                return try Self.read(runId, session)
+    /// The `unavailable` error for `error`; a lost database turns the journal unhealthy first
+    /// (which logs it), so the error says it was announced.
+    func failure(_ error: PostgresError, _ runId: RunID?) -> RunStoreError {
+        if error.kind == .closed { return RunStoreError(.unavailable, runId: runId, message: "the shared journal is closed") }
+        guard error.isConnectionLoss else { return RunStoreError(.unavailable, runId: runId, message: error.description) }
+        unreachable(error.message)
+        return RunStoreError(.unavailable, runId: runId, message: "the database cannot be reached: \(error.message)", isAnnounced: true)
+    }
+
+    /// Records that the database is lost; on the change, starts probing until it is back.
+    func unreachable(_ reason: String) {
+        guard healthMonitor.unreachable(reason) else { return }
+        spawn { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: options.pollInterval)
+                if Task.isCancelled { return }
+                do throws(PostgresError) {
+                    try await connection.query("SELECT 1")
+                    if healthMonitor.reachable() { hub.yield(.resynchronize) }
+                    return
+                } catch {
+                    if error.kind == .closed { return }
+                    healthMonitor.unreachable(error.message)
+                }
             }
-        } catch {
-            throw Self.unavailable(error, runId)
         }
-        guard let claimed else { throw try await refusal(runId, doing: "claim") }
-        claims.withLock { $0[runId] = claimed.claimEpoch }
-        return claimed.record
     }
 
-    /// Claims up to `limit` queued runs that are due by the database's clock, oldest due first,
-    /// in one statement (`FOR UPDATE SKIP LOCKED`: runs another node is claiming are passed
-    /// over, not waited for), setting `started_at` and the lease from the database's clock.
-    /// - Throws: `unavailable`.
-    public func claimNext(limit: Int, lease: Duration) async throws(RunStoreError) -> [RunRecord] {
-        let node = node
-        let leaseMilliseconds = lease.milliseconds
-        let claimed: [PostgresRunRow.Selected]
-        do throws(PostgresError) {
-            claimed = try await connection.withSession { session throws(PostgresError) in
-                let rows = try session.query("""
-                    WITH due AS (
-                        SELECT id FROM steward.runs
-                        WHERE state = 'queued' AND coalesce(scheduled_for, created_at) <= steward.now_ms()
-                        ORDER BY coalesce(scheduled_for, created_at), id
-                        LIMIT $2 FOR UPDATE SKIP LOCKED
-                    )
-                    UPDATE steward.runs r SET state = 'running', node = $1, claim_epoch = r.claim_epoch + 1,
-                        started_at = steward.now_ms(), lease_expires_at = steward.now_ms() + $3
-                    FROM due WHERE r.id = due.id
-                    RETURNING \(PostgresRunRow.selection)
-                    """, [.text(node), .integer(Int64(max(0, limit))), .integer(leaseMilliseconds)])
-                return rows.rows.indices.map { PostgresRunRow.record(rows, $0) }
+    /// Runs `work` as one of the store's own tasks (cancelled by ``close()``).
+    func spawn(_ work: @escaping @Sendable () async -> Void) {
+        background.withLock { b in
+            guard !b.closed else { return }
+            b.next += 1
+            let token = b.next
+            b.tasks[token] = Task { [weak self] in
+                await work()
+                _ = self?.background.withLock { $0.tasks.removeValue(forKey: token) }
             }
-        } catch {
-            throw Self.unavailable(error, nil)
-        }
-        claims.withLock { claims in for run in claimed { claims[run.record.runId] = run.claimEpoch } }
-        return claimed.map(\.record)
-    }
-
-    /// Writes a run's final record (its state must be final). A queued run may be finished by any
-    /// node; a running one only by the node that claimed it, under the epoch it claimed.
-    /// - Throws: `conflict` if the run is final already or no longer this node's claim (fenced
-    ///   off: rescued or claimed again elsewhere), naming who holds it; `unknownRun`; `unavailable`.
-    public func finishRun(_ record: RunRecord) async throws(RunStoreError) {
-        guard record.state.isFinal else {
-            throw RunStoreError(.conflict, runId: record.runId, message: "finishing with the active state \(record.state)")
-        }
-        let node = node
-        let epoch = claims.withLock { $0[record.runId] }
-        let assignments = PostgresRunRow.columns.enumerated().dropFirst().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
-        let finished: Bool
-        do throws(PostgresError) {
-            finished = try await connection.transaction { session throws(PostgresError) -> Bool in
-                let parameters = PostgresRunRow.values(record) + [.text(node), .integer(epoch.map(Int64.init))]
-                let count = PostgresRunRow.columns.count
-                let updated = try session.query("""
-                    UPDATE steward.runs SET \(assignments), lease_expires_at = NULL
-                    WHERE run_id = $1 AND (state = 'queued'
-                        OR (state = 'running' AND node = $\(count + 1) AND claim_epoch = $\(count + 2)))
-                    RETURNING id
-                    """, parameters)
-                guard let rowId = updated.int64(0, 0) else { return false }
-                try Self.writeSteps(record.steps, rowId, session)
-                return true
-            }
-        } catch {
-            throw Self.unavailable(error, record.runId)
-        }
-        guard finished else { throw try await refusal(record.runId, doing: "finish", epoch: epoch) }
-        claims.withLock { _ = $0.removeValue(forKey: record.runId) }
-    }
-
-    /// The runs this store claimed and has not finished, with the claim epoch of each.
-    func claimedRuns() -> [RunID: Int] { claims.withLock { $0 } }
-
-    /// Forgets claims this node no longer holds.
-    func forgetClaims(_ runIds: [RunID]) {
-        claims.withLock { claims in for runId in runIds { claims.removeValue(forKey: runId) } }
-    }
-
-    /// One run's record; `nil` if unknown.
-    /// - Throws: `unavailable`.
-    public func run(_ runId: RunID) async throws(RunStoreError) -> RunRecord? {
-        try await selected(runId)?.record
-    }
-
-    /// The node that claimed a run and the claim epoch, with its record; `nil` if unknown.
-    /// - Throws: `unavailable`.
-    public func owner(of runId: RunID) async throws(RunStoreError) -> (node: String?, claimEpoch: Int, record: RunRecord)? {
-        guard let selected = try await selected(runId) else { return nil }
-        return (selected.node, selected.claimEpoch, selected.record)
-    }
-
-    private func selected(_ runId: RunID) async throws(RunStoreError) -> PostgresRunRow.Selected? {
-        do throws(PostgresError) {
-            return try await connection.withSession { session throws(PostgresError) in try Self.read(runId, session) }
-        } catch {
-            throw Self.unavailable(error, runId)
         }
     }
 
-    /// Why a compare-and-set changed nothing: `unknownRun`, or `conflict` naming the run's state
-    /// and holder.
-    private func refusal(_ runId: RunID, doing action: String, epoch: Int? = nil) async throws(RunStoreError) -> RunStoreError {
-        guard let current = try await selected(runId) else {
-            return RunStoreError(.unknownRun, runId: runId, message: "no run with this id")
-        }
-        if current.record.state == .running, action == "finish" {
-            return RunStoreError(.conflict, runId: runId, message: "the run is running on \(current.node ?? "no node") (claim \(current.claimEpoch)); "
-                                    + "this node (\(node), claim \(epoch.map(String.init) ?? "none")) no longer owns it")
-        }
-        return RunStoreError(.conflict, runId: runId, message: "cannot \(action) a run that is \(current.record.state)"
-                                + (current.node.map { " (last claimed by \($0))" } ?? ""))
-    }
+    // MARK: Shared SQL
 
     static func read(_ runId: RunID, _ session: PostgresSession) throws(PostgresError) -> PostgresRunRow.Selected? {
         let rows = try session.query(PostgresRunRow.select + " WHERE r.run_id = $1", [.text(runId.rawValue)])
         return rows.rows.isEmpty ? nil : PostgresRunRow.record(rows, 0)
     }
 
-    static func writeSteps(_ steps: [String], _ rowId: Int64, _ session: PostgresSession) throws(PostgresError) {
-        try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)])
-        for (position, name) in steps.enumerated() {
-            try session.query("INSERT INTO steward.run_steps (run, position, name) VALUES ($1, $2, $3)",
-                              [.integer(rowId), .integer(Int64(position)), .text(name)])
-        }
+    static func selected(_ rows: PostgresRows) -> [PostgresRunRow.Selected] {
+        rows.rows.indices.map { PostgresRunRow.record(rows, $0) }
     }
 
-    static func unavailable(_ error: PostgresError, _ runId: RunID?) -> RunStoreError {
-        RunStoreError(.unavailable, runId: runId, message: error.description)
+    /// Replaces a run's steps, in one statement.
+    static func writeSteps(_ steps: [String], _ rowId: Int64, _ session: PostgresSession) throws(PostgresError) {
+        try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)])
+        guard !steps.isEmpty else { return }
+        try session.query("""
+            INSERT INTO steward.run_steps (run, position, name)
+            SELECT $1, s.ordinality - 1, s.name FROM unnest($2::text[]) WITH ORDINALITY AS s (name, ordinality)
+            """, [.integer(rowId), .text(arrayLiteral(steps))])
     }
+
+    /// Sends a notification on `channel` (inside the caller's transaction: delivered on commit).
+    static func notify(_ channel: String, _ payload: String, _ session: PostgresSession) throws(PostgresError) {
+        try session.query("SELECT pg_notify($1, $2)", [.text(channel), .text(payload)])
+    }
+
+    /// A PostgreSQL array literal of texts (`{"a","b\"c"}`), for `= ANY($n::text[])` and `unnest`.
+    /// NUL characters, which PostgreSQL's text cannot hold, become U+2400 (␀).
+    static func arrayLiteral(_ values: [String]) -> String {
+        "{" + values.map { value in
+            "\"" + value.flatMap { character -> [Character] in
+                switch character {
+                case "\"", "\\": ["\\", character]
+                case "\u{0}": ["\u{2400}"]
+                default: [character]
+                }
+            } + "\""
+        }.joined(separator: ",") + "}"
+    }
+
+    /// A PostgreSQL array literal of integers (`{1,2}`).
+    static func arrayLiteral(_ values: [Int64]) -> String {
+        "{" + values.map(String.init).joined(separator: ",") + "}"
+    }
+}
+
+/// The notification channels of the shared journal.
+enum PostgresChannel {
+    /// Runs were admitted, finished, stopped or rescued: claimable runs may have changed. Payload: the sender node.
+    static let runs = "steward_runs"
+    /// A node is asked to act on a run. Payload: `sender<TAB>target node<TAB>action<TAB>run id`.
+    static let actions = "steward_actions"
+    /// A job's persisted state changed. Payload: `sender<TAB>job id`.
+    static let jobs = "steward_jobs"
 }

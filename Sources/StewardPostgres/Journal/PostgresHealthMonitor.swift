@@ -1,0 +1,88 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import StewardCore
+import StewardJournal
+import Synchronization
+
+/// Whether the shared journal's database can be reached, as a ``PostgresRunStore`` sees it: every
+/// statement that succeeds says yes, every lost or refused connection says no. A change is
+/// logged once (a warning when the database is lost, a notice when it is back, with how long it
+/// was away) and handed to the observers; the errors thrown meanwhile are marked announced, so
+/// the scheduler logs them at debug level only.
+final class PostgresHealthMonitor: Sendable {
+    private struct State {
+        var health: JournalHealth
+        var observers: [UInt64: @Sendable (JournalHealth) -> Void] = [:]
+        var nextToken: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+    /// A fast path for the common case: healthy, nothing to change.
+    private let healthy = Atomic<Bool>(true)
+    private let logger: Logger
+    private let location: String
+
+    init(logger: Logger, location: String) {
+        self.logger = logger
+        self.location = location
+        state = Mutex(State(health: JournalHealth(isHealthy: true, since: Date())))
+    }
+
+    /// The current health.
+    var health: JournalHealth { state.withLock { $0.health } }
+
+    /// Adds an observer; returns its token.
+    func observe(_ handler: @escaping @Sendable (JournalHealth) -> Void) -> UInt64 {
+        state.withLock { s in
+            s.nextToken += 1
+            s.observers[s.nextToken] = handler
+            return s.nextToken
+        }
+    }
+
+    /// Removes an observer.
+    func remove(_ token: UInt64) {
+        _ = state.withLock { $0.observers.removeValue(forKey: token) }
+    }
+
+    /// A statement succeeded: the database is reachable. Returns whether that is a change.
+    @discardableResult
+    func reachable() -> Bool {
+        guard !healthy.load(ordering: .acquiring) else { return false }
+        let change = state.withLock { s -> (JournalHealth, Duration, [@Sendable (JournalHealth) -> Void])? in
+            guard !s.health.isHealthy else { return nil }
+            let now = Date()
+            let downFor = Duration.milliseconds(Int64(max(0, now.timeIntervalSince(s.health.since)) * 1000))
+            s.health = JournalHealth(isHealthy: true, since: now)
+            healthy.store(true, ordering: .releasing)
+            return (s.health, downFor, Array(s.observers.values))
+        }
+        guard let (health, downFor, observers) = change else { return false }
+        logger.notice("the shared journal is reachable again", metadata: ["journal": location, "down_for": downFor.compactDescription])
+        for observer in observers { observer(health) }
+        return true
+    }
+
+    /// The database could not be reached (or a connection broke): unhealthy with `reason`.
+    /// Returns whether that is a change (the caller then starts probing).
+    @discardableResult
+    func unreachable(_ reason: String) -> Bool {
+        let change = state.withLock { s -> (JournalHealth, [@Sendable (JournalHealth) -> Void])? in
+            guard s.health.isHealthy else {
+                s.health.reason = reason
+                return nil
+            }
+            s.health = JournalHealth(isHealthy: false, reason: reason, since: Date())
+            healthy.store(false, ordering: .releasing)
+            return (s.health, Array(s.observers.values))
+        }
+        guard let (health, observers) = change else { return false }
+        logger.warning("the shared journal cannot be reached; processes are supervised as before, jobs wait for it",
+                       metadata: ["journal": location, "reason": reason])
+        for observer in observers { observer(health) }
+        return true
+    }
+}
