@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "StewardSupervisor",
-            dependencies: ["StewardJournal", "StewardJobs", "StewardProcesses", "StewardCore", "CStewardSystem"]
+            dependencies: ["StewardJournal", "StewardPostgres", "StewardJobs", "StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
         // Background jobs: definitions, schedules (cron with seconds and zones), runs, the scheduler.
         .target(
@@ -96,7 +96,7 @@ let package = Package(
         // The command line: argument parsing and the commands (run, check, exec, …).
         .target(
             name: "StewardCLI",
-            dependencies: ["StewardJournal", "StewardControl", "StewardHTTP", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
+            dependencies: ["StewardJournal", "StewardPostgres", "StewardControl", "StewardHTTP", "StewardJobs", "StewardSupervisor", "StewardProcesses", "StewardCore", "CStewardSystem"]
         ),
         .executableTarget(
             name: "steward",

@@ -67,7 +67,7 @@ public enum StewardMain {
     """
 
     /// The version string.
-    public static let version = "steward 0.1.0"
+    public static let version = ConfiguredJobs.version
 
     /// Runs `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {

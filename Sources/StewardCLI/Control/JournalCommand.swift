@@ -14,7 +14,8 @@ import Glibc
 #endif
 
 /// `steward runs`, `steward run show ID` and `steward run logs ID [-f]`: they read the journal
-/// file itself, read-only, so they work whether steward runs or not.
+/// itself, read-only — the SQLite file, or the shared PostgreSQL journal of a connection string —
+/// so they work whether steward runs or not.
 ///
 /// The file: `--journal FILE`; else the one `--config FILE` names (or its default); else
 /// `STEWARD_JOURNAL`; else the one the steward on the control socket (`--socket`, or the
@@ -34,9 +35,11 @@ enum JournalCommand {
     /// Runs the command; 0 done, 1 failed (the reason on standard error).
     static func run(_ options: ControlCommand.Options, environment: [String: String]) async -> Int32 {
         do throws(RunStoreError) {
-            let reader = try JournalReader(path: try path(options, environment: environment))
+            let reader = try await JournalSource.open(try path(options, environment: environment))
             let jobIds = try options.tag.map { tag throws(RunStoreError) in try taggedJobs(tag, options, environment: environment) }
-            return try await perform(options.action, reader, jobIds: jobIds)
+            let code = try await perform(options.action, reader, jobIds: jobIds)
+            await reader.close()
+            return code
         } catch {
             StewardMain.writeError("steward: \(error.message)")
             if case .runWait = options.action { return RunOutcome.noRun }
@@ -44,7 +47,7 @@ enum JournalCommand {
         }
     }
 
-    private static func perform(_ action: ControlCommand.Action, _ reader: JournalReader,
+    private static func perform(_ action: ControlCommand.Action, _ reader: JournalSource,
                                 jobIds: Set<JobID>? = nil) async throws(RunStoreError) -> Int32 {
         switch action {
         case .runs(let job, let state, let since, let limit, let json):
@@ -54,20 +57,20 @@ enum JournalCommand {
             case .failure(let problem): throw RunStoreError(.conflict, message: "runs: --\(problem.description)")
             }
             query.jobIds = jobIds
-            let records = try reader.runs(query)
+            let records = try await reader.runs(query)
             let runs = records.map(RunBody.init)
             print(json ? encode(runs) : JobTable.renderRuns(runs), terminator: json ? "\n" : "")
-            noteAbandoned(records, reader)
+            await noteAbandoned(records, reader)
         case .runShow(let id, let json):
-            let record = try reader.findRun(id)
+            let record = try await reader.findRun(id)
             print(json ? encode(RunBody(record)) : JobTable.renderRun(RunBody(record)), terminator: json ? "\n" : "")
-            noteAbandoned([record], reader)
+            await noteAbandoned([record], reader)
         case .runLogs(let id, let follow):
-            let runId = try reader.findRun(id).runId
+            let runId = try await reader.findRun(id).runId
             var offset = 0
             var writerGone = false
             while true {
-                let page = try reader.readLog(runId, from: offset, limit: 1000)
+                let page = try await reader.readLog(runId, from: offset, limit: 1000)
                 for line in page.lines { emit(line.text) }
                 offset = page.nextOffset
                 if page.isComplete { break }
@@ -76,15 +79,15 @@ enum JournalCommand {
                 // No writer: one more read (it may have written the end just before it exited),
                 // then say the run was abandoned.
                 if writerGone {
-                    StewardMain.writeError("steward: no steward is writing \(reader.path); run \(runId) was left active by one "
+                    StewardMain.writeError("steward: no steward is writing \(reader.location); run \(runId) was left active by one "
                                            + "that stopped without recording its end")
                     return RunOutcome.abandoned
                 }
-                writerGone = !reader.writerIsAlive
+                writerGone = await !reader.writerIsAlive(for: try await reader.run(runId))
                 if !writerGone { try? await Task.sleep(for: .milliseconds(200)) }
             }
             // Followed to its end: the exit code is the run's outcome (as `run wait`).
-            if follow, let record = try reader.run(runId), record.state.isFinal { return RunOutcome.exitCode(record.state) }
+            if follow, let record = try await reader.run(runId), record.state.isFinal { return RunOutcome.exitCode(record.state) }
         case .runWait(let id, let timeout):
             return try await wait(for: id, timeout: timeout, reader)
         default:
@@ -95,17 +98,17 @@ enum JournalCommand {
 
     /// `run wait`: reads the run every 200 ms until it is final; prints `ID STATE` and returns
     /// its ``RunOutcome`` code (124 once `timeout` passes first).
-    private static func wait(for id: String, timeout: Duration?, _ reader: JournalReader) async throws(RunStoreError) -> Int32 {
+    private static func wait(for id: String, timeout: Duration?, _ reader: JournalSource) async throws(RunStoreError) -> Int32 {
         let deadline = timeout.map { ContinuousClock.now + $0 }
         var writerGone = false
         while true {
-            let record = try reader.findRun(id)
+            let record = try await reader.findRun(id)
             if record.state.isFinal {
                 print("\(record.runId) \(record.state)")
                 return RunOutcome.exitCode(record.state)
             }
             if writerGone {
-                StewardMain.writeError("steward: no steward is writing \(reader.path); run \(record.runId) was left \(record.state) by one "
+                StewardMain.writeError("steward: no steward is writing \(reader.location); run \(record.runId) was left \(record.state) by one "
                                        + "that stopped without recording its end")
                 return RunOutcome.abandoned
             }
@@ -113,7 +116,7 @@ enum JournalCommand {
                 StewardMain.writeError("steward: run wait: run \(record.runId) is still \(record.state) after --timeout \(timeout!.compactDescription)")
                 return RunOutcome.waitTimedOut
             }
-            writerGone = !reader.writerIsAlive
+            writerGone = await !reader.writerIsAlive(for: record)
             if !writerGone {
                 let pause = deadline.map { min(.milliseconds(200), max(.zero, $0 - ContinuousClock.now)) } ?? .milliseconds(200)
                 try? await Task.sleep(for: pause)
@@ -122,10 +125,10 @@ enum JournalCommand {
     }
 
     /// Says on standard error when active runs were listed from a journal no steward writes.
-    private static func noteAbandoned(_ records: [RunRecord], _ reader: JournalReader) {
+    private static func noteAbandoned(_ records: [RunRecord], _ reader: JournalSource) async {
         let active = records.filter(\.state.isActive).count
-        guard active > 0, !reader.writerIsAlive else { return }
-        StewardMain.writeError("note: no steward is writing \(reader.path): \(active) run(s) shown queued or running were left by one "
+        guard active > 0, await !reader.writerIsAlive() else { return }
+        StewardMain.writeError("note: no steward is writing \(reader.location): \(active) run(s) shown queued or running were left by one "
                                + "that stopped without recording their end; they become crashed (or run, if queued) when steward starts again")
     }
 
@@ -156,6 +159,7 @@ enum JournalCommand {
         if let path = options.config {
             do throws(ConfigIssues) {
                 let config = try SupervisorConfigLoader.load(path: path)
+                if let shared = config.journal?.shared { return shared.connection }
                 return (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
             } catch {
                 throw RunStoreError(.unavailable, message: "\(path): \(error.issues.count) problem(s); first: \(error.issues.first.map { "\($0)" } ?? "")")

@@ -45,7 +45,7 @@ public enum ControlRoutes {
         router.get(.exact(ControlAPI.journal)) { _ in
             guard let journal = supervisor.jobs?.journal else { return failure("steward has no jobs, so no journal", status: .notFound) }
             let health = journal.health
-            return json(ControlAPI.JournalBody(path: journal.path, healthy: health.isHealthy, reason: health.reason))
+            return json(ControlAPI.JournalBody(path: journal.location, healthy: health.isHealthy, reason: health.reason))
         }
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
         JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access,

@@ -52,9 +52,12 @@ extension JobScheduler {
         await shared.leave()
     }
 
-    /// Joins the cluster: this node's own runs a previous instance left running are crashed and
-    /// retried per their policy. Called once by ``prepare()``.
-    func joinCluster(_ shared: any SharedRunStore) async {
+    /// Joins the cluster: this node's own runs a previous instance left running are crashed (and,
+    /// once the scheduler runs, retried per their policy). Called by ``prepare()``, and by the
+    /// heartbeat until it succeeds when the database did not answer at first. Returns whether it
+    /// joined.
+    @discardableResult
+    func joinCluster(_ shared: any SharedRunStore) async -> Bool {
         do throws(RunStoreError) {
             let crashed = try await shared.join(version: options.version, reason: "supervisor restart")
             if !crashed.isEmpty {
@@ -63,10 +66,22 @@ extension JobScheduler {
                                           "runs": crashed.prefix(10).map(\.runId.rawValue).joined(separator: ",")])
             }
             lifecycle.withLock { $0.recovered = crashed }
+            joined.withLock { $0 = true }
+            return true
         } catch {
-            logger.warning("cannot join the shared journal; claiming starts once it answers",
-                           metadata: ["node": shared.node, "error": "\(error)"])
+            logger.log(error.logLevel, "cannot join the shared journal yet; jobs run once it answers",
+                       metadata: ["node": shared.node, "error": "\(error)"])
+            return false
         }
+    }
+
+    /// Retries the runs ``joinCluster(_:)`` found crashed (once the scheduler runs).
+    func retryRecovered(_ shared: any SharedRunStore) async {
+        let crashed = lifecycle.withLock { l -> [RunRecord] in
+            defer { l.recovered = [] }
+            return l.recovered
+        }
+        for record in crashed { await retryInCluster(shared, record) }
     }
 
     /// Admits a new run in the shared journal (a fire, a trigger, a run for later, a retry) and
@@ -259,6 +274,10 @@ extension JobScheduler {
     /// it lost or was asked to stop, and rescues the runs of nodes that went silent.
     private func heartbeatLoop(_ shared: any SharedRunStore) async {
         while !Task.isCancelled {
+            if !joined.withLock({ $0 }), await joinCluster(shared) {
+                await retryRecovered(shared)
+                claimBell.yield()
+            }
             do throws(RunStoreError) {
                 let beat = try await shared.heartbeat()
                 for runId in beat.lost { loseRun(runId) }

@@ -42,11 +42,7 @@ extension JobScheduler {
         guard started else { return }
         if let shared {
             startCluster(shared)
-            let crashed = lifecycle.withLock { l -> [RunRecord] in
-                defer { l.recovered = [] }
-                return l.recovered
-            }
-            for record in crashed { await retryInCluster(shared, record) }
+            await retryRecovered(shared)
         } else {
             await readmitRecovered(at: now)
         }

@@ -43,6 +43,8 @@ public final class JobScheduler: Runnable {
     let claimBellStream: AsyncStream<Void>
     /// The shared journal's loops (claiming, heartbeat, events), cancelled at shutdown.
     let clusterTasks = Mutex<[Task<Void, Never>]>([])
+    /// Whether this node joined the shared journal (``SharedRunStore/join(version:reason:)`` succeeded).
+    let joined = Mutex(false)
 
     /// Creates a scheduler. Nothing fires before ``start()`` (or the runner's `run`).
     /// - Parameters:

@@ -1,5 +1,6 @@
 import StewardJobs
 import StewardJournal
+import StewardPostgres
 
 /// Where steward keeps the run journal of its jobs, and for how long:
 /// `journal: { path, retention: { succeeded: "15d", failed: "30d", keepLast: 100, every: "1h" } }`;
@@ -14,12 +15,15 @@ public struct JournalConfig: Sendable, Equatable {
     public var retention: RetentionPolicy
     /// How often the retention job runs. Default 1 h.
     public var retentionEvery: Duration
+    /// A PostgreSQL journal that several stewards share instead of the SQLite file; `nil` for the file.
+    public var shared: SharedJournalConfig?
 
     /// Creates a journal config; by default at the default path with the default retention.
     public init(path: String? = nil, retention: RetentionPolicy = RetentionPolicy(), retentionEvery: Duration = .seconds(3600)) {
         self.path = path
         self.retention = retention
         self.retentionEvery = retentionEvery
+        self.shared = nil
     }
 
     /// The retention job's id (a configured job may not use it).
@@ -54,7 +58,7 @@ public struct JournalConfig: Sendable, Equatable {
 
 extension JournalConfig {
     /// The keys of `journal` and of its `retention`.
-    static let keys = ["path", "retention"]
+    static let keys = ["path", "retention"] + SharedJournalConfig.keys
     static let retentionKeys = RunState.allCases.filter(\.isFinal).map(\.name) + ["default", "keepLast", "every", "batchSize"]
 
     /// Reads `journal: { path, retention }`, reporting every problem.
@@ -62,6 +66,7 @@ extension JournalConfig {
         guard let object = node.object(keys: keys) else { return nil }
         var config = JournalConfig()
         if let pathNode = object["path"], let path = pathNode.string() { config.path = node.session.resolve(path) }
+        config.shared = SharedJournalConfig.decode(object, node)
         guard let retentionNode = object["retention"],
               let retention = retentionNode.object(keys: retentionKeys) else { return config }
         var ages = RetentionPolicy.defaultAges

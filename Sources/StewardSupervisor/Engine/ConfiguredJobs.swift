@@ -1,6 +1,7 @@
 import StewardCore
 import StewardJobs
 import StewardJournal
+import StewardPostgres
 import StewardProcesses
 import Synchronization
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ public final class ConfiguredJobs: Runnable {
     public static let componentName = "jobs"
 
     /// The run journal the runs are kept in, when there is one (else they live in memory).
-    public let journal: SQLiteRunStore?
+    public let journal: (any JournalBackend)?
     /// Where operator actions are recorded: beside the runs, in the journal (or in memory).
     public let auditLog: any AuditLog
     private let retention: JournalConfig
@@ -38,11 +39,12 @@ public final class ConfiguredJobs: Runnable {
     ///   - environment: steward's environment, inherited by every command.
     ///   - journal: the run journal; `nil` keeps runs in memory.
     ///   - retention: the journal's retention (its job runs on `retentionEvery`).
-    public init(jobs: [JobConfig], environment: [String: String], journal: SQLiteRunStore? = nil,
+    public init(jobs: [JobConfig], environment: [String: String], journal: (any JournalBackend)? = nil,
                 retention: JournalConfig = JournalConfig(), logger: Logger) {
         let journaled: any RunStore & AuditLog = journal.map { $0 as any RunStore & AuditLog } ?? InMemoryRunStore()
         store = journaled
-        scheduler = JobScheduler(store: journaled, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName])))
+        scheduler = JobScheduler(store: journaled, options: JobSchedulerOptions(logger: logger.with(["component": Self.componentName]),
+                                                                               version: Self.version))
         auditLog = journaled
         self.environment = environment
         self.journal = journal
@@ -51,14 +53,30 @@ public final class ConfiguredJobs: Runnable {
     }
 
     /// The component for `config`'s jobs, keeping their runs in the journal its `journal`
-    /// section names (or at the default path).
-    public static func journaled(_ config: SupervisorConfig, environment: [String: String], logger: Logger) -> ConfiguredJobs {
+    /// section names: the SQLite file (at the default path without one), or the PostgreSQL
+    /// database several stewards share (``SharedJournalConfig``), reached in the background: the
+    /// jobs wait for it, the processes never do.
+    /// - Throws: ``ConfigIssues`` when the shared journal's connection string or node name is wrong.
+    public static func journaled(_ config: SupervisorConfig, environment: [String: String], logger: Logger) throws(ConfigIssues) -> ConfiguredJobs {
         let settings = config.journal ?? JournalConfig()
-        let journal = SQLiteRunStore(path: settings.resolvedPath(environment: environment, uid: getuid()),
+        let journalLogger = logger.with(["component": "journal"])
+        let journal: any JournalBackend
+        if let shared = settings.shared {
+            do throws(PostgresError) {
+                journal = try PostgresRunStore.connecting(shared.connection, options: shared.options(), logger: journalLogger)
+            } catch {
+                throw ConfigIssues([ConfigIssue(path: "journal.postgres", message: error.message)])
+            }
+        } else {
+            journal = SQLiteRunStore(path: settings.resolvedPath(environment: environment, uid: getuid()),
                                      options: JournalOptions(privateDirectory: settings.ownsDirectory(environment: environment)),
-                                     logger: logger.with(["component": "journal"]))
+                                     logger: journalLogger)
+        }
         return ConfiguredJobs(jobs: config.jobs, environment: environment, journal: journal, retention: settings, logger: logger)
     }
+
+    /// The version a node reports to the others of a shared journal.
+    public static let version = "steward 0.1.0"
 
     /// Recovers what a previous steward left in the journal, defines the jobs (and the
     /// journal's retention job).

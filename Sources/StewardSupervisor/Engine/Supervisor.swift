@@ -169,7 +169,13 @@ actor ReloadSequence {
                                   outcome: inout Reload.Outcome) async {
         guard let jobs = supervisor.jobs else {
             guard !next.jobs.isEmpty else { return }
-            let jobs = ConfiguredJobs.journaled(next, environment: environment, logger: logger)
+            let jobs: ConfiguredJobs
+            do throws(ConfigIssues) {
+                jobs = try ConfiguredJobs.journaled(next, environment: environment, logger: logger)
+            } catch {
+                outcome.problems.append("jobs: \(error)")
+                return
+            }
             do {
                 try await supervisor.lifecycle.add(jobs, name: ConfiguredJobs.componentName, options: SupervisorPlan.jobsOptions(next))
                 supervisor.adopt(jobs)

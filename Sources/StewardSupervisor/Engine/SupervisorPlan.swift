@@ -66,7 +66,7 @@ public struct SupervisorPlan: Sendable {
         if config.jobs.isEmpty {
             jobs = nil
         } else {
-            let jobs = ConfiguredJobs.journaled(config, environment: environment, logger: logger)
+            let jobs = try ConfiguredJobs.journaled(config, environment: environment, logger: logger)
             builder.add(jobs, name: ConfiguredJobs.componentName, options: Self.jobsOptions(config))
             self.jobs = jobs
         }

@@ -48,10 +48,31 @@ struct JournalConfigTests {
             "journal.retention.failed: must be longer than 0s (line 1, column 27)",
         ])
         #expect(problems(in: #"{ journal: { pth: "x" } }"#) == [
-            "journal.pth: unknown key (expected one of: path, retention) (line 1, column 14)",
+            "journal.pth: unknown key (expected one of: heartbeat, lease, listen, node, path, poll, postgres, retention) (line 1, column 14)",
         ])
         #expect(problems(in: #"{ jobs: { "journal-retention": { command: ["true"] } } }"#) == [
             "jobs.journal-retention: the name \"journal-retention\" is taken by the journal's retention job (line 1, column 11)",
         ])
+    }
+
+    @Test("a shared journal: the connection string is checked where it is written, never echoing a password; its settings need it")
+    func sharedJournal() throws {
+        let config = try parseConfig("""
+            { journal: { postgres: "postgresql://steward:s3cret@db:5433/jobs", node: "pod-a", heartbeat: "500ms", lease: "2s", listen: false },
+              jobs: { a: { command: ["true"] } } }
+            """)
+        let shared = try #require(config.journal?.shared)
+        #expect(shared.node == "pod-a" && shared.heartbeat == .milliseconds(500) && shared.lease == .seconds(2) && !shared.listen)
+        #expect(shared.options().node == "pod-a")
+        let bad = problems(in: #"{ journal: { postgres: "postgresql://steward:s3cret@db:notaport/jobs" } }"#)
+        #expect(bad.count == 1 && bad[0].hasPrefix("journal.postgres:") && bad[0].contains("port"), "\(bad)")
+        #expect(!bad.joined().contains("s3cret"))
+        #expect(problems(in: #"{ journal: { postgres: "postgresql://db/x?colour=blue" } }"#).first?.contains("colour") == true)
+        #expect(problems(in: #"{ journal: { node: "a" } }"#) == ["journal.node: needs journal.postgres (a shared journal) (line 1, column 14)"])
+        #expect(problems(in: #"{ journal: { postgres: "postgresql://db/x", path: "j.sqlite" } }"#).first?.hasPrefix(
+            "journal.path: journal.path and journal.postgres exclude each other") == true)
+        #expect(problems(in: #"{ journal: { postgres: "postgresql://db/x", heartbeat: "2s", lease: "3s" } }"#).first?.hasPrefix(
+            "journal.lease: must be at least twice the heartbeat") == true)
+        #expect(problems(in: #"{ journal: { postgres: "postgresql://db/x", node: "" } }"#).first?.hasPrefix("journal.node:") == true)
     }
 }
