@@ -46,7 +46,7 @@ public enum StewardMain {
       trigger JOB [--at T | --in D] [--input JSON] [--parent ID] [--json | -q]
                                      run a job now or later, with input (a command job gets it
                                      as JSON in $STEWARD_INPUT); -q prints the run id only
-      runs [--job J] [--tag T] [--state S] [--since T] [--limit N] [--journal FILE] [--json]
+      runs [--job J] [--tag T] [--state S] [--since T] [--limit N] [--journal FILE|URL] [--json]
                                      recent runs, newest first (read from the journal)
       run show|logs|stop|retry ID [-f]
                                      one run's record, its log (-f follows it and exits with
@@ -57,6 +57,8 @@ public enum StewardMain {
                                      6 skipped/missed, 124 --timeout passed, 66 no such run
       audit [--limit N] [--journal FILE] [--json]
                                      operator actions, newest first: who asked what, when
+      nodes [--journal URL] [--json] the stewards sharing a PostgreSQL journal: heartbeat age,
+                                     running runs, version
 
       version                        print the version
       help                           print this text

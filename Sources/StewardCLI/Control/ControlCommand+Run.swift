@@ -74,7 +74,7 @@ extension ControlCommand {
             return ExitCodes.success
         case .trigger, .jobChange, .reschedule, .runRetry:
             return try performAction(action, client)
-        case .runs, .runShow, .runLogs, .runWait, .audit:
+        case .runs, .runShow, .runLogs, .runWait, .audit, .nodes:
             throw ControlClient.Failure(description: "internal: journal reads go through JournalCommand")
         case .runStop(let id):
             return try act(client, "POST", "/runs/\(ControlClient.encode(id))/stop")

@@ -47,11 +47,12 @@ public enum ControlCommand {
         case runLogs(String, follow: Bool)
         case runStop(String)
         case audit(limit: Int?, json: Bool)
+        case nodes(json: Bool)
     }
 
     /// The commands this type handles (`run show|logs|stop` are routed here by ``StewardMain``).
     public static let commands: Set<String> = Set(["status", "start", "stop", "restart", "signal", "logs", "wait", "reload", "shutdown",
-                                                   "health", "jobs", "trigger", "runs", "run show", "run logs", "run stop", "audit"])
+                                                   "health", "jobs", "trigger", "runs", "run show", "run logs", "run stop", "audit", "nodes"])
         .union(JobActionCommand.commands)
 
     /// Parses the arguments after `command`.
@@ -77,14 +78,15 @@ public enum ControlCommand {
             switch argument {
             case "--socket": socket = try value(argument)
             case "--config", "-c": config = try value(argument)
-            case "--journal" where JournalCommand.commands.contains(command) || command == "audit": journal = try value(argument)
+            case "--journal" where JournalCommand.commands.contains(command) || command == "audit" || command == "nodes":
+                journal = try value(argument)
             case "--tag" where ["jobs", "runs"].contains(command):
                 let text = try value(argument)
                 guard ProcessConfig.isValidName(text) else {
                     throw CommandLineError("\(command): --tag expects a tag (letters, digits, \"_\", \".\" and \"-\"), got \"\(text)\"")
                 }
                 tag = text
-            case "--json" where ["status", "jobs", "runs", "run show", "audit"].contains(command),
+            case "--json" where ["status", "jobs", "runs", "run show", "audit", "nodes"].contains(command),
                  "-f" where ["logs", "run logs"].contains(command), "--follow" where ["logs", "run logs"].contains(command):
                 flags.insert(argument == "--follow" ? "-f" : argument)
             case "--job" where command == "runs", "--state" where command == "runs", "--since" where command == "runs",
@@ -144,6 +146,7 @@ public enum ControlCommand {
                 return count
             }
             action = .audit(limit: limit, json: flags.contains("--json"))
+        case "nodes": _ = try names(0, "[--journal URL] [--json]"); action = .nodes(json: flags.contains("--json"))
         default: throw CommandLineError("unknown command \"\(command)\"")
         }
         return Options(action: action, socket: socket, config: config, journal: journal, tag: tag)

@@ -31,16 +31,29 @@ enum JobTable {
     }
 
     /// One row per run, newest first.
+    /// With a shared journal (some run has a node) a NODE column says where each ran.
     static func renderRuns(_ runs: [RunBody]) -> String {
-        let header = ["RUN", "JOB", "STATE", "TRIGGER", "STARTED", "DURATION", "PROGRESS", "ERROR"]
+        let shared = runs.contains { $0.node != nil }
+        let header = ["RUN", "JOB", "STATE", "TRIGGER"] + (shared ? ["NODE"] : []) + ["STARTED", "DURATION", "PROGRESS", "ERROR"]
         let rows = runs.map { run -> [String] in
-            [
-                run.runId, run.jobId, run.state, run.trigger,
+            [run.runId, run.jobId, run.state, run.trigger] + (shared ? [run.node ?? "-"] : []) + [
                 run.startedAt.map { InstantText.format($0) } ?? "-",
                 run.durationMs.map { Duration.milliseconds($0).compactDescription } ?? "-",
                 progress(run),
                 run.error.map { String($0.prefix(60)) } ?? "",
             ]
+        }
+        return table(header, rows)
+    }
+
+    /// One row per node of a shared journal: `alive`, `silent` (no heartbeat for 5 s: its runs
+    /// are rescued once their lease runs out) or `left` (stopped cleanly).
+    static func renderNodes(_ nodes: [NodeBody]) -> String {
+        let header = ["NODE", "STATE", "HEARTBEAT", "RUNNING", "VERSION", "HOST", "PID"]
+        let rows = nodes.map { node -> [String] in
+            [node.name + (node.isThisNode ? " *" : ""), node.stopped ? "left" : node.heartbeatAgeMs > 5000 ? "silent" : "alive",
+             Duration.milliseconds(node.heartbeatAgeMs).compactDescription + " ago", "\(node.runningRuns)", node.version,
+             node.host ?? "-", node.pid.map { "\($0)" } ?? "-"]
         }
         return table(header, rows)
     }
@@ -58,7 +71,7 @@ enum JobTable {
             ("signal", run.signal.map { SignalName.name(of: $0) }), ("error", run.error), ("detail", run.errorDetail),
             ("input", run.input), ("output", run.output),
             ("steps", run.steps.isEmpty ? nil : run.steps.joined(separator: " → ")), ("last step", run.lastCompletedStep),
-            ("retry of", run.retryOf), ("parent", run.parentRunId),
+            ("retry of", run.retryOf), ("parent", run.parentRunId), ("node", run.node),
         ]
         fields = fields.filter { $0.1 != nil }
         let width = fields.map(\.0.count).max() ?? 0

@@ -27,7 +27,7 @@ enum JournalCommand {
     /// Whether `action` reads the journal.
     static func reads(_ action: ControlCommand.Action) -> Bool {
         switch action {
-        case .runs, .runShow, .runLogs, .runWait: true
+        case .runs, .runShow, .runLogs, .runWait, .nodes: true
         default: false
         }
     }
@@ -90,6 +90,9 @@ enum JournalCommand {
             if follow, let record = try await reader.run(runId), record.state.isFinal { return RunOutcome.exitCode(record.state) }
         case .runWait(let id, let timeout):
             return try await wait(for: id, timeout: timeout, reader)
+        case .nodes(let json):
+            let nodes = try await reader.nodes().map { NodeBody($0, thisNode: nil) }
+            print(json ? encode(nodes) : JobTable.renderNodes(nodes), terminator: json ? "\n" : "")
         default:
             throw RunStoreError(.conflict, message: "internal: not a journal command")
         }

@@ -94,6 +94,17 @@ enum JournalSource {
         }
     }
 
+    /// The nodes of a shared journal.
+    /// - Throws: `unavailable` for a file (a journal of one steward has no nodes).
+    func nodes() async throws(RunStoreError) -> [NodeStatus] {
+        switch self {
+        case .file(let reader):
+            throw RunStoreError(.unavailable, message: "the journal \(reader.path) is not shared: nodes exist only with journal.postgres "
+                                + "(give --journal postgresql://… or --config FILE)")
+        case .shared(let store): return try await store.nodes()
+        }
+    }
+
     /// Lets go of the database (nothing to do for a file).
     func close() async {
         if case .shared(let store) = self { await store.close() }

@@ -1,6 +1,7 @@
 import StewardCore
 import StewardHTTP
 import StewardSupervisor
+import StewardJobs
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -46,6 +47,16 @@ public enum ControlRoutes {
             guard let journal = supervisor.jobs?.journal else { return failure("steward has no jobs, so no journal", status: .notFound) }
             let health = journal.health
             return json(ControlAPI.JournalBody(path: journal.location, healthy: health.isHealthy, reason: health.reason))
+        }
+        router.get(.exact(ControlAPI.nodes)) { _ in
+            guard let shared = supervisor.jobs?.journal as? any SharedRunStore else {
+                return failure("the journal is not shared: nodes exist only with journal.postgres", status: .notFound)
+            }
+            do throws(RunStoreError) {
+                return json(try await shared.nodes().map { NodeBody($0, thisNode: shared.node) })
+            } catch {
+                return failure("\(error)", status: .serviceUnavailable)
+            }
         }
         router.get(.exact(ControlAPI.wait)) { request in await waitUntilReady(supervisor, request) }
         JobRoutes.mount(on: &router, scheduler: { supervisor.jobs?.scheduler }, access: access,

@@ -110,6 +110,23 @@ extension JobScheduler {
         return admission
     }
 
+    /// A run requested by someone (a trigger, a run for later, a manual retry) on a shared
+    /// journal: admitted there under the job's overlap policy across every node; any node may
+    /// run it (at `at`, or now).
+    /// - Throws: ``JobSchedulerError`` `unknownJob`, `notRunning`, `journal`.
+    func requestShared(_ shared: any SharedRunStore, _ jobId: JobID, at: Date?, input: JobValue, requestedBy: String?,
+                       retryOf: RunID? = nil, parent: RunID?) async throws(JobSchedulerError) -> RunID {
+        let now = clock.now
+        let (record, overlap) = try state.withLock { s throws(JobSchedulerError) -> (RunRecord, OverlapPolicy) in
+            let entry = try Self.accepting(jobId, in: s)
+            let trigger: RunTrigger = at == nil ? .manual(requestedBy: requestedBy) : .later(requestedBy: requestedBy)
+            return (RunRecord(runId: .make(), jobId: jobId, trigger: trigger, createdAt: now, scheduledFor: at, zone: entry.definition.zone,
+                              input: input, retryOf: retryOf, parentRunId: parent), entry.definition.overlap)
+        }
+        try await admitShared(shared, record, overlap: overlap)
+        return record.runId
+    }
+
     /// Stops a run this node does not run: queued ones at once, running ones by their node.
     /// - Throws: ``JobSchedulerError`` `unknownRun`, `runNotActive`, `journal`.
     func stopShared(_ shared: any SharedRunStore, _ runId: RunID) async throws(JobSchedulerError) {

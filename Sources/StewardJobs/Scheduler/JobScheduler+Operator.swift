@@ -49,6 +49,10 @@ extension JobScheduler {
             }
             guard try await run(parent) != nil else { throw JobSchedulerError(.unknownRun, "parent: no run \(parent)") }
         }
+        if let shared {  // any node may run it (a child of a run here went through launchChild above)
+            return try await requestShared(shared, jobId, at: request.at, input: request.input, requestedBy: request.requestedBy,
+                                           retryOf: request.retryOf, parent: request.parent)
+        }
         if let at = request.at {
             let handle = try state.withLock { s throws(JobSchedulerError) -> RunHandle in
                 let entry = try Self.accepting(jobId, in: s)

@@ -19,15 +19,8 @@ extension JobScheduler {
                         parent: RunID? = nil) async throws(JobSchedulerError) -> RunID {
         let parentHandle = try await linkableParent(parent)
         let now = clock.now
-        if let shared, parentHandle == nil {
-            // Any node may run it: the database applies the overlap policy across every node.
-            let (record, overlap) = try state.withLock { s throws(JobSchedulerError) -> (RunRecord, OverlapPolicy) in
-                let entry = try Self.accepting(jobId, in: s)
-                return (RunRecord(runId: .make(), jobId: jobId, trigger: .manual(requestedBy: requestedBy), createdAt: now,
-                                  zone: entry.definition.zone, input: input, parentRunId: parent), entry.definition.overlap)
-            }
-            try await admitShared(shared, record, overlap: overlap)
-            return record.runId
+        if let shared, parentHandle == nil {  // any node may run it
+            return try await requestShared(shared, jobId, at: nil, input: input, requestedBy: requestedBy, parent: parent)
         }
         let (handle, admission) = try state.withLock { s throws(JobSchedulerError) -> (RunHandle, SchedulerState.Admission) in
             let entry = try Self.accepting(jobId, in: s)
@@ -54,16 +47,8 @@ extension JobScheduler {
                          requestedBy: String? = nil, parent: RunID? = nil) async throws(JobSchedulerError) -> RunID {
         let parentHandle = try await linkableParent(parent)
         let now = clock.now
-        if let shared, parentHandle == nil {
-            // Queued in the database until its time; then any node may claim it.
-            let (record, overlap) = try state.withLock { s throws(JobSchedulerError) -> (RunRecord, OverlapPolicy) in
-                let entry = try Self.accepting(jobId, in: s)
-                return (RunRecord(runId: .make(), jobId: jobId, trigger: .later(requestedBy: requestedBy), createdAt: now,
-                                  scheduledFor: instant, zone: entry.definition.zone, input: input, parentRunId: parent),
-                        entry.definition.overlap)
-            }
-            try await admitShared(shared, record, overlap: overlap)
-            return record.runId
+        if let shared, parentHandle == nil {  // queued in the database until its time; any node may run it
+            return try await requestShared(shared, jobId, at: instant, input: input, requestedBy: requestedBy, parent: parent)
         }
         let handle = try state.withLock { s throws(JobSchedulerError) -> RunHandle in
             let entry = try Self.accepting(jobId, in: s)
