@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardPostgresTests",
-            dependencies: ["StewardPostgres", "StewardJournal", "StewardJobs", "StewardCore", "TestSupport"]
+            dependencies: ["StewardPostgres", "StewardJournal", "StewardJobs", "StewardProcesses", "StewardCore", "TestSupport"]
         ),
         .testTarget(
             name: "StewardHTTPTests",
