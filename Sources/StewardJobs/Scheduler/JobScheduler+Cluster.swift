@@ -92,6 +92,8 @@ extension JobScheduler {
         let admission: SharedAdmission
         do throws(RunStoreError) {
             admission = try await shared.admit(record, overlap: overlap, claim: false)
+        } catch where error.kind == .unavailable {
+            throw JobSchedulerError(.journal, "the shared journal cannot take the run now: \(error.message)")
         } catch {
             throw JobSchedulerError(.journal, "\(error)")
         }
@@ -161,22 +163,37 @@ extension JobScheduler {
     }
 
     /// Writes a run's final record. With a shared journal the write is fenced: a run this node
-    /// lost (another node rescued it) is not written, and a refused write is said plainly.
+    /// lost (another node rescued it) is not written, and a refused write is said plainly. While
+    /// the database cannot be reached the write is tried again every second (the run stays this
+    /// node's meanwhile: its heartbeat renews the lease), so a run never stays `running` with an
+    /// owner that forgot it; at shutdown, for at most ten tries.
     func writeFinal(_ record: RunRecord, of handle: RunHandle) async {
         guard shared != nil else {
             await journal(record.runId) { () throws(RunStoreError) in try await store.finishRun(record) }
             return
         }
-        guard !handle.isLost else { return }
-        do throws(RunStoreError) {
-            try await store.finishRun(record)
-        } catch where error.kind == .conflict {
-            handle.markLost()
-            logger.error("run's end not recorded: another node rescued it while this node was unresponsive",
-                         metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue, "state": record.state.name,
-                                    "error": error.message])
-        } catch {
-            logger.log(error.logLevel, "journal write failed", metadata: ["run": record.runId.rawValue, "error": "\(error)"])
+        var tries = 0
+        while !handle.isLost {
+            tries += 1
+            do throws(RunStoreError) {
+                try await store.finishRun(record)
+                if tries > 1 { logger.info("run's end recorded after the journal came back", metadata: ["run": record.runId.rawValue]) }
+                return
+            } catch where error.kind == .conflict {
+                handle.markLost()
+                logger.error("run's end not recorded: another node rescued it while this node was unresponsive",
+                             metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue, "state": record.state.name,
+                                        "error": error.message])
+            } catch where error.kind == .unavailable && (isRunning || tries < 10) {
+                if tries == 1 {
+                    logger.log(error.logLevel, "run's end not recorded yet: the shared journal is unavailable; trying every second",
+                               metadata: ["run": record.runId.rawValue, "error": "\(error)"])
+                }
+                try? await Task.sleep(for: .seconds(1))
+            } catch {
+                logger.warning("journal write failed", metadata: ["run": record.runId.rawValue, "error": "\(error)"])
+                return
+            }
         }
     }
 

@@ -9,14 +9,17 @@ import Glibc
 /// One real `steward run` sharing a test server's journal: a node of a cluster on one machine.
 /// Its config names its control socket, the shared journal (short heartbeat and lease, so a lost
 /// node is rescued within a second or two) and the jobs given; its output goes to a log file.
-final class StewardNode {
+final class StewardNode: @unchecked Sendable {  // `program` behind `lock`
     static let steward = ChildProgram.buildDirectory + "/steward"
 
     let name: String
     let configPath: String
     let socket: String
     let logPath: String
-    private(set) var program: ChildProgram?
+    private let lock = NSLock()
+    private var current: ChildProgram?
+    /// The node's steward process (the last one started).
+    var program: ChildProgram? { lock.withLock { current } }
 
     /// Writes the node's config; nothing starts before ``start()``.
     /// - Parameters:
@@ -43,7 +46,7 @@ final class StewardNode {
     func start() async throws {
         let program = try ChildProgram(["/bin/sh", "-c", "exec '\(Self.steward)' run '\(configPath)' >> '\(logPath)' 2>&1"],
                                        environment: ChildProgram.isolatedEnvironment())
-        self.program = program
+        lock.withLock { current = program }
         let up = await eventually(seconds: 30) {
             if program.handle.exitStatus != nil { return true }
             return await self.cli(["status"]).status == 0
