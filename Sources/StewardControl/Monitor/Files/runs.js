@@ -11,17 +11,20 @@ function filterQuery(params, extra) {
   for (const [k, v] of Object.entries(extra || {})) if (v) q.set(k, v); else q.delete(k);
   return q;
 }
+// With a shared journal (a run has a node) a Node column says where each ran.
 export function runTable(runs, selection) {
+  const shared = runs.some((run) => run.node);
   return h('table', { class: 'runs' }, h('tr', {}, selection ? h('th', {}, h('input', { type: 'checkbox', title: 'select all on this page', onchange: (e) => {
     for (const c of e.target.closest('table').querySelectorAll('td input[type=checkbox]')) { c.checked = e.target.checked; c.dispatchEvent(new Event('change')); }
-  } })) : null, ['Run', 'Job', 'State', 'Trigger', 'Created', 'Duration', 'Progress'].map((t) => h('th', {}, t))),
+  } })) : null, ['Run', 'Job', 'State', 'Trigger'].concat(shared ? ['Node'] : [], ['Created', 'Duration', 'Progress']).map((t) => h('th', {}, t))),
   runs.length ? runs.map((run) => h('tr', { 'data-run': run.runId },
     selection ? h('td', {}, h('input', { type: 'checkbox', checked: selection.has(run.runId), onchange: (e) => { if (e.target.checked) selection.add(run.runId); else selection.delete(run.runId); } })) : null,
     h('td', {}, runLink(run.runId)), h('td', {}, run.jobId), h('td', { class: 'state' }, pill(run.state)),
     h('td', {}, run.trigger, run.requestedBy ? h('span', { class: 'muted' }, ' by ' + run.requestedBy) : null),
+    shared ? h('td', { class: 'node' }, run.node || '—') : null,
     h('td', { class: 'nowrap' }, absolute(run.createdAt)), h('td', {}, ACTIVE.has(run.state) ? clock(() => elapsed(run)) : elapsed(run)),
     h('td', {}, run.progressFraction !== null && run.progressFraction !== undefined ? Math.round(run.progressFraction * 100) + '%' : '', run.progressMessage ? h('span', { class: 'muted' }, ' ' + run.progressMessage) : null)))
-    : h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No runs match.')));
+    : h('tr', {}, h('td', { colspan: shared ? 9 : 8, class: 'muted' }, 'No runs match.')));
 }
 export const runs = async (ctx, r) => {
   const p = r.params;
@@ -143,7 +146,7 @@ export const run = async (ctx, r) => {
       h('div', { class: 'grid2' },
         h('div', {}, h('table', {},
           [['Job', link('#/runs?job=' + encodeURIComponent(d.jobId), d.jobId)], ['Trigger', d.trigger + (d.requestedBy ? ' by ' + d.requestedBy : '')],
-            ['Attempt', String(d.attempt)], ['Retry of', runLink(d.retryOf)],
+            ['Attempt', String(d.attempt)], ['Node', d.node || '—'], ['Retry of', runLink(d.retryOf)],
             ['Retries', retries.length ? retries.map((x) => [runLink(x.runId), ' ', pill(x.state), ' ']) : '—'], ['Parent', runLink(d.parentRunId)],
             ['Children', children.ok && children.data.length ? children.data.map((c) => [runLink(c.runId), ' ', pill(c.state), ' ']) : '—'],
             ['Exit', d.exitCode !== null && d.exitCode !== undefined ? 'code ' + d.exitCode : d.signal ? 'signal ' + d.signal : '—'],

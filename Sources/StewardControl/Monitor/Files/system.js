@@ -7,8 +7,8 @@ import { runTable } from './runs.js';
 
 export const overview = async (ctx) => {
   const s = section(ctx, async () => {
-    const [status, live, journal, facets, failures] = await Promise.all([api('/status'), api('/livez'), api('/journal'), api('/runs/facets'),
-      api('/runs?limit=10&state=' + FAILED)]);
+    const [status, live, journal, facets, failures, nodes] = await Promise.all([api('/status'), api('/livez'), api('/journal'), api('/runs/facets'),
+      api('/runs?limit=10&state=' + FAILED), api('/nodes')]);
     const cards = [];
     const loaded = Date.now();
     cards.push(h('div', { class: 'card' }, h('h3', {}, 'steward'),
@@ -29,12 +29,23 @@ export const overview = async (ctx) => {
       cards.push(h('div', { class: 'card' }, h('h3', {}, 'runs (' + total + ')'),
         Object.entries(facets.data).map(([k, n]) => [h('a', { href: '#/runs?state=' + encodeURIComponent(k) }, pill(k + ' ' + n, k)), ' '])));
     }
-    return [h('h1', {}, 'Overview'), h('div', { class: 'cards' }, cards), h('h2', {}, 'Recent failures'),
+    return [h('h1', {}, 'Overview'), h('div', { class: 'cards' }, cards), nodes.ok ? nodeTable(nodes.data) : null, h('h2', {}, 'Recent failures'),
       failures.ok ? runTable(failures.data, null) : unavailable(failures, 'Runs')];
   });
   replace(ctx.main, s.box);
   await s.run();
 };
+
+// The stewards sharing a PostgreSQL journal (GET /nodes answers only then).
+function nodeTable(nodes) {
+  const state = (n) => n.stopped ? pill('left', 'stopped') : n.heartbeatAgeMs > 5000 ? pill('silent', 'bad') : pill('alive', 'ok');
+  return [h('h2', {}, 'Nodes (' + nodes.length + ')'), h('table', { class: 'nodes' },
+    h('tr', {}, ['Node', 'State', 'Heartbeat', 'Running', 'Version', 'Host', 'PID'].map((t) => h('th', {}, t))),
+    nodes.map((n) => h('tr', { 'data-node': n.name }, h('td', {}, n.name, n.isThisNode ? h('span', { class: 'muted' }, ' (this steward)') : null),
+      h('td', {}, state(n)), h('td', {}, span(n.heartbeatAgeMs) + ' ago'),
+      h('td', {}, h('a', { href: '#/runs?state=running' }, String(n.runningRuns))), h('td', {}, n.version), h('td', {}, n.host || '—'),
+      h('td', {}, n.pid ? String(n.pid) : '—'))))];
+}
 
 export const processes = async (ctx) => {
   const s = section(ctx, async () => {
