@@ -4,9 +4,13 @@ import Synchronization
 /// Persists per-definition state (enabled flag, last fired instant) in submission order, one
 /// write at a time, coalescing per job: only the newest state of a job is written. ``submit(_:)``
 /// is called under the scheduler's lock, so the order of submissions is the order of changes.
+///
+/// A submission that only records fire progress (``submit(_:progressOnly:)``) is written to a
+/// shared journal as the last fired instant alone, so that a node's fires never undo a runtime
+/// change another node made meanwhile.
 final class DefinitionStateWriter: Sendable {
     private struct State {
-        var pending: [JobID: JobDefinitionState] = [:]
+        var pending: [JobID: (state: JobDefinitionState, progressOnly: Bool)] = [:]
         var order: [JobID] = []
         var draining = false
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
@@ -21,11 +25,16 @@ final class DefinitionStateWriter: Sendable {
         self.logger = logger
     }
 
-    /// Queues `definitionState`, replacing an unwritten one of the same job.
-    func submit(_ definitionState: JobDefinitionState) {
+    /// Queues `definitionState`, replacing an unwritten one of the same job (a pending full write
+    /// stays full when only progress follows).
+    func submit(_ definitionState: JobDefinitionState, progressOnly: Bool = false) {
         let startDrain = state.withLock { s -> Bool in
-            if s.pending.updateValue(definitionState, forKey: definitionState.jobId) == nil {
-                s.order.append(definitionState.jobId)
+            let jobId = definitionState.jobId
+            if let pending = s.pending[jobId] {
+                s.pending[jobId] = (definitionState, progressOnly && pending.progressOnly)
+            } else {
+                s.pending[jobId] = (definitionState, progressOnly)
+                s.order.append(jobId)
             }
             guard !s.draining else { return false }
             s.draining = true
@@ -48,7 +57,7 @@ final class DefinitionStateWriter: Sendable {
 
     private func drain() async {
         while true {
-            let next = state.withLock { s -> JobDefinitionState? in
+            let next = state.withLock { s -> (state: JobDefinitionState, progressOnly: Bool)? in
                 guard !s.order.isEmpty else {
                     s.draining = false
                     return nil
@@ -58,9 +67,13 @@ final class DefinitionStateWriter: Sendable {
             }
             guard let next else { break }
             do throws(RunStoreError) {
-                try await store.saveDefinitionState(next)
+                if next.progressOnly, let shared = store as? any SharedRunStore, let fired = next.state.lastFired {
+                    try await shared.saveLastFired(next.state.jobId, fired)
+                } else {
+                    try await store.saveDefinitionState(next.state)
+                }
             } catch {
-                logger.log(error.logLevel, "cannot persist job state", metadata: ["job": next.jobId.rawValue, "error": "\(error)"])
+                logger.log(error.logLevel, "cannot persist job state", metadata: ["job": next.state.jobId.rawValue, "error": "\(error)"])
             }
         }
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in

@@ -59,7 +59,7 @@ extension JobScheduler {
                 }
                 entry.rearm()
                 s.jobs[jobId] = entry
-                stateWriter.submit(entry.persistentState)
+                stateWriter.submit(entry.persistentState, progressOnly: true)
                 for fire in plan.runs {
                     let record = RunRecord(runId: .make(), jobId: jobId, trigger: .schedule, createdAt: now, scheduledFor: fire,
                                            zone: definition.zone)

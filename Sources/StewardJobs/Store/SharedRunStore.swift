@@ -80,6 +80,12 @@ public protocol SharedRunStore: RunStore {
     /// store's connection state. Every subscriber gets every event.
     func events() -> AsyncStream<SharedStoreEvent>
 
+    /// Records that `jobId` fired up to `instant` (the last fired instant never goes back),
+    /// leaving its runtime changes (enabled, schedule) as they are: a node that fires while
+    /// another changes the job must not undo the change. Tells no other node.
+    /// - Throws: `unavailable`.
+    func saveLastFired(_ jobId: JobID, _ instant: Date) async throws(RunStoreError)
+
     /// Every node that joined, with its heartbeat age.
     /// - Throws: `unavailable`.
     func nodes() async throws(RunStoreError) -> [NodeStatus]

@@ -149,4 +149,38 @@ struct ClusterTests {
         for node in nodes { await node.stop() }
         await probe.close()
     }
+
+    @Test("a job disabled on one node stops firing on every node, while they keep firing their other jobs; enabled on another, it fires again")
+    func jobChangesReachEveryNode() async throws {
+        let cluster = try await Self.cluster(["a", "b", "c"], jobs: """
+            tick: { schedule: "* * * * * *", command: ["true"] },
+            tock: { schedule: "* * * * * *", command: ["true"] }
+            """)
+        let (nodes, probe) = (cluster.nodes, cluster.probe)
+        try await Task.sleep(for: .seconds(2))
+        #expect(await nodes[0].cli(["jobs", "disable", "tick"]).status == 0)
+        let disabled = Self.nowMs
+        // Every node shows it disabled (the change reached them), and fires of it stop everywhere
+        // while tock goes on: a node's own fire progress never undoes the change.
+        for node in nodes {
+            var table: [String] = []
+            let shown = await eventually(seconds: 10) {
+                table = await node.cli(["jobs"]).lines
+                return table.first { $0.hasPrefix("tick") }?.contains("disabled") ?? false
+            }
+            #expect(shown, "\(node.name): \(table)")
+        }
+        try await Task.sleep(for: .seconds(4))
+        let late = try await probe.integer("SELECT count(*) FROM steward.runs WHERE job_id = 'tick' AND scheduled_for > \(disabled + 1500)")
+        let tocks = try await probe.integer("SELECT count(*) FROM steward.runs WHERE job_id = 'tock' AND scheduled_for > \(disabled + 1500)")
+        #expect(late == 0, "tick fired \(late) time(s) after it was disabled")
+        #expect(tocks >= 2)
+        #expect(await nodes[2].cli(["jobs", "enable", "tick"]).status == 0)
+        let enabled = Self.nowMs
+        #expect(await eventually(seconds: 10) {
+            ((try? await probe.integer("SELECT count(*) FROM steward.runs WHERE job_id = 'tick' AND scheduled_for > \(enabled + 1000)")) ?? 0) >= 2
+        })
+        for node in nodes { await node.stop() }
+        await probe.close()
+    }
 }
