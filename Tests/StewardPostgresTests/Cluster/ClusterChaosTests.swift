@@ -8,6 +8,7 @@ import Glibc
 
 /// Random node kills and restarts while a per-second job fires and runs are triggered by hand;
 /// then the journal's invariants, checked on the database's own records.
+extension SharedJournalClusters {
 @Suite("Shared journal: chaos", .timeLimit(.minutes(4)))
 struct ClusterChaosTests {
     /// A small deterministic generator, so a failing run can be replayed from its printed seed.
@@ -84,4 +85,5 @@ struct ClusterChaosTests {
         #expect(unretried.isEmpty, "\(unretried)")
         await probe.close()
     }
+}
 }

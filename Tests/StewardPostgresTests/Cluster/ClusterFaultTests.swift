@@ -8,6 +8,7 @@ import Glibc
 
 /// The database goes away, or was never right: stewards go on supervising, say why in
 /// `/readyz?verbose`, and lose or double nothing once it is back.
+extension SharedJournalClusters {
 @Suite("Shared journal: the database restarting, or wrong", .timeLimit(.minutes(3)))
 struct ClusterFaultTests {
     static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -109,4 +110,5 @@ struct ClusterFaultTests {
         await old.stop()
         await probe.close()
     }
+}
 }

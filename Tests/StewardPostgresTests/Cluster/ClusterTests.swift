@@ -8,6 +8,7 @@ import Glibc
 
 /// Several real `steward run`s sharing one real PostgreSQL journal: the guarantees of a shared
 /// journal, checked on the database's own records.
+extension SharedJournalClusters {
 @Suite("Shared journal: several stewards on one PostgreSQL", .timeLimit(.minutes(4)))
 struct ClusterTests {
     /// A cluster of `names` on a fresh server, each node with `jobs`.
@@ -183,4 +184,5 @@ struct ClusterTests {
         for node in nodes { await node.stop() }
         await probe.close()
     }
+}
 }

@@ -2,6 +2,7 @@ import Foundation
 import StewardPostgres
 import StewardProcesses
 import TestSupport
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -74,7 +75,7 @@ final class StewardNode: @unchecked Sendable {  // `program` behind `lock`
 
     /// SIGTERM, and waits for a graceful exit (up to `seconds`); returns the exit status.
     @discardableResult
-    func stop(seconds: Int64 = 30) async -> ExitStatus? {
+    func stop(seconds: Int64 = 30) async -> StewardProcesses.ExitStatus? {
         guard let program else { return nil }
         if program.handle.exitStatus == nil { program.signal(SIGTERM) }
         return await program.waitForExit(seconds: seconds)
@@ -141,3 +142,9 @@ struct JournalProbe {
 
     func close() async { await connection.close() }
 }
+
+/// Every suite of real stewards on a real server, one test at a time: each test runs several
+/// stewards and a server, so together they would starve each other and the rest of the suite
+/// on a 2-core machine.
+@Suite("Shared journal: clusters of real stewards", .serialized)
+enum SharedJournalClusters {}
