@@ -176,7 +176,9 @@ public enum ControlRoutes {
         guard let health = supervisor.jobs?.journal?.health else { return [] }
         let unchanged = Duration.milliseconds(Int64(max(0, Date().timeIntervalSince(health.since)) * 1000))
         // One line: a database's message may span several (libpq's hints), and /readyz?verbose is line-based.
-        let reason = health.reason.map { $0.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+        let reason = health.reason.map { text in
+            text.split(whereSeparator: \.isNewline).map { line in String(line.drop { $0 == " " || $0 == "\t" }) }.joined(separator: " ")
+        }
         return [ProbeReport.Check(name: "journal", passed: health.isHealthy, reason: reason, isCritical: false,
                                   unchangedFor: unchanged)]
     }
