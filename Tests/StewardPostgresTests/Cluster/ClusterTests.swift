@@ -184,5 +184,30 @@ struct ClusterTests {
         for node in nodes { await node.stop() }
         await probe.close()
     }
+
+    @Test("another process reads the shared journal: runs with their node, a run, its log, the nodes; while the stewards run and after")
+    func readFromAnotherProcess() async throws {
+        let cluster = try await Self.cluster(["a", "b"], jobs: #"hello: { command: ["sh", "-c", "echo hello from $STEWARD_JOB"] }"#)
+        let (nodes, probe) = (cluster.nodes, cluster.probe)
+        let connection = cluster.server.socketConnection()
+        let runId = try #require(await nodes[0].cli(["trigger", "hello", "-q"]).lines.first)
+        let wait = try ChildProgram([StewardNode.steward, "run", "wait", runId, "--journal", connection, "--timeout", "20s"])
+        #expect(await wait.waitForExit()?.exitCode == 0, "\(wait.lines)")
+        let owner = try #require(try await probe.column("SELECT node FROM steward.runs WHERE run_id = '\(runId)'").first ?? nil)
+        let runs = try ChildProgram([StewardNode.steward, "runs", "--journal", connection])
+        #expect(await runs.waitForExit()?.exitCode == 0)
+        #expect(runs.lines.first?.contains("NODE") == true && runs.lines.contains { $0.hasPrefix(runId) && $0.contains(" \(owner) ") },
+                "\(runs.lines)")
+        let logs = try ChildProgram([StewardNode.steward, "run", "logs", String(runId.prefix(8)), "--journal", connection])
+        #expect(await logs.waitForExit()?.exitCode == 0)
+        #expect(logs.lines.contains("hello from hello"), "\(logs.lines)")
+        for node in nodes { await node.stop() }
+        let listed = try ChildProgram([StewardNode.steward, "nodes", "--journal", connection])
+        #expect(await listed.waitForExit()?.exitCode == 0)
+        #expect(listed.lines.count == 3 && listed.lines.dropFirst().allSatisfy { $0.contains(" left ") }, "\(listed.lines)")
+        let file = try ChildProgram([StewardNode.steward, "nodes", "--journal", cluster.directory.file("journal.sqlite")])
+        #expect(await file.waitForExit()?.exitCode == 1)
+        await probe.close()
+    }
 }
 }
