@@ -69,7 +69,7 @@ struct PostgresSharedStoreTests {
         }
         #expect(outcomes.filter { if case .queued = $0 { true } else { false } }.count == 20)
         let duplicates = outcomes.compactMap { if case .duplicate(let text) = $0 { text } else { nil } }
-        #expect(duplicates.count == 40 && duplicates.allSatisfy { $0.contains("is already run") }, "\(duplicates.first ?? "")")
+        #expect(duplicates.count == 40 && duplicates.allSatisfy { $0.contains("fire at") && $0.contains("is already") }, "\(duplicates.first ?? "")")
         #expect(try await cluster.stores[0].runs(RunQuery(jobId: "nightly")).count == 20)
         // Retries of one failed run, from three nodes: one retry.
         let retries = try await admitAll(cluster.stores, count: 9, overlap: .skip) { index in

@@ -27,15 +27,23 @@ extension PostgresRunStore {
     public func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool) async throws(RunStoreError) -> SharedAdmission {
         let node = node
         let lease = options.lease.milliseconds
+        let serialized = overlap != .allow && record.state == .queued
         let outcome = try await write(record.runId, refine: { Self.uniqueRefusal($0, record, as: .conflict) }) { session throws(PostgresError) -> Admitted in
             do throws(PostgresError) {
+                // Without an overlap to decide, the unique keys alone keep fires and retries single:
+                // one statement, no lock (a transaction only for steps).
+                guard serialized || !record.steps.isEmpty else {
+                    return .stored(try Self.insert(record, claim: claim, skipping: nil, node: node, lease: lease, session))
+                }
                 return try session.transaction { session throws(PostgresError) -> Admitted in
-                    try Self.admit(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
+                    guard serialized else { return .stored(try Self.insert(record, claim: claim, skipping: nil, node: node, lease: lease, session)) }
+                    return try Self.admit(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
                 }
             } catch where Self.duplicateText(error, record) != nil {
                 return .duplicate(Self.duplicateText(error, record) ?? "")
             }
         }
+        if case .stored(let selected) = outcome { startLog(selected.record.runId) }
         switch outcome {
         case .duplicate(let text):
             return .duplicate(text)
@@ -56,68 +64,59 @@ extension PostgresRunStore {
         case duplicate(String)
     }
 
-    /// The admission's transaction (the caller opened it).
+    /// The admission's transaction (the caller opened it): the job's lock, then one look at the
+    /// job's runs (a statement of its own, so it sees what was committed while it waited).
     private static func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool, node: String, lease: Int64,
                               _ session: PostgresSession) throws(PostgresError) -> Admitted {
         let job = PostgresValue.text(record.jobId.rawValue)
         try session.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(jobLockSpace), job])
-        if record.trigger == .schedule, let instant = record.scheduledFor {
-            let existing = try session.query("""
-                SELECT run_id, node FROM steward.runs WHERE job_id = $1 AND trigger = 'schedule' AND scheduled_for = $2
-                """, [job, .integer(instant.milliseconds)])
-            if let other = existing.text(0, 0) {
-                return .duplicate("job \(record.jobId)'s fire at \(instant.milliseconds) ms is already run \(other)"
-                                    + (existing.text(0, 1).map { " (node \($0))" } ?? ""))
-            }
+        let fire = record.trigger == .schedule ? record.scheduledFor?.milliseconds : nil
+        let retried = record.trigger == .retry ? record.retryOf?.rawValue : nil
+        let found = try session.query("""
+            SELECT (SELECT run_id || coalesce(' (node ' || node || ')', '') FROM steward.runs
+                        WHERE $2::bigint IS NOT NULL AND job_id = $1 AND trigger = 'schedule' AND scheduled_for = $2 LIMIT 1),
+                   (SELECT run_id FROM steward.runs WHERE $3::text IS NOT NULL AND retry_of = $3 AND trigger = 'retry' LIMIT 1),
+                   count(*) FILTER (WHERE state = 'running'),
+                   count(*) FILTER (WHERE state = 'queued' AND (trigger = 'retry' OR coalesce(scheduled_for, created_at) <= steward.now_ms())),
+                   coalesce($4::bigint, 0) <= steward.now_ms()
+            FROM steward.runs WHERE job_id = $1 AND state IN ('queued', 'running')
+            """, [job, .integer(fire), .text(retried), .integer(record.scheduledFor?.milliseconds)])
+        if let other = found.text(0, 0), let fire {
+            return .duplicate("job \(record.jobId)'s fire at \(fire) ms is already run \(other)")
         }
-        if record.trigger == .retry, let retried = record.retryOf {
-            let existing = try session.query("SELECT run_id FROM steward.runs WHERE retry_of = $1 AND trigger = 'retry'",
-                                             [.text(retried.rawValue)])
-            if let other = existing.text(0, 0) { return .duplicate("run \(retried) is already retried as run \(other)") }
-        }
-        var stored = record
-        var skip = false
-        if record.state == .queued && overlap != .allow {
-            let active = try session.query("""
-                SELECT count(*) FILTER (WHERE state = 'running'),
-                       count(*) FILTER (WHERE state = 'queued' AND (trigger = 'retry' OR coalesce(scheduled_for, created_at) <= steward.now_ms())),
-                       coalesce($2::bigint, 0) <= steward.now_ms()
-                FROM steward.runs WHERE job_id = $1 AND state IN ('queued', 'running')
-                """, [job, .integer(record.scheduledFor?.milliseconds)])
-            let running = active.int64(0, 0) ?? 0
-            let waiting = active.int64(0, 1) ?? 0
-            let due = active.bool(0, 2) ?? true
-            if due || record.trigger == .retry {
-                skip = overlap == .skip ? running + waiting > 0 : waiting > 0
-            }
-        }
-        if skip {
-            stored.state = .skipped
-            stored.error = "skipped: a run of the job is active (overlap \(overlap))"
-        }
-        let rowId = try session.query(PostgresRunRow.insert, PostgresRunRow.values(stored)).int64(0, 0) ?? 0
-        try writeSteps(stored.steps, rowId, session)
-        let rows: PostgresRows
-        if skip {
-            rows = try session.query("""
-                UPDATE steward.runs r SET finished_at = steward.now_ms() WHERE r.id = $1 RETURNING \(PostgresRunRow.selection)
-                """, [.integer(rowId)])
-        } else if claim && stored.state == .queued {
-            rows = try session.query("""
-                UPDATE steward.runs r SET state = 'running', node = $2, claim_epoch = r.claim_epoch + 1, started_at = steward.now_ms(),
-                    lease_expires_at = steward.now_ms() + $3
-                WHERE r.id = $1 RETURNING \(PostgresRunRow.selection)
-                """, [.integer(rowId), .text(node), .integer(lease)])
-        } else {
-            rows = try session.query(PostgresRunRow.select + " WHERE r.id = $1", [.integer(rowId)])
-            if stored.state == .queued { try notify(PostgresChannel.runs, node, session) }
-        }
-        guard let selected = selected(rows).first else {
-            throw PostgresError(.query, message: "the admitted run \(record.runId) could not be read back")
-        }
-        return .stored(selected)
+        if let other = found.text(0, 1), let retried { return .duplicate("run \(retried) is already retried as run \(other)") }
+        let running = found.int64(0, 2) ?? 0
+        let waiting = found.int64(0, 3) ?? 0
+        let due = found.bool(0, 4) ?? true
+        let skip = (due || record.trigger == .retry) && (overlap == .skip ? running + waiting > 0 : waiting > 0)
+        return .stored(try insert(record, claim: claim, skipping: skip ? overlap : nil, node: node, lease: lease, session))
     }
 
+    /// Inserts `record` in one statement (then its steps): `skipped` now when the overlap policy
+    /// `skipping` refused it, `running` on this node now when `claim` (a queued record), otherwise
+    /// as it is (a queued one notified).
+    static func insert(_ record: RunRecord, claim: Bool, skipping: OverlapPolicy?, node: String, lease: Int64,
+                       _ session: PostgresSession) throws(PostgresError) -> PostgresRunRow.Selected {
+        var stored = record
+        let skip = skipping != nil
+        let claiming = claim && !skip && record.state == .queued
+        if let skipping {
+            stored.state = .skipped
+            stored.error = "skipped: a run of the job is active (overlap \(skipping))"
+        }
+        if claiming { stored.state = .running }
+        let rows = try session.query(PostgresRunRow.insertReturning(startedNow: claiming, finishedNow: skip),
+                                     PostgresRunRow.values(stored) + [.text(claiming ? node : nil), .integer(claiming ? 1 : 0),
+                                                                      .integer(claiming ? lease : nil), .text(node)])
+        guard var selected = selected(rows).first else {
+            throw PostgresError(.query, message: "the run \(record.runId) could not be read back")
+        }
+        if !stored.steps.isEmpty {
+            try writeSteps(stored.steps, selected.id, session, fresh: true)
+            selected.record.steps = stored.steps
+        }
+        return selected
+    }
     /// Claims up to `limit` queued runs of `jobs` that are due by the database's clock, in one
     /// transaction (see ``StewardJobs/SharedRunStore/claim(_:limit:)``): for a job whose policy
     /// is not `allow`, at most one run, only while none of its runs is running on any node and

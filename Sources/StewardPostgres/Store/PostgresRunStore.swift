@@ -36,8 +36,11 @@ public final class PostgresRunStore: Sendable {
     /// Whether it was opened with ``openReadOnly(_:logger:)``: every write fails `unavailable`.
     public let isReadOnly: Bool
 
-    /// The connection writes go through (in order).
-    package let connection: PostgresConnection
+    /// The connections writes go through: each run's writes always through the same one (chosen
+    /// by its id), in the order they were asked, so its log lines and final record keep their order.
+    let writers: [PostgresConnection]
+    /// The first write connection (migrations, the health probe, writes of no run).
+    package var connection: PostgresConnection { writers[0] }
     /// The connection reads go through.
     let reader: PostgresConnection
     /// The heartbeat's and rescue's connection.
@@ -62,7 +65,9 @@ public final class PostgresRunStore: Sendable {
         self.options = options
         self.logger = logger
         self.isReadOnly = readOnly
-        connection = try PostgresConnection(configuration, backoff: options.backoff)
+        writers = try (0..<(readOnly ? 1 : options.writeConnections)).map { _ throws(PostgresError) in
+            try PostgresConnection(configuration, backoff: options.backoff)
+        }
         reader = try PostgresConnection(configuration, backoff: options.backoff)
         pulse = try PostgresConnection(configuration, backoff: options.backoff)
         healthMonitor = PostgresHealthMonitor(logger: logger, location: configuration.description)
@@ -86,7 +91,15 @@ public final class PostgresRunStore: Sendable {
         guard !isReadOnly else {
             throw RunStoreError(.unavailable, runId: runId, message: "the shared journal was opened read-only")
         }
-        return try await perform(on: connection, runId, refine: refine, body)
+        return try await perform(on: writer(for: runId), runId, refine: refine, body)
+    }
+
+    /// The write connection of `runId`'s writes (the first for writes of no run).
+    func writer(for runId: RunID?) -> PostgresConnection {
+        guard let runId, writers.count > 1 else { return writers[0] }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: the same run, the same connection
+        for byte in runId.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return writers[Int(hash % UInt64(writers.count))]
     }
 
     /// Runs `body` on the read connection.
@@ -166,9 +179,9 @@ public final class PostgresRunStore: Sendable {
         rows.rows.indices.map { PostgresRunRow.record(rows, $0) }
     }
 
-    /// Replaces a run's steps, in one statement.
-    static func writeSteps(_ steps: [String], _ rowId: Int64, _ session: PostgresSession) throws(PostgresError) {
-        try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)])
+    /// Replaces a run's steps (`fresh`: a new row, without steps yet).
+    static func writeSteps(_ steps: [String], _ rowId: Int64, _ session: PostgresSession, fresh: Bool = false) throws(PostgresError) {
+        if !fresh { try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)]) }
         guard !steps.isEmpty else { return }
         try session.query("""
             INSERT INTO steward.run_steps (run, position, name)
