@@ -36,7 +36,7 @@ extension PostgresRunStore {
             await store.close()
             throw explained(error, configuration)
         }
-        if options.listen { try store.startListening() }
+        if options.listen { await store.startListening() }
         return store
     }
 
@@ -86,12 +86,21 @@ extension PostgresRunStore {
         return error
     }
 
-    /// Starts the LISTEN connection and the task that turns its notifications into ``events()``.
-    func startListening() throws(PostgresError) {
-        let listener = try PostgresListener(configuration, channels: [PostgresChannel.runs, PostgresChannel.actions, PostgresChannel.jobs],
+    /// Starts the LISTEN connection and the task that turns its notifications into ``events()``;
+    /// returns once it listens (or failed its first attempt, or after 5 s), so what other nodes
+    /// do after `open` returns is heard. A listener that cannot start leaves the store polling.
+    func startListening() async {
+        let listener: PostgresListener
+        do throws(PostgresError) {
+            listener = try PostgresListener(configuration, channels: [PostgresChannel.runs, PostgresChannel.actions, PostgresChannel.jobs],
                                             backoff: options.backoff)
+        } catch {
+            logger.warning("cannot listen for the other nodes; polling only", metadata: ["reason": error.message])
+            return
+        }
         self.listener.withLock { $0 = listener }
         let events = listener.events
+        let started = Latch()
         spawn { [weak self] in
             var connectedBefore = false
             for await event in events {
@@ -100,13 +109,22 @@ extension PostgresRunStore {
                 case .listening:
                     if connectedBefore { hub.yield(.resynchronize) }
                     connectedBefore = true
+                    started.fire()
                 case .lost(let error):
+                    started.fire()
                     if error.kind != .closed { unreachable(error.message) }
                 case .notification(let notification):
                     if let shared = sharedEvent(for: notification) { hub.yield(shared) }
                 }
             }
+            started.fire()
         }
+        let timeout = Task {
+            try? await Task.sleep(for: .seconds(5))
+            started.fire()
+        }
+        await started.waitIgnoringCancellation()
+        timeout.cancel()
     }
 
     /// The event a notification means for this node, if any.

@@ -136,7 +136,8 @@ public final class PostgresRunStore: Sendable {
         return RunStoreError(.unavailable, runId: runId, message: "the database cannot be reached: \(error.message)", isAnnounced: true)
     }
 
-    /// Records that the database is lost; on the change, starts probing until it is back.
+    /// Records that the database is lost; on the change, starts probing (every
+    /// ``PostgresJournalOptions/pollInterval``) until every connection works again.
     func unreachable(_ reason: String) {
         guard healthMonitor.unreachable(reason) else { return }
         spawn { [self] in
@@ -144,7 +145,11 @@ public final class PostgresRunStore: Sendable {
                 try? await Task.sleep(for: options.pollInterval)
                 if Task.isCancelled { return }
                 do throws(PostgresError) {
-                    try await connection.query("SELECT 1")
+                    // Every connection, so none keeps a session the outage broke (each may fail
+                    // once on its stale session, then connects again).
+                    for connection in writers + [reader, pulse] {
+                        if (try? await connection.query("SELECT 1")) == nil { try await connection.query("SELECT 1") }
+                    }
                     if healthMonitor.reachable() { hub.yield(.resynchronize) }
                     return
                 } catch {
