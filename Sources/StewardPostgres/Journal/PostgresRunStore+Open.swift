@@ -21,7 +21,7 @@ extension PostgresRunStore {
         try await open(PostgresConfiguration(parsing: connectionString), options: options, logger: logger)
     }
 
-    /// Opens the shared journal for a node with a parsed configuration; see ``open(_:options:logger:)``.
+    /// Opens the shared journal for a node with a parsed configuration; see `open(_:options:logger:)`.
     public static func open(_ configuration: PostgresConfiguration, options: PostgresJournalOptions,
                             logger: Logger = Logger(label: "journal", sink: FileDescriptorLogSink.standardError()))
         async throws(PostgresError) -> PostgresRunStore {
@@ -42,7 +42,7 @@ extension PostgresRunStore {
 
     /// Opens the shared journal to read it from another process (`steward runs --journal URL`):
     /// connects and checks the schema, never changes it. Every write fails `unavailable`.
-    /// - Throws: like ``open(_:options:logger:)``; `schema` too when the database holds no
+    /// - Throws: like `open(_:options:logger:)`; `schema` too when the database holds no
     ///   steward journal.
     public static func openReadOnly(_ connectionString: String,
                                     logger: Logger = Logger(label: "journal", sink: FileDescriptorLogSink.standardError()))

@@ -1,7 +1,7 @@
 /// The shared journal's tables in PostgreSQL, in a schema of their own (`steward`), and their
 /// versioned migrations.
 ///
-/// `steward.schema_version` holds one row per applied version. ``migrate(_:)`` runs in one
+/// `steward.schema_version` holds one row per applied version. ``migrate(_:node:)`` runs in one
 /// transaction that first takes a transaction-scoped advisory lock (`pg_advisory_xact_lock`), so
 /// when several nodes start at once one migrates and the others wait, then find the work done;
 /// PostgreSQL's DDL is transactional, so a failed migration leaves nothing half-applied. A
@@ -9,7 +9,7 @@
 ///
 /// The tables mirror the SQLite journal's (`JournalSchema`): instants are integers, milliseconds
 /// since 1970-01-01 UTC (`to_timestamp(created_at / 1000.0)` in psql), taken from the database's
-/// clock (`steward.now_ms()`) wherever nodes compare them. What issue 14 adds:
+/// clock (`steward.now_ms()`) wherever nodes compare them. What several nodes need besides:
 /// - `runs.node`, `runs.claim_epoch`, `runs.lease_expires_at`: the node that claimed a run, a
 ///   counter bumped by every claim (the fencing token every final update names), and the lease
 ///   its heartbeat renews;

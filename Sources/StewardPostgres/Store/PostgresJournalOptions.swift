@@ -2,7 +2,7 @@ import StewardJournal
 
 /// How a ``PostgresRunStore`` works with the shared journal: this node's name, the rhythm of its
 /// heartbeats, leases and polling, whether it listens for notifications, and the cap on each
-/// run's log (the same as the SQLite journal's ``JournalOptions``).
+/// run's log (the same as the SQLite journal's ``StewardJournal/JournalOptions``).
 ///
 /// With the defaults a node heartbeats every second and holds each running run for 3 s past its
 /// last heartbeat, so a node that dies has its runs rescued by another node within about 4 s
