@@ -56,6 +56,14 @@ struct PostgresSharedStoreTests {
         #expect(outcomes.filter { if case .skipped = $0 { true } else { false } }.count == 29)
         // The waiting run is not claimed while the first runs.
         #expect(try await cluster.stores[1].claim(["sync": .queueOne], limit: 5).isEmpty)
+        // Asked to run at once, a queueOne run waits (queued) while another of its job runs.
+        guard case .running = try await cluster.stores[0].admit(manualRun("solo1", job: "solo"), overlap: .queueOne, claim: true),
+              case .queued(let waiting) = try await cluster.stores[1].admit(manualRun("solo2", job: "solo"), overlap: .queueOne, claim: true)
+        else {
+            Issue.record("a queueOne run asked to run at once ran beside another")
+            return
+        }
+        #expect(waiting.state == .queued && waiting.node == nil)
         let allowed = try await admitAll(cluster.stores, count: 12, overlap: .allow) { manualRun("x\($0)", job: "fanout") }
         #expect(allowed.allSatisfy { if case .queued = $0 { true } else { false } })
         await cluster.stop()
