@@ -40,6 +40,42 @@ extension PostgresRunStore {
         return store
     }
 
+    /// Opens the shared journal for a node without waiting for the database: checks the
+    /// connection string and node name at once (throwing `configuration` naming the key), then
+    /// returns a store that is unhealthy, its every call failing `unavailable` (announced), until
+    /// a background attempt every ``PostgresJournalOptions/pollInterval`` connects and migrates
+    /// (the health's reason says why not meanwhile: "cannot reach host:port", "wrong password",
+    /// a newer schema). Then it listens, turns healthy and yields `resynchronize`. For a steward
+    /// that must supervise its processes whether or not the database is there when it starts.
+    public static func openWhenReachable(_ configuration: PostgresConfiguration, options: PostgresJournalOptions,
+                                         logger: Logger = Logger(label: "journal", sink: FileDescriptorLogSink.standardError()))
+        throws(PostgresError) -> PostgresRunStore {
+        if let problem = PostgresJournalOptions.problem(withNodeName: options.node) {
+            throw PostgresError(.configuration, message: "node: \(problem)")
+        }
+        _ = try configuration.connectionParameters()  // a password source that fails is bad input too
+        let store = try PostgresRunStore(configuration: configuration, options: options, logger: logger, readOnly: false)
+        store.isReady.store(false, ordering: .releasing)
+        store.healthMonitor.starting("connecting to the database")
+        store.spawn { [weak store] in
+            while let current = store, !Task.isCancelled {
+                do throws(PostgresError) {
+                    let node = options.node
+                    try await current.connection.withSession { session throws(PostgresError) in _ = try PostgresSchema.migrate(session, node: node) }
+                    current.isReady.store(true, ordering: .releasing)
+                    if options.listen { await current.startListening() }
+                    if current.healthMonitor.reachable() { current.hub.yield(.resynchronize) }
+                    return
+                } catch {
+                    if error.kind == .closed { return }
+                    current.healthMonitor.unreachable(explained(error, configuration).message)
+                }
+                try? await Task.sleep(for: options.pollInterval)
+            }
+        }
+        return store
+    }
+
     /// Opens the shared journal to read it from another process (`steward runs --journal URL`):
     /// connects and checks the schema, never changes it. Every write fails `unavailable`.
     /// - Throws: like `open(_:options:logger:)`; `schema` too when the database holds no

@@ -58,6 +58,9 @@ public final class PostgresRunStore: Sendable {
     /// The tasks the store runs itself (the listener's consumer, the health probe).
     let background = Mutex<(tasks: [UInt64: Task<Void, Never>], next: UInt64, closed: Bool)>(([:], 0, false))
     let listener = Mutex<PostgresListener?>(nil)
+    /// Whether the schema was checked (and migrated): until then every statement is refused
+    /// (``openWhenReachable(_:options:logger:)`` sets it once the database is reached).
+    let isReady = Atomic<Bool>(true)
 
     /// Creates the store and its connections (nothing is sent yet).
     init(configuration: PostgresConfiguration, options: PostgresJournalOptions, logger: Logger, readOnly: Bool) throws(PostgresError) {
@@ -114,6 +117,10 @@ public final class PostgresRunStore: Sendable {
     func perform<T: Sendable>(on connection: PostgresConnection, _ runId: RunID?,
                               refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
                               _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T) async throws(RunStoreError) -> T {
+        guard isReady.load(ordering: .acquiring) else {
+            throw RunStoreError(.unavailable, runId: runId, message: "the shared journal is not ready: \(health.reason ?? "connecting")",
+                                isAnnounced: true)
+        }
         do throws(PostgresError) {
             let value = try await connection.withSession(body)
             healthMonitor.reachable()
