@@ -44,7 +44,7 @@ extension PostgresRunStore {
                 return .duplicate(Self.duplicateText(error, record) ?? "")
             }
         }
-        if case .stored(let selected) = outcome { startLog(selected.record.runId) }
+        if case .stored(let selected) = outcome, selected.record.state.isActive { startLog(selected.record.runId) }
         switch outcome {
         case .duplicate(let text):
             return .duplicate(text)

@@ -24,7 +24,7 @@ extension PostgresRunStore: RunStore {
                 }
             }
         }
-        startLog(record.runId)
+        if record.state.isActive { startLog(record.runId) }
         if record.state == .queued { announceLocally(.runsChanged) }
     }
 
