@@ -139,16 +139,21 @@ extension PostgresRunStore {
         let started = Latch()
         spawn { [weak self] in
             var connectedBefore = false
+            var listening = false
             for await event in events {
                 guard let self else { return }
                 switch event {
                 case .listening:
                     if connectedBefore { hub.yield(.resynchronize) }
                     connectedBefore = true
+                    listening = true
                     started.fire()
                 case .lost(let error):
                     started.fire()
-                    if error.kind != .closed { unreachable(error.message) }
+                    // The loss of a listening connection says the database went away; its failed
+                    // attempts to connect again say nothing new (and may arrive late).
+                    if connectedBefore && listening && error.kind != .closed { unreachable(error.message) }
+                    listening = false
                 case .notification(let notification):
                     if let shared = sharedEvent(for: notification) { hub.yield(shared) }
                 }
