@@ -21,8 +21,9 @@ extension PostgresRunStore {
     /// that is running anywhere, queued and due (by the database's clock), or a queued retry makes
     /// the new run `skipped`; with `queueOne`, a queued run that is due or a retry does. A run
     /// that is not due yet (a run later) and `allow` are stored `queued` (claiming holds the
-    /// policy when they are due). With `claim`, a run that may start is stored `running` here; a
-    /// `queueOne` run that must wait is `queued`. A record that is final already (a `missed` fire) is stored as
+    /// policy when they are due). With `claim`, a run the policy admits is stored `running` here at
+    /// once (as the protocol says: child runs and proceeds run where they were asked), even a
+    /// `queueOne` run while another runs. A record that is final already (a `missed` fire) is stored as
     /// it is and returned as `skipped` (not to be run).
     /// - Throws: `duplicateRun` for an id that exists; `unavailable`.
     public func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool) async throws(RunStoreError) -> SharedAdmission {
@@ -90,8 +91,7 @@ extension PostgresRunStore {
         let waiting = found.int64(0, 3) ?? 0
         let due = found.bool(0, 4) ?? true
         let skip = (due || record.trigger == .retry) && (overlap == .skip ? running + waiting > 0 : waiting > 0)
-        // Asked to run here at once, a queueOne run still waits while another runs.
-        return .stored(try insert(record, claim: claim && running == 0, skipping: skip ? overlap : nil, node: node, lease: lease, session))
+        return .stored(try insert(record, claim: claim, skipping: skip ? overlap : nil, node: node, lease: lease, session))
     }
 
     /// Inserts `record` in one statement (then its steps): `skipped` now when the overlap policy
