@@ -180,6 +180,27 @@ struct PostgresSharedStoreTests {
         await cluster.stop()
     }
 
+    @Test("a burst of changes on another node wakes a slow subscriber once: events waiting in its queue are not queued twice")
+    func coalescedEvents() async throws {
+        let cluster = try await StoreCluster(nodes: ["quiet", "busy"])
+        let (quiet, busy) = (cluster.stores[0], cluster.stores[1])
+        let slow = quiet.events()
+        let fast = quiet.events()
+        for index in 0..<20 { _ = try await busy.admit(manualRun("b\(index)"), overlap: .allow, claim: false) }
+        try await busy.saveDefinitionState(JobDefinitionState(jobId: "marker", isEnabled: true))
+        // The fast subscriber reads up to the marker: by then the hub handed every event to both.
+        var seen = 0
+        for await event in fast {
+            if event == .runsChanged { seen += 1 }
+            if event == .jobChanged("marker") { break }
+        }
+        #expect(seen >= 1)
+        var iterator = slow.makeAsyncIterator()
+        #expect(await iterator.next() == .runsChanged)
+        #expect(await iterator.next() == .jobChanged("marker"))
+        await cluster.stop()
+    }
+
     @Test("events: a node hears the others' admissions and job changes; poll-only mode yields only its own and still works")
     func events() async throws {
         let cluster = try await StoreCluster(nodes: ["listener", "poller"]) { node in
