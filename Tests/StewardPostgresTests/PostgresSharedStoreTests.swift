@@ -108,15 +108,20 @@ struct PostgresSharedStoreTests {
         let store = cluster.stores[0]
         for index in 0..<30 { try await store.createRun(manualRun("w\(index)", job: "work")) }
         for index in 0..<4 { try await store.createRun(manualRun("s\(index)", job: "serial")) }
+        for job in 0..<5 {
+            for index in 0..<3 { try await store.createRun(manualRun("j\(job)-\(index)", job: "one-at-a-time-\(job)")) }
+        }
         try await store.createRun(RunRecord(runId: "future", jobId: "work", trigger: .later(requestedBy: nil), createdAt: Date(),
                                             scheduledFor: Date().addingTimeInterval(3600)))
-        let jobs: [JobID: OverlapPolicy] = ["work": .allow, "serial": .skip]
+        var jobs: [JobID: OverlapPolicy] = ["work": .allow, "serial": .skip]
+        for job in 0..<5 { jobs[JobID("one-at-a-time-\(job)")] = job % 2 == 0 ? .skip : .queueOne }
+        let policies = jobs
         let claimed = try await withThrowingTaskGroup(of: [RunRecord].self) { group in
             for node in cluster.stores {
                 group.addTask {
                     var mine: [RunRecord] = []
                     while true {
-                        let batch = try await node.claim(jobs, limit: 3)
+                        let batch = try await node.claim(policies, limit: 3)
                         #expect(batch.count <= 3)
                         if batch.isEmpty { return mine }
                         mine += batch
@@ -128,6 +133,9 @@ struct PostgresSharedStoreTests {
         #expect(claimed.filter { $0.jobId == "work" }.count == 30)
         #expect(Set(claimed.map(\.runId)).count == claimed.count)
         #expect(claimed.filter { $0.jobId == "serial" }.count == 1, "a skip job ran twice at once")
+        for job in 0..<5 {
+            #expect(claimed.filter { $0.jobId == JobID("one-at-a-time-\(job)") }.count == 1, "job \(job) ran twice at once")
+        }
         #expect(Set(claimed.compactMap(\.node)).count >= 1 && claimed.allSatisfy { $0.state == .running && $0.startedAt != nil })
         #expect(!claimed.contains { $0.runId == "future" })
         let wait = try #require(try await store.nextDue(["work"]))
@@ -138,7 +146,7 @@ struct PostgresSharedStoreTests {
         let serial = try #require(claimed.first { $0.jobId == "serial" })
         let owner = try #require(cluster.stores.first { $0.node == serial.node })
         try await owner.finishRun(finished(serial))
-        #expect(try await cluster.stores[2].claim(jobs, limit: 3).map(\.jobId) == ["serial"])
+        #expect(try await cluster.stores[2].claim(["serial": .skip, "work": .allow], limit: 3).map(\.jobId) == ["serial"])
         #expect(try await cluster.stores[1].claim(["other": .allow], limit: 3).isEmpty)
         await cluster.stop()
     }

@@ -120,7 +120,7 @@ extension PostgresRunStore {
         return selected
     }
     /// Claims up to `limit` queued runs of `jobs` that are due by the database's clock, in one
-    /// transaction (see ``StewardJobs/SharedRunStore/claim(_:limit:)``): for a job whose policy
+    /// statement (only `allow` jobs) or one transaction (see ``StewardJobs/SharedRunStore/claim(_:limit:)``): for a job whose policy
     /// is not `allow`, at most one run, only while none of its runs is running on any node and
     /// only if its lock is free; for `allow` jobs, the oldest due runs, skipping rows other nodes
     /// are claiming. Claimed runs are `running` on this node, started and leased by the
@@ -132,46 +132,54 @@ extension PostgresRunStore {
         let lease = options.lease.milliseconds
         let serial = jobs.filter { $0.value != .allow }.map(\.key.rawValue).sorted()
         let free = jobs.filter { $0.value == .allow }.map(\.key.rawValue).sorted()
-        let claimed = try await write(nil) { session throws(PostgresError) -> [PostgresRunRow.Selected] in
-            try session.transaction { session throws(PostgresError) -> [PostgresRunRow.Selected] in
-                var claimed: [PostgresRunRow.Selected] = []
-                let update = """
-                    UPDATE steward.runs r SET state = 'running', node = $1, claim_epoch = r.claim_epoch + 1,
-                        started_at = steward.now_ms(), lease_expires_at = steward.now_ms() + $2, stop_requested = false
-                    FROM due WHERE r.id = due.id RETURNING \(PostgresRunRow.selection)
-                    """
-                if !serial.isEmpty {
-                    let candidates = try session.query("""
+        let update = """
+            UPDATE steward.runs r SET state = 'running', node = $1, claim_epoch = r.claim_epoch + 1,
+                started_at = steward.now_ms(), lease_expires_at = steward.now_ms() + $2, stop_requested = false
+            FROM due WHERE r.id = due.id RETURNING \(PostgresRunRow.selection)
+            """
+        let claimFree = { @Sendable (session: PostgresSession, count: Int) throws(PostgresError) -> [PostgresRunRow.Selected] in
+            Self.selected(try session.query("""
+                WITH due AS (
+                    SELECT id FROM steward.runs WHERE state = 'queued' AND job_id = ANY($3::text[])
+                        AND coalesce(scheduled_for, created_at) <= steward.now_ms()
+                    ORDER BY coalesce(scheduled_for, created_at), id LIMIT $4 FOR UPDATE SKIP LOCKED)
+                \(update)
+                """, [.text(node), .integer(lease), .text(Self.arrayLiteral(free)), .integer(Int64(count))]))
+        }
+        let claimed = try await write(nil, on: anyWriter()) { session throws(PostgresError) -> [PostgresRunRow.Selected] in
+            // Only allow jobs: one statement.
+            guard !serial.isEmpty else { return try claimFree(session, limit) }
+            return try session.transaction { session throws(PostgresError) -> [PostgresRunRow.Selected] in
+                // The jobs with a due run and none running, oldest first, whose lock is free: held
+                // to the end of the transaction (a busy one is another node admitting or claiming).
+                let locked = try session.query("""
+                    SELECT c.job_id FROM (
                         SELECT job_id FROM steward.runs q WHERE q.state = 'queued' AND q.job_id = ANY($1::text[])
                             AND coalesce(q.scheduled_for, q.created_at) <= steward.now_ms()
                             AND NOT EXISTS (SELECT 1 FROM steward.runs w WHERE w.job_id = q.job_id AND w.state = 'running')
-                        GROUP BY job_id ORDER BY min(coalesce(q.scheduled_for, q.created_at)) LIMIT $2
-                        """, [.text(Self.arrayLiteral(serial)), .integer(Int64(limit))])
-                    for job in candidates.rows.compactMap({ $0.first ?? nil }) where claimed.count < limit {
-                        let locked = try session.query("SELECT pg_try_advisory_xact_lock($1::int, hashtext($2))",
-                                                       [.integer(Self.jobLockSpace), .text(job)]).bool(0, 0) ?? false
-                        guard locked else { continue }
-                        let rows = try session.query("""
-                            WITH due AS (
-                                SELECT id FROM steward.runs q WHERE q.job_id = $3 AND q.state = 'queued'
-                                    AND coalesce(q.scheduled_for, q.created_at) <= steward.now_ms()
-                                    AND NOT EXISTS (SELECT 1 FROM steward.runs w WHERE w.job_id = $3 AND w.state = 'running')
-                                ORDER BY coalesce(q.scheduled_for, q.created_at), q.id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                            \(update)
-                            """, [.text(node), .integer(lease), .text(job)])
-                        claimed += Self.selected(rows)
-                    }
-                }
-                if !free.isEmpty && claimed.count < limit {
-                    let rows = try session.query("""
+                        GROUP BY job_id ORDER BY min(coalesce(q.scheduled_for, q.created_at)) LIMIT $2) AS c
+                    WHERE pg_try_advisory_xact_lock($3::int, hashtext(c.job_id))
+                    """, [.text(Self.arrayLiteral(serial)), .integer(Int64(limit)), .integer(Self.jobLockSpace)])
+                    .rows.compactMap { $0.first ?? nil }
+                var claimed: [PostgresRunRow.Selected] = []
+                if !locked.isEmpty {
+                    // Under the locks, in a statement of its own (a fresh snapshot): each job's
+                    // oldest due run, if none of the job's runs is running now.
+                    claimed = Self.selected(try session.query("""
                         WITH due AS (
-                            SELECT id FROM steward.runs WHERE state = 'queued' AND job_id = ANY($3::text[])
-                                AND coalesce(scheduled_for, created_at) <= steward.now_ms()
-                            ORDER BY coalesce(scheduled_for, created_at), id LIMIT $4 FOR UPDATE SKIP LOCKED)
+                            SELECT q.id FROM steward.runs q
+                            WHERE q.id IN (SELECT (SELECT f.id FROM steward.runs f
+                                                   WHERE f.job_id = j.job_id AND f.state = 'queued'
+                                                       AND coalesce(f.scheduled_for, f.created_at) <= steward.now_ms()
+                                                   ORDER BY coalesce(f.scheduled_for, f.created_at), f.id LIMIT 1)
+                                           FROM unnest($3::text[]) AS j (job_id))
+                                AND q.state = 'queued'
+                                AND NOT EXISTS (SELECT 1 FROM steward.runs w WHERE w.job_id = q.job_id AND w.state = 'running')
+                            FOR UPDATE SKIP LOCKED)
                         \(update)
-                        """, [.text(node), .integer(lease), .text(Self.arrayLiteral(free)), .integer(Int64(limit - claimed.count))])
-                    claimed += Self.selected(rows)
+                        """, [.text(node), .integer(lease), .text(Self.arrayLiteral(locked))]))
                 }
+                if !free.isEmpty && claimed.count < limit { claimed += try claimFree(session, limit - claimed.count) }
                 return claimed
             }
         }

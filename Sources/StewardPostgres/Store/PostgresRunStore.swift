@@ -61,6 +61,8 @@ public final class PostgresRunStore: Sendable {
     /// Whether the schema was checked (and migrated): until then every statement is refused
     /// (``openWhenReachable(_:options:logger:)`` sets it once the database is reached).
     let isReady = Atomic<Bool>(true)
+    /// The turn of ``anyWriter()``.
+    let nextWriter = Atomic<UInt64>(0)
 
     /// Creates the store and its connections (nothing is sent yet).
     init(configuration: PostgresConfiguration, options: PostgresJournalOptions, logger: Logger, readOnly: Bool) throws(PostgresError) {
@@ -86,15 +88,21 @@ public final class PostgresRunStore: Sendable {
 
     // MARK: Running statements
 
-    /// Runs `body` on the write connection; a refusal `refine` recognises (a unique key) is thrown
+    /// Runs `body` on `runId`'s write connection (or `connection`); a refusal `refine` recognises (a unique key) is thrown
     /// as it says, anything else as `unavailable`.
     @discardableResult
-    func write<T: Sendable>(_ runId: RunID?, refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
+    func write<T: Sendable>(_ runId: RunID?, on connection: PostgresConnection? = nil,
+                            refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
                             _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T) async throws(RunStoreError) -> T {
         guard !isReadOnly else {
             throw RunStoreError(.unavailable, runId: runId, message: "the shared journal was opened read-only")
         }
-        return try await perform(on: writer(for: runId), runId, refine: refine, body)
+        return try await perform(on: connection ?? writer(for: runId), runId, refine: refine, body)
+    }
+
+    /// The next write connection in turn, for writes whose order does not matter (claims).
+    func anyWriter() -> PostgresConnection {
+        writers[Int(nextWriter.add(1, ordering: .relaxed).oldValue % UInt64(writers.count))]
     }
 
     /// The write connection of `runId`'s writes (the first for writes of no run).
