@@ -37,9 +37,12 @@ extension PostgresRunStore {
                 guard serialized || !record.steps.isEmpty else {
                     return .stored(try Self.insert(record, claim: claim, skipping: nil, node: node, lease: lease, session))
                 }
+                guard !record.steps.isEmpty else {
+                    return try Self.admitSerialized(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
+                }
                 return try session.transaction { session throws(PostgresError) -> Admitted in
                     guard serialized else { return .stored(try Self.insert(record, claim: claim, skipping: nil, node: node, lease: lease, session)) }
-                    return try Self.admit(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
+                    return try Self.admitSerialized(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
                 }
             } catch where Self.duplicateText(error, record) != nil {
                 return .duplicate(Self.duplicateText(error, record) ?? "")
@@ -66,33 +69,53 @@ extension PostgresRunStore {
         case duplicate(String)
     }
 
-    /// The admission's transaction (the caller opened it): the job's lock, then one look at the
-    /// job's runs (a statement of its own, so it sees what was committed while it waited).
-    private static func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool, node: String, lease: Int64,
-                              _ session: PostgresSession) throws(PostgresError) -> Admitted {
-        let job = PostgresValue.text(record.jobId.rawValue)
-        try session.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(jobLockSpace), job])
+    /// An admission under the job's lock, in one statement: `steward.admission` takes the lock and
+    /// decides (its statements see what was committed while it waited); the insert follows in the
+    /// same statement, and the lock is held until it commits.
+    private static func admitSerialized(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool, node: String, lease: Int64,
+                                        _ session: PostgresSession) throws(PostgresError) -> Admitted {
         let fire = record.trigger == .schedule ? record.scheduledFor?.milliseconds : nil
         let retried = record.trigger == .retry ? record.retryOf?.rawValue : nil
-        let found = try session.query("""
-            SELECT (SELECT run_id || coalesce(' (node ' || node || ')', '') FROM steward.runs
-                        WHERE $2::bigint IS NOT NULL AND job_id = $1 AND trigger = 'schedule' AND scheduled_for = $2 LIMIT 1),
-                   (SELECT run_id FROM steward.runs WHERE $3::text IS NOT NULL AND retry_of = $3 AND trigger = 'retry' LIMIT 1),
-                   count(*) FILTER (WHERE state = 'running'),
-                   count(*) FILTER (WHERE state = 'queued' AND (trigger = 'retry' OR coalesce(scheduled_for, created_at) <= steward.now_ms())),
-                   coalesce($4::bigint, 0) <= steward.now_ms()
-            FROM steward.runs WHERE job_id = $1 AND state IN ('queued', 'running')
-            """, [job, .integer(fire), .text(retried), .integer(record.scheduledFor?.milliseconds)])
-        if let other = found.text(0, 0), let fire {
-            return .duplicate("job \(record.jobId)'s fire at \(fire) ms is already run \(other)")
+        let claiming = claim && record.state == .queued
+        let rows = try session.query(admissionStatement, PostgresRunRow.values(record) + [
+            .text(node), .integer(lease), .boolean(claiming), .text("skipped: a run of the job is active (overlap \(overlap))"),
+            .text(record.jobId.rawValue), .integer(fire), .text(retried), .integer(record.scheduledFor?.milliseconds), .text(overlap.description),
+        ])
+        let count = PostgresRunRow.columns.count + 4  // the selection, then the notification
+        if let duplicate = rows.text(0, count + 1) { return .duplicate(duplicate) }
+        guard var selected = selected(rows).first else {
+            throw PostgresError(.query, message: "the run \(record.runId) could not be read back")
         }
-        if let other = found.text(0, 1), let retried { return .duplicate("run \(retried) is already retried as run \(other)") }
-        let running = found.int64(0, 2) ?? 0
-        let waiting = found.int64(0, 3) ?? 0
-        let due = found.bool(0, 4) ?? true
-        let skip = (due || record.trigger == .retry) && (overlap == .skip ? running + waiting > 0 : waiting > 0)
-        return .stored(try insert(record, claim: claim, skipping: skip ? overlap : nil, node: node, lease: lease, session))
+        if !record.steps.isEmpty {
+            try writeSteps(record.steps, selected.id, session, fresh: true)
+            selected.record.steps = record.steps
+        }
+        return .stored(selected)
     }
+
+    /// The statement of ``admitSerialized``: `$1`…`$25` the columns, `$26` the node, `$27` the
+    /// lease, `$28` whether to claim, `$29` a skipped run's error, `$30`…`$34` the arguments of
+    /// `steward.admission`.
+    private static let admissionStatement: String = {
+        let columns = PostgresRunRow.columns
+        var values = (1...columns.count).map { "$\($0)" }
+        let run = "($28::boolean AND NOT d.skip)"
+        values[columns.firstIndex(of: "state")!] = "CASE WHEN d.skip THEN 'skipped' WHEN \(run) THEN 'running' ELSE $3 END"
+        values[columns.firstIndex(of: "started_at")!] = "CASE WHEN \(run) THEN steward.now_ms() ELSE $9::bigint END"
+        values[columns.firstIndex(of: "finished_at")!] = "CASE WHEN d.skip THEN steward.now_ms() ELSE $10::bigint END"
+        values[columns.firstIndex(of: "error")!] = "CASE WHEN d.skip THEN $29 ELSE $15 END"
+        return """
+            WITH d AS MATERIALIZED (SELECT * FROM steward.admission($30, $31, $32, $33, $34)),
+            r AS (
+                INSERT INTO steward.runs (\(columns.joined(separator: ", ")), node, claim_epoch, lease_expires_at)
+                SELECT \(values.joined(separator: ", ")), CASE WHEN \(run) THEN $26 END, CASE WHEN \(run) THEN 1 ELSE 0 END,
+                    CASE WHEN \(run) THEN steward.now_ms() + $27::bigint END
+                FROM d WHERE d.duplicate IS NULL
+                RETURNING *)
+            SELECT \(PostgresRunRow.selection), CASE WHEN r.state = 'queued' THEN pg_notify('steward_runs', $26) END, d.duplicate
+            FROM d LEFT JOIN r ON true
+            """
+    }()
 
     /// Inserts `record` in one statement (then its steps): `skipped` now when the overlap policy
     /// `skipping` refused it, `running` on this node now when `claim` (a queued record), otherwise
