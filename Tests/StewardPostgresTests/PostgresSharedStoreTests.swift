@@ -56,6 +56,15 @@ struct PostgresSharedStoreTests {
         #expect(outcomes.filter { if case .skipped = $0 { true } else { false } }.count == 29)
         // The waiting run is not claimed while the first runs.
         #expect(try await cluster.stores[1].claim(["sync": .queueOne], limit: 5).isEmpty)
+        // Asked to run here at once, a run the policy admits runs here (child runs, proceeds).
+        guard case .running = try await cluster.stores[0].admit(manualRun("solo1", job: "solo"), overlap: .queueOne, claim: true),
+              case .running(let here) = try await cluster.stores[1].admit(manualRun("solo2", job: "solo"), overlap: .queueOne, claim: true),
+              case .skipped = try await cluster.stores[2].admit(manualRun("solo3", job: "solo"), overlap: .skip, claim: true)
+        else {
+            Issue.record("a run asked to run here at once was not decided as the protocol says")
+            return
+        }
+        #expect(here.node == "b")
         let allowed = try await admitAll(cluster.stores, count: 12, overlap: .allow) { manualRun("x\($0)", job: "fanout") }
         #expect(allowed.allSatisfy { if case .queued = $0 { true } else { false } })
         await cluster.stop()
@@ -69,7 +78,7 @@ struct PostgresSharedStoreTests {
         }
         #expect(outcomes.filter { if case .queued = $0 { true } else { false } }.count == 20)
         let duplicates = outcomes.compactMap { if case .duplicate(let text) = $0 { text } else { nil } }
-        #expect(duplicates.count == 40 && duplicates.allSatisfy { $0.contains("is already run") }, "\(duplicates.first ?? "")")
+        #expect(duplicates.count == 40 && duplicates.allSatisfy { $0.contains("fire at") && $0.contains("is already") }, "\(duplicates.first ?? "")")
         #expect(try await cluster.stores[0].runs(RunQuery(jobId: "nightly")).count == 20)
         // Retries of one failed run, from three nodes: one retry.
         let retries = try await admitAll(cluster.stores, count: 9, overlap: .skip) { index in
@@ -99,15 +108,20 @@ struct PostgresSharedStoreTests {
         let store = cluster.stores[0]
         for index in 0..<30 { try await store.createRun(manualRun("w\(index)", job: "work")) }
         for index in 0..<4 { try await store.createRun(manualRun("s\(index)", job: "serial")) }
+        for job in 0..<5 {
+            for index in 0..<3 { try await store.createRun(manualRun("j\(job)-\(index)", job: "one-at-a-time-\(job)")) }
+        }
         try await store.createRun(RunRecord(runId: "future", jobId: "work", trigger: .later(requestedBy: nil), createdAt: Date(),
                                             scheduledFor: Date().addingTimeInterval(3600)))
-        let jobs: [JobID: OverlapPolicy] = ["work": .allow, "serial": .skip]
+        var jobs: [JobID: OverlapPolicy] = ["work": .allow, "serial": .skip]
+        for job in 0..<5 { jobs[JobID("one-at-a-time-\(job)")] = job % 2 == 0 ? .skip : .queueOne }
+        let policies = jobs
         let claimed = try await withThrowingTaskGroup(of: [RunRecord].self) { group in
             for node in cluster.stores {
                 group.addTask {
                     var mine: [RunRecord] = []
                     while true {
-                        let batch = try await node.claim(jobs, limit: 3)
+                        let batch = try await node.claim(policies, limit: 3)
                         #expect(batch.count <= 3)
                         if batch.isEmpty { return mine }
                         mine += batch
@@ -119,6 +133,9 @@ struct PostgresSharedStoreTests {
         #expect(claimed.filter { $0.jobId == "work" }.count == 30)
         #expect(Set(claimed.map(\.runId)).count == claimed.count)
         #expect(claimed.filter { $0.jobId == "serial" }.count == 1, "a skip job ran twice at once")
+        for job in 0..<5 {
+            #expect(claimed.filter { $0.jobId == JobID("one-at-a-time-\(job)") }.count == 1, "job \(job) ran twice at once")
+        }
         #expect(Set(claimed.compactMap(\.node)).count >= 1 && claimed.allSatisfy { $0.state == .running && $0.startedAt != nil })
         #expect(!claimed.contains { $0.runId == "future" })
         let wait = try #require(try await store.nextDue(["work"]))
@@ -129,7 +146,7 @@ struct PostgresSharedStoreTests {
         let serial = try #require(claimed.first { $0.jobId == "serial" })
         let owner = try #require(cluster.stores.first { $0.node == serial.node })
         try await owner.finishRun(finished(serial))
-        #expect(try await cluster.stores[2].claim(jobs, limit: 3).map(\.jobId) == ["serial"])
+        #expect(try await cluster.stores[2].claim(["serial": .skip, "work": .allow], limit: 3).map(\.jobId) == ["serial"])
         #expect(try await cluster.stores[1].claim(["other": .allow], limit: 3).isEmpty)
         await cluster.stop()
     }
@@ -168,6 +185,27 @@ struct PostgresSharedStoreTests {
         }
         #expect(record.state == .stopped)
         await #expect(throws: RunStoreError.self) { _ = try await b.requestStop("missing") }
+        await cluster.stop()
+    }
+
+    @Test("a burst of changes on another node wakes a slow subscriber once: events waiting in its queue are not queued twice")
+    func coalescedEvents() async throws {
+        let cluster = try await StoreCluster(nodes: ["quiet", "busy"])
+        let (quiet, busy) = (cluster.stores[0], cluster.stores[1])
+        let slow = quiet.events()
+        let fast = quiet.events()
+        for index in 0..<20 { _ = try await busy.admit(manualRun("b\(index)"), overlap: .allow, claim: false) }
+        try await busy.saveDefinitionState(JobDefinitionState(jobId: "marker", isEnabled: true))
+        // The fast subscriber reads up to the marker: by then the hub handed every event to both.
+        var seen = 0
+        for await event in fast {
+            if event == .runsChanged { seen += 1 }
+            if event == .jobChanged("marker") { break }
+        }
+        #expect(seen >= 1)
+        var iterator = slow.makeAsyncIterator()
+        #expect(await iterator.next() == .runsChanged)
+        #expect(await iterator.next() == .jobChanged("marker"))
         await cluster.stop()
     }
 

@@ -17,6 +17,8 @@ final class PostgresHealthMonitor: Sendable {
         var health: JournalHealth
         var observers: [UInt64: @Sendable (JournalHealth) -> Void] = [:]
         var nextToken: UInt64 = 0
+        /// Whether the current outage was logged (a store still connecting has not said anything).
+        var announced = true
     }
 
     private let state: Mutex<State>
@@ -52,16 +54,18 @@ final class PostgresHealthMonitor: Sendable {
     @discardableResult
     func reachable() -> Bool {
         guard !healthy.load(ordering: .acquiring) else { return false }
-        let change = state.withLock { s -> (JournalHealth, Duration, [@Sendable (JournalHealth) -> Void])? in
+        let change = state.withLock { s -> (JournalHealth, Duration, [@Sendable (JournalHealth) -> Void], Bool)? in
             guard !s.health.isHealthy else { return nil }
+            let announced = s.announced
+            s.announced = true
             let now = Date()
             let downFor = Duration.milliseconds(Int64(max(0, now.timeIntervalSince(s.health.since)) * 1000))
             s.health = JournalHealth(isHealthy: true, since: now)
             healthy.store(true, ordering: .releasing)
-            return (s.health, downFor, Array(s.observers.values))
+            return (s.health, downFor, Array(s.observers.values), announced)
         }
-        guard let (health, downFor, observers) = change else { return false }
-        logger.notice("the shared journal is reachable again", metadata: ["journal": location, "down_for": downFor.compactDescription])
+        guard let (health, downFor, observers, announced) = change else { return false }
+        if announced { logger.notice("the shared journal is reachable again", metadata: ["journal": location, "down_for": downFor.compactDescription]) }
         for observer in observers { observer(health) }
         return true
     }
@@ -70,19 +74,31 @@ final class PostgresHealthMonitor: Sendable {
     /// Returns whether that is a change (the caller then starts probing).
     @discardableResult
     func unreachable(_ reason: String) -> Bool {
-        let change = state.withLock { s -> (JournalHealth, [@Sendable (JournalHealth) -> Void])? in
+        let change = state.withLock { s -> (JournalHealth, [@Sendable (JournalHealth) -> Void])?? in
             guard s.health.isHealthy else {
                 s.health.reason = reason
-                return nil
+                if s.announced { return .none }
+                s.announced = true
+                return .some(nil)  // log, no change to tell
             }
             s.health = JournalHealth(isHealthy: false, reason: reason, since: Date())
             healthy.store(false, ordering: .releasing)
             return (s.health, Array(s.observers.values))
         }
-        guard let (health, observers) = change else { return false }
+        guard let change else { return false }
         logger.warning("the shared journal cannot be reached; processes are supervised as before, jobs wait for it",
                        metadata: ["journal": location, "reason": reason])
+        guard let (health, observers) = change else { return false }
         for observer in observers { observer(health) }
         return true
+    }
+
+    /// A store still connecting: unhealthy with `reason`, nothing logged until an attempt fails.
+    func starting(_ reason: String) {
+        state.withLock { s in
+            s.health = JournalHealth(isHealthy: false, reason: reason, since: Date())
+            s.announced = false
+            healthy.store(false, ordering: .releasing)
+        }
     }
 }

@@ -135,7 +135,7 @@ extension PostgresRunStore: JournalBackend {
             listener = nil
         }
         hub.finish()
-        await connection.close()
+        for writer in writers { await writer.close() }
         await reader.close()
         await pulse.close()
     }

@@ -21,7 +21,7 @@ extension PostgresRunStore {
         try await open(PostgresConfiguration(parsing: connectionString), options: options, logger: logger)
     }
 
-    /// Opens the shared journal for a node with a parsed configuration; see ``open(_:options:logger:)``.
+    /// Opens the shared journal for a node with a parsed configuration; see `open(_:options:logger:)`.
     public static func open(_ configuration: PostgresConfiguration, options: PostgresJournalOptions,
                             logger: Logger = Logger(label: "journal", sink: FileDescriptorLogSink.standardError()))
         async throws(PostgresError) -> PostgresRunStore {
@@ -36,13 +36,49 @@ extension PostgresRunStore {
             await store.close()
             throw explained(error, configuration)
         }
-        if options.listen { try store.startListening() }
+        if options.listen { await store.startListening() }
+        return store
+    }
+
+    /// Opens the shared journal for a node without waiting for the database: checks the
+    /// connection string and node name at once (throwing `configuration` naming the key), then
+    /// returns a store that is unhealthy, its every call failing `unavailable` (announced), until
+    /// a background attempt every ``PostgresJournalOptions/pollInterval`` connects and migrates
+    /// (the health's reason says why not meanwhile: "cannot reach host:port", "wrong password",
+    /// a newer schema). Then it listens, turns healthy and yields `resynchronize`. For a steward
+    /// that must supervise its processes whether or not the database is there when it starts.
+    public static func openWhenReachable(_ configuration: PostgresConfiguration, options: PostgresJournalOptions,
+                                         logger: Logger = Logger(label: "journal", sink: FileDescriptorLogSink.standardError()))
+        throws(PostgresError) -> PostgresRunStore {
+        if let problem = PostgresJournalOptions.problem(withNodeName: options.node) {
+            throw PostgresError(.configuration, message: "node: \(problem)")
+        }
+        _ = try configuration.connectionParameters()  // a password source that fails is bad input too
+        let store = try PostgresRunStore(configuration: configuration, options: options, logger: logger, readOnly: false)
+        store.isReady.store(false, ordering: .releasing)
+        store.healthMonitor.starting("connecting to the database")
+        store.spawn { [weak store] in
+            while let current = store, !Task.isCancelled {
+                do throws(PostgresError) {
+                    let node = options.node
+                    try await current.connection.withSession { session throws(PostgresError) in _ = try PostgresSchema.migrate(session, node: node) }
+                    current.isReady.store(true, ordering: .releasing)
+                    if options.listen { await current.startListening() }
+                    if current.healthMonitor.reachable() { current.hub.yield(.resynchronize) }
+                    return
+                } catch {
+                    if error.kind == .closed { return }
+                    current.healthMonitor.unreachable(explained(error, configuration).message)
+                }
+                try? await Task.sleep(for: options.pollInterval)
+            }
+        }
         return store
     }
 
     /// Opens the shared journal to read it from another process (`steward runs --journal URL`):
     /// connects and checks the schema, never changes it. Every write fails `unavailable`.
-    /// - Throws: like ``open(_:options:logger:)``; `schema` too when the database holds no
+    /// - Throws: like `open(_:options:logger:)`; `schema` too when the database holds no
     ///   steward journal.
     public static func openReadOnly(_ connectionString: String,
                                     logger: Logger = Logger(label: "journal", sink: FileDescriptorLogSink.standardError()))
@@ -86,27 +122,50 @@ extension PostgresRunStore {
         return error
     }
 
-    /// Starts the LISTEN connection and the task that turns its notifications into ``events()``.
-    func startListening() throws(PostgresError) {
-        let listener = try PostgresListener(configuration, channels: [PostgresChannel.runs, PostgresChannel.actions, PostgresChannel.jobs],
+    /// Starts the LISTEN connection and the task that turns its notifications into ``events()``;
+    /// returns once it listens (or failed its first attempt, or after 5 s), so what other nodes
+    /// do after `open` returns is heard. A listener that cannot start leaves the store polling.
+    func startListening() async {
+        let listener: PostgresListener
+        do throws(PostgresError) {
+            listener = try PostgresListener(configuration, channels: [PostgresChannel.runs, PostgresChannel.actions, PostgresChannel.jobs],
                                             backoff: options.backoff)
+        } catch {
+            logger.warning("cannot listen for the other nodes; polling only", metadata: ["reason": error.message])
+            return
+        }
         self.listener.withLock { $0 = listener }
         let events = listener.events
+        let started = Latch()
         spawn { [weak self] in
             var connectedBefore = false
+            var listening = false
             for await event in events {
                 guard let self else { return }
                 switch event {
                 case .listening:
                     if connectedBefore { hub.yield(.resynchronize) }
                     connectedBefore = true
+                    listening = true
+                    started.fire()
                 case .lost(let error):
-                    if error.kind != .closed { unreachable(error.message) }
+                    started.fire()
+                    // The loss of a listening connection says the database went away; its failed
+                    // attempts to connect again say nothing new (and may arrive late).
+                    if connectedBefore && listening && error.kind != .closed { unreachable(error.message) }
+                    listening = false
                 case .notification(let notification):
                     if let shared = sharedEvent(for: notification) { hub.yield(shared) }
                 }
             }
+            started.fire()
         }
+        let timeout = Task {
+            try? await Task.sleep(for: .seconds(5))
+            started.fire()
+        }
+        await started.waitIgnoringCancellation()
+        timeout.cancel()
     }
 
     /// The event a notification means for this node, if any.

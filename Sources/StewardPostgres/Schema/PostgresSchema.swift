@@ -1,7 +1,7 @@
 /// The shared journal's tables in PostgreSQL, in a schema of their own (`steward`), and their
 /// versioned migrations.
 ///
-/// `steward.schema_version` holds one row per applied version. ``migrate(_:)`` runs in one
+/// `steward.schema_version` holds one row per applied version. ``migrate(_:node:)`` runs in one
 /// transaction that first takes a transaction-scoped advisory lock (`pg_advisory_xact_lock`), so
 /// when several nodes start at once one migrates and the others wait, then find the work done;
 /// PostgreSQL's DDL is transactional, so a failed migration leaves nothing half-applied. A
@@ -9,7 +9,7 @@
 ///
 /// The tables mirror the SQLite journal's (`JournalSchema`): instants are integers, milliseconds
 /// since 1970-01-01 UTC (`to_timestamp(created_at / 1000.0)` in psql), taken from the database's
-/// clock (`steward.now_ms()`) wherever nodes compare them. What issue 14 adds:
+/// clock (`steward.now_ms()`) wherever nodes compare them. What several nodes need besides:
 /// - `runs.node`, `runs.claim_epoch`, `runs.lease_expires_at`: the node that claimed a run, a
 ///   counter bumped by every claim (the fencing token every final update names), and the lease
 ///   its heartbeat renews;
@@ -24,7 +24,10 @@
 /// - `runs_one_retry`: a unique index on `retry_of` for automatic retries (`trigger = 'retry'`), so a
 ///   failed or rescued run is retried once whichever nodes try;
 /// - `runs_by_run_id_prefix`: `run_id` with `text_pattern_ops`, so a prefix search (`LIKE 'abc%'`)
-///   uses an index whatever the database's collation.
+///   uses an index whatever the database's collation;
+/// - `steward.admission(job, fire, retried, scheduled, overlap)`: takes the job's advisory lock for
+///   the transaction, then decides an admission (a duplicate fire or retry, or a skip by the overlap
+///   policy) on what is committed, so an admission is one statement.
 ///
 /// Every migration only adds (columns with defaults, indexes, functions): a node of the previous
 /// version still running reads and writes the tables as before.
@@ -129,6 +132,34 @@ public enum PostgresSchema {
         ALTER TABLE steward.runs ADD COLUMN stop_requested boolean NOT NULL DEFAULT false;
         CREATE UNIQUE INDEX runs_one_retry ON steward.runs (retry_of) WHERE trigger = 'retry' AND retry_of IS NOT NULL;
         CREATE INDEX runs_by_run_id_prefix ON steward.runs (run_id text_pattern_ops);
+        CREATE FUNCTION steward.admission(job text, fire bigint, retried text, scheduled bigint, overlap text,
+                                          OUT duplicate text, OUT skip boolean)
+        LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            running bigint;
+            waiting bigint;
+        BEGIN
+            skip := false;
+            -- Each statement below takes a fresh snapshot: it sees what was committed while the lock was awaited.
+            PERFORM pg_advisory_xact_lock(1398036292, hashtext(job));
+            IF fire IS NOT NULL THEN
+                SELECT format('job %s''s fire at %s ms is already run %s', job, fire, r.run_id) || coalesce(' (node ' || r.node || ')', '')
+                    INTO duplicate FROM steward.runs r WHERE r.job_id = job AND r.trigger = 'schedule' AND r.scheduled_for = fire LIMIT 1;
+                IF duplicate IS NOT NULL THEN RETURN; END IF;
+            END IF;
+            IF retried IS NOT NULL THEN
+                SELECT format('run %s is already retried as run %s', retried, r.run_id)
+                    INTO duplicate FROM steward.runs r WHERE r.retry_of = retried AND r.trigger = 'retry' LIMIT 1;
+                IF duplicate IS NOT NULL THEN RETURN; END IF;
+            END IF;
+            IF overlap = 'allow' THEN RETURN; END IF;
+            IF retried IS NULL AND coalesce(scheduled, 0) > steward.now_ms() THEN RETURN; END IF;
+            SELECT count(*) FILTER (WHERE r.state = 'running'),
+                   count(*) FILTER (WHERE r.state = 'queued'
+                                    AND (r.trigger = 'retry' OR coalesce(r.scheduled_for, r.created_at) <= steward.now_ms()))
+                INTO running, waiting FROM steward.runs r WHERE r.job_id = job AND r.state IN ('queued', 'running');
+            skip := CASE WHEN overlap = 'skip' THEN running + waiting > 0 ELSE waiting > 0 END;
+        END $$;
         """,
     ]
 

@@ -2,7 +2,7 @@ import StewardJournal
 
 /// How a ``PostgresRunStore`` works with the shared journal: this node's name, the rhythm of its
 /// heartbeats, leases and polling, whether it listens for notifications, and the cap on each
-/// run's log (the same as the SQLite journal's ``JournalOptions``).
+/// run's log (the same as the SQLite journal's ``StewardJournal/JournalOptions``).
 ///
 /// With the defaults a node heartbeats every second and holds each running run for 3 s past its
 /// last heartbeat, so a node that dies has its runs rescued by another node within about 4 s
@@ -35,6 +35,10 @@ public struct PostgresJournalOptions: Sendable, Hashable {
     /// How often a log follower (``PostgresRunStore/followLog(_:from:)``) looks for new lines.
     /// Default 200 ms.
     public var followInterval: Duration
+    /// How many connections carry this node's writes (each a thread of its own and a server
+    /// backend). Each run's writes go through one of them, so they keep their order; several let
+    /// runs be written at once. Default 3.
+    public var writeConnections: Int
     /// The waits between attempts to reach a lost server (each connection's own). Default 100 ms
     /// doubling up to 5 s.
     public var backoff: PostgresBackoff
@@ -43,7 +47,7 @@ public struct PostgresJournalOptions: Sendable, Hashable {
     public init(node: String, heartbeatInterval: Duration = .seconds(1), lease: Duration = .seconds(3),
                 pollInterval: Duration = .seconds(1), listen: Bool = true, maximumLogBytes: Int = 1 << 20,
                 maximumLogLines: Int = 100_000, progressInterval: Duration = .milliseconds(100),
-                followInterval: Duration = .milliseconds(200), backoff: PostgresBackoff = PostgresBackoff()) {
+                followInterval: Duration = .milliseconds(200), writeConnections: Int = 3, backoff: PostgresBackoff = PostgresBackoff()) {
         self.node = node
         self.heartbeatInterval = heartbeatInterval
         self.lease = lease
@@ -53,6 +57,7 @@ public struct PostgresJournalOptions: Sendable, Hashable {
         self.maximumLogLines = max(0, maximumLogLines)
         self.progressInterval = progressInterval
         self.followInterval = followInterval
+        self.writeConnections = max(1, writeConnections)
         self.backoff = backoff
     }
 

@@ -29,6 +29,28 @@ enum PostgresRunRow {
         VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) RETURNING id
         """
 
+    /// An insert in one statement that returns the new row as ``selection`` does (its steps not
+    /// yet written: `[]`) and, when the row is `queued`, notifies the other nodes. Parameters: the
+    /// columns (``values(_:)``), then `$26` the node, `$27` the claim epoch, `$28` the lease in
+    /// milliseconds from now (or `NULL`), `$29` the notification's payload. With `startedNow` or
+    /// `finishedNow` that instant is the database's now instead of the record's.
+    static func insertReturning(startedNow: Bool = false, finishedNow: Bool = false) -> String {
+        var placeholders = (1...columns.count).map { "$\($0)" }
+        // The record's value stays a (typed) parameter, so the statement's parameters are the same.
+        for (column, now) in [("started_at", startedNow), ("finished_at", finishedNow)] where now {
+            let index = columns.firstIndex(of: column)!
+            placeholders[index] = "coalesce(steward.now_ms(), $\(index + 1)::bigint)"
+        }
+        let base = columns.count
+        return """
+            WITH r AS (
+                INSERT INTO steward.runs (\(columns.joined(separator: ", ")), node, claim_epoch, lease_expires_at)
+                VALUES (\(placeholders.joined(separator: ", ")), $\(base + 1), $\(base + 2), steward.now_ms() + $\(base + 3)::bigint)
+                RETURNING *)
+            SELECT \(selection), CASE WHEN r.state = 'queued' THEN pg_notify('steward_runs', $\(base + 4)) END FROM r
+            """
+    }
+
     static func values(_ record: RunRecord) -> [PostgresValue] {
         [
             .text(record.runId.rawValue), .text(record.jobId.rawValue), .text(record.state.name), .text(record.trigger.name),

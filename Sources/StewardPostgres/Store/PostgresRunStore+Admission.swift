@@ -21,21 +21,34 @@ extension PostgresRunStore {
     /// that is running anywhere, queued and due (by the database's clock), or a queued retry makes
     /// the new run `skipped`; with `queueOne`, a queued run that is due or a retry does. A run
     /// that is not due yet (a run later) and `allow` are stored `queued` (claiming holds the
-    /// policy when they are due). A record that is final already (a `missed` fire) is stored as
+    /// policy when they are due). With `claim`, a run the policy admits is stored `running` here at
+    /// once (as the protocol says: child runs and proceeds run where they were asked), even a
+    /// `queueOne` run while another runs. A record that is final already (a `missed` fire) is stored as
     /// it is and returned as `skipped` (not to be run).
     /// - Throws: `duplicateRun` for an id that exists; `unavailable`.
     public func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool) async throws(RunStoreError) -> SharedAdmission {
         let node = node
         let lease = options.lease.milliseconds
+        let serialized = overlap != .allow && record.state == .queued
         let outcome = try await write(record.runId, refine: { Self.uniqueRefusal($0, record, as: .conflict) }) { session throws(PostgresError) -> Admitted in
             do throws(PostgresError) {
+                // Without an overlap to decide, the unique keys alone keep fires and retries single:
+                // one statement, no lock (a transaction only for steps).
+                guard serialized || !record.steps.isEmpty else {
+                    return .stored(try Self.insert(record, claim: claim, skipping: nil, node: node, lease: lease, session))
+                }
+                guard !record.steps.isEmpty else {
+                    return try Self.admitSerialized(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
+                }
                 return try session.transaction { session throws(PostgresError) -> Admitted in
-                    try Self.admit(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
+                    guard serialized else { return .stored(try Self.insert(record, claim: claim, skipping: nil, node: node, lease: lease, session)) }
+                    return try Self.admitSerialized(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
                 }
             } catch where Self.duplicateText(error, record) != nil {
                 return .duplicate(Self.duplicateText(error, record) ?? "")
             }
         }
+        if case .stored(let selected) = outcome, selected.record.state.isActive { startLog(selected.record.runId) }
         switch outcome {
         case .duplicate(let text):
             return .duplicate(text)
@@ -56,70 +69,81 @@ extension PostgresRunStore {
         case duplicate(String)
     }
 
-    /// The admission's transaction (the caller opened it).
-    private static func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool, node: String, lease: Int64,
-                              _ session: PostgresSession) throws(PostgresError) -> Admitted {
-        let job = PostgresValue.text(record.jobId.rawValue)
-        try session.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(jobLockSpace), job])
-        if record.trigger == .schedule, let instant = record.scheduledFor {
-            let existing = try session.query("""
-                SELECT run_id, node FROM steward.runs WHERE job_id = $1 AND trigger = 'schedule' AND scheduled_for = $2
-                """, [job, .integer(instant.milliseconds)])
-            if let other = existing.text(0, 0) {
-                return .duplicate("job \(record.jobId)'s fire at \(instant.milliseconds) ms is already run \(other)"
-                                    + (existing.text(0, 1).map { " (node \($0))" } ?? ""))
-            }
+    /// An admission under the job's lock, in one statement: `steward.admission` takes the lock and
+    /// decides (its statements see what was committed while it waited); the insert follows in the
+    /// same statement, and the lock is held until it commits.
+    private static func admitSerialized(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool, node: String, lease: Int64,
+                                        _ session: PostgresSession) throws(PostgresError) -> Admitted {
+        let fire = record.trigger == .schedule ? record.scheduledFor?.milliseconds : nil
+        let retried = record.trigger == .retry ? record.retryOf?.rawValue : nil
+        let claiming = claim && record.state == .queued
+        let rows = try session.query(admissionStatement, PostgresRunRow.values(record) + [
+            .text(node), .integer(lease), .boolean(claiming), .text("skipped: a run of the job is active (overlap \(overlap))"),
+            .text(record.jobId.rawValue), .integer(fire), .text(retried), .integer(record.scheduledFor?.milliseconds), .text(overlap.description),
+        ])
+        let count = PostgresRunRow.columns.count + 4  // the selection, then the notification
+        if let duplicate = rows.text(0, count + 1) { return .duplicate(duplicate) }
+        guard var selected = selected(rows).first else {
+            throw PostgresError(.query, message: "the run \(record.runId) could not be read back")
         }
-        if record.trigger == .retry, let retried = record.retryOf {
-            let existing = try session.query("SELECT run_id FROM steward.runs WHERE retry_of = $1 AND trigger = 'retry'",
-                                             [.text(retried.rawValue)])
-            if let other = existing.text(0, 0) { return .duplicate("run \(retried) is already retried as run \(other)") }
-        }
-        var stored = record
-        var skip = false
-        if record.state == .queued && overlap != .allow {
-            let active = try session.query("""
-                SELECT count(*) FILTER (WHERE state = 'running'),
-                       count(*) FILTER (WHERE state = 'queued' AND (trigger = 'retry' OR coalesce(scheduled_for, created_at) <= steward.now_ms())),
-                       coalesce($2::bigint, 0) <= steward.now_ms()
-                FROM steward.runs WHERE job_id = $1 AND state IN ('queued', 'running')
-                """, [job, .integer(record.scheduledFor?.milliseconds)])
-            let running = active.int64(0, 0) ?? 0
-            let waiting = active.int64(0, 1) ?? 0
-            let due = active.bool(0, 2) ?? true
-            if due || record.trigger == .retry {
-                skip = overlap == .skip ? running + waiting > 0 : waiting > 0
-            }
-        }
-        if skip {
-            stored.state = .skipped
-            stored.error = "skipped: a run of the job is active (overlap \(overlap))"
-        }
-        let rowId = try session.query(PostgresRunRow.insert, PostgresRunRow.values(stored)).int64(0, 0) ?? 0
-        try writeSteps(stored.steps, rowId, session)
-        let rows: PostgresRows
-        if skip {
-            rows = try session.query("""
-                UPDATE steward.runs r SET finished_at = steward.now_ms() WHERE r.id = $1 RETURNING \(PostgresRunRow.selection)
-                """, [.integer(rowId)])
-        } else if claim && stored.state == .queued {
-            rows = try session.query("""
-                UPDATE steward.runs r SET state = 'running', node = $2, claim_epoch = r.claim_epoch + 1, started_at = steward.now_ms(),
-                    lease_expires_at = steward.now_ms() + $3
-                WHERE r.id = $1 RETURNING \(PostgresRunRow.selection)
-                """, [.integer(rowId), .text(node), .integer(lease)])
-        } else {
-            rows = try session.query(PostgresRunRow.select + " WHERE r.id = $1", [.integer(rowId)])
-            if stored.state == .queued { try notify(PostgresChannel.runs, node, session) }
-        }
-        guard let selected = selected(rows).first else {
-            throw PostgresError(.query, message: "the admitted run \(record.runId) could not be read back")
+        if !record.steps.isEmpty {
+            try writeSteps(record.steps, selected.id, session, fresh: true)
+            selected.record.steps = record.steps
         }
         return .stored(selected)
     }
 
+    /// The statement of ``admitSerialized``: `$1`…`$25` the columns, `$26` the node, `$27` the
+    /// lease, `$28` whether to claim, `$29` a skipped run's error, `$30`…`$34` the arguments of
+    /// `steward.admission`.
+    private static let admissionStatement: String = {
+        let columns = PostgresRunRow.columns
+        var values = (1...columns.count).map { "$\($0)" }
+        let run = "($28::boolean AND NOT d.skip)"
+        values[columns.firstIndex(of: "state")!] = "CASE WHEN d.skip THEN 'skipped' WHEN \(run) THEN 'running' ELSE $3 END"
+        values[columns.firstIndex(of: "started_at")!] = "CASE WHEN \(run) THEN steward.now_ms() ELSE $9::bigint END"
+        values[columns.firstIndex(of: "finished_at")!] = "CASE WHEN d.skip THEN steward.now_ms() ELSE $10::bigint END"
+        values[columns.firstIndex(of: "error")!] = "CASE WHEN d.skip THEN $29 ELSE $15 END"
+        return """
+            WITH d AS MATERIALIZED (SELECT * FROM steward.admission($30, $31, $32, $33, $34)),
+            r AS (
+                INSERT INTO steward.runs (\(columns.joined(separator: ", ")), node, claim_epoch, lease_expires_at)
+                SELECT \(values.joined(separator: ", ")), CASE WHEN \(run) THEN $26 END, CASE WHEN \(run) THEN 1 ELSE 0 END,
+                    CASE WHEN \(run) THEN steward.now_ms() + $27::bigint END
+                FROM d WHERE d.duplicate IS NULL
+                RETURNING *)
+            SELECT \(PostgresRunRow.selection), CASE WHEN r.state = 'queued' THEN pg_notify('steward_runs', $26) END, d.duplicate
+            FROM d LEFT JOIN r ON true
+            """
+    }()
+
+    /// Inserts `record` in one statement (then its steps): `skipped` now when the overlap policy
+    /// `skipping` refused it, `running` on this node now when `claim` (a queued record), otherwise
+    /// as it is (a queued one notified).
+    static func insert(_ record: RunRecord, claim: Bool, skipping: OverlapPolicy?, node: String, lease: Int64,
+                       _ session: PostgresSession) throws(PostgresError) -> PostgresRunRow.Selected {
+        var stored = record
+        let skip = skipping != nil
+        let claiming = claim && !skip && record.state == .queued
+        if let skipping {
+            stored.state = .skipped
+            stored.error = "skipped: a run of the job is active (overlap \(skipping))"
+        }
+        if claiming { stored.state = .running }
+        let rows = try session.query(PostgresRunRow.insertReturning(startedNow: claiming, finishedNow: skip),
+                                     PostgresRunRow.values(stored) + [.text(claiming ? node : nil), .integer(claiming ? 1 : 0),
+                                                                      .integer(claiming ? lease : nil), .text(node)])
+        guard var selected = selected(rows).first else {
+            throw PostgresError(.query, message: "the run \(record.runId) could not be read back")
+        }
+        if !stored.steps.isEmpty {
+            try writeSteps(stored.steps, selected.id, session, fresh: true)
+            selected.record.steps = stored.steps
+        }
+        return selected
+    }
     /// Claims up to `limit` queued runs of `jobs` that are due by the database's clock, in one
-    /// transaction (see ``StewardJobs/SharedRunStore/claim(_:limit:)``): for a job whose policy
+    /// statement (only `allow` jobs) or one transaction (see ``StewardJobs/SharedRunStore/claim(_:limit:)``): for a job whose policy
     /// is not `allow`, at most one run, only while none of its runs is running on any node and
     /// only if its lock is free; for `allow` jobs, the oldest due runs, skipping rows other nodes
     /// are claiming. Claimed runs are `running` on this node, started and leased by the
@@ -131,46 +155,54 @@ extension PostgresRunStore {
         let lease = options.lease.milliseconds
         let serial = jobs.filter { $0.value != .allow }.map(\.key.rawValue).sorted()
         let free = jobs.filter { $0.value == .allow }.map(\.key.rawValue).sorted()
-        let claimed = try await write(nil) { session throws(PostgresError) -> [PostgresRunRow.Selected] in
-            try session.transaction { session throws(PostgresError) -> [PostgresRunRow.Selected] in
-                var claimed: [PostgresRunRow.Selected] = []
-                let update = """
-                    UPDATE steward.runs r SET state = 'running', node = $1, claim_epoch = r.claim_epoch + 1,
-                        started_at = steward.now_ms(), lease_expires_at = steward.now_ms() + $2, stop_requested = false
-                    FROM due WHERE r.id = due.id RETURNING \(PostgresRunRow.selection)
-                    """
-                if !serial.isEmpty {
-                    let candidates = try session.query("""
+        let update = """
+            UPDATE steward.runs r SET state = 'running', node = $1, claim_epoch = r.claim_epoch + 1,
+                started_at = steward.now_ms(), lease_expires_at = steward.now_ms() + $2, stop_requested = false
+            FROM due WHERE r.id = due.id RETURNING \(PostgresRunRow.selection)
+            """
+        let claimFree = { @Sendable (session: PostgresSession, count: Int) throws(PostgresError) -> [PostgresRunRow.Selected] in
+            Self.selected(try session.query("""
+                WITH due AS (
+                    SELECT id FROM steward.runs WHERE state = 'queued' AND job_id = ANY($3::text[])
+                        AND coalesce(scheduled_for, created_at) <= steward.now_ms()
+                    ORDER BY coalesce(scheduled_for, created_at), id LIMIT $4 FOR UPDATE SKIP LOCKED)
+                \(update)
+                """, [.text(node), .integer(lease), .text(Self.arrayLiteral(free)), .integer(Int64(count))]))
+        }
+        let claimed = try await write(nil, on: anyWriter()) { session throws(PostgresError) -> [PostgresRunRow.Selected] in
+            // Only allow jobs: one statement.
+            guard !serial.isEmpty else { return try claimFree(session, limit) }
+            return try session.transaction { session throws(PostgresError) -> [PostgresRunRow.Selected] in
+                // The jobs with a due run and none running, oldest first, whose lock is free: held
+                // to the end of the transaction (a busy one is another node admitting or claiming).
+                let locked = try session.query("""
+                    SELECT c.job_id FROM (
                         SELECT job_id FROM steward.runs q WHERE q.state = 'queued' AND q.job_id = ANY($1::text[])
                             AND coalesce(q.scheduled_for, q.created_at) <= steward.now_ms()
                             AND NOT EXISTS (SELECT 1 FROM steward.runs w WHERE w.job_id = q.job_id AND w.state = 'running')
-                        GROUP BY job_id ORDER BY min(coalesce(q.scheduled_for, q.created_at)) LIMIT $2
-                        """, [.text(Self.arrayLiteral(serial)), .integer(Int64(limit))])
-                    for job in candidates.rows.compactMap({ $0.first ?? nil }) where claimed.count < limit {
-                        let locked = try session.query("SELECT pg_try_advisory_xact_lock($1::int, hashtext($2))",
-                                                       [.integer(Self.jobLockSpace), .text(job)]).bool(0, 0) ?? false
-                        guard locked else { continue }
-                        let rows = try session.query("""
-                            WITH due AS (
-                                SELECT id FROM steward.runs q WHERE q.job_id = $3 AND q.state = 'queued'
-                                    AND coalesce(q.scheduled_for, q.created_at) <= steward.now_ms()
-                                    AND NOT EXISTS (SELECT 1 FROM steward.runs w WHERE w.job_id = $3 AND w.state = 'running')
-                                ORDER BY coalesce(q.scheduled_for, q.created_at), q.id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                            \(update)
-                            """, [.text(node), .integer(lease), .text(job)])
-                        claimed += Self.selected(rows)
-                    }
-                }
-                if !free.isEmpty && claimed.count < limit {
-                    let rows = try session.query("""
+                        GROUP BY job_id ORDER BY min(coalesce(q.scheduled_for, q.created_at)) LIMIT $2) AS c
+                    WHERE pg_try_advisory_xact_lock($3::int, hashtext(c.job_id))
+                    """, [.text(Self.arrayLiteral(serial)), .integer(Int64(limit)), .integer(Self.jobLockSpace)])
+                    .rows.compactMap { $0.first ?? nil }
+                var claimed: [PostgresRunRow.Selected] = []
+                if !locked.isEmpty {
+                    // Under the locks, in a statement of its own (a fresh snapshot): each job's
+                    // oldest due run, if none of the job's runs is running now.
+                    claimed = Self.selected(try session.query("""
                         WITH due AS (
-                            SELECT id FROM steward.runs WHERE state = 'queued' AND job_id = ANY($3::text[])
-                                AND coalesce(scheduled_for, created_at) <= steward.now_ms()
-                            ORDER BY coalesce(scheduled_for, created_at), id LIMIT $4 FOR UPDATE SKIP LOCKED)
+                            SELECT q.id FROM steward.runs q
+                            WHERE q.id IN (SELECT (SELECT f.id FROM steward.runs f
+                                                   WHERE f.job_id = j.job_id AND f.state = 'queued'
+                                                       AND coalesce(f.scheduled_for, f.created_at) <= steward.now_ms()
+                                                   ORDER BY coalesce(f.scheduled_for, f.created_at), f.id LIMIT 1)
+                                           FROM unnest($3::text[]) AS j (job_id))
+                                AND q.state = 'queued'
+                                AND NOT EXISTS (SELECT 1 FROM steward.runs w WHERE w.job_id = q.job_id AND w.state = 'running')
+                            FOR UPDATE SKIP LOCKED)
                         \(update)
-                        """, [.text(node), .integer(lease), .text(Self.arrayLiteral(free)), .integer(Int64(limit - claimed.count))])
-                    claimed += Self.selected(rows)
+                        """, [.text(node), .integer(lease), .text(Self.arrayLiteral(locked))]))
                 }
+                if !free.isEmpty && claimed.count < limit { claimed += try claimFree(session, limit - claimed.count) }
                 return claimed
             }
         }

@@ -42,6 +42,7 @@ extension PostgresRunStore: SharedRunStore {
     /// runs another node asked to stop (each reported once).
     /// - Throws: `unavailable` (the node then cannot know it still holds its runs).
     public func heartbeat() async throws(RunStoreError) -> SharedHeartbeat {
+        guard !isReadOnly else { return SharedHeartbeat() }
         let node = node
         let claimed = claims.withLock { $0 }
         let ids = claimed.keys.map(\.rawValue).sorted()
@@ -128,9 +129,10 @@ extension PostgresRunStore: SharedRunStore {
         }
     }
 
-    /// What ``nodes()`` and the other nodes' notifications bring, plus the store's connection
-    /// state; see ``StewardJobs/SharedRunStore/events()``. Every subscriber gets every event; the
-    /// stream ends when the store is closed.
+    /// What other nodes did that this node must act on (their notifications), plus
+    /// `resynchronize` after the connection was lost and found again; in poll-only mode, only
+    /// what this store did itself. Every subscriber gets every event from the moment it
+    /// subscribed; the streams end when the store is closed.
     public func events() -> AsyncStream<SharedStoreEvent> {
         hub.stream()
     }

@@ -14,13 +14,17 @@ extension PostgresRunStore: RunStore {
     ///   (another node made it); `unavailable`.
     public func createRun(_ record: RunRecord) async throws(RunStoreError) {
         let node = node
+        let lease = options.lease.milliseconds
         try await write(record.runId, refine: { Self.uniqueRefusal($0, record, as: .conflict) }) { session throws(PostgresError) in
-            try session.transaction { session throws(PostgresError) in
-                let rowId = try session.query(PostgresRunRow.insert, PostgresRunRow.values(record)).int64(0, 0) ?? 0
-                try Self.writeSteps(record.steps, rowId, session)
-                if record.state == .queued { try Self.notify(PostgresChannel.runs, node, session) }
+            if record.steps.isEmpty {
+                _ = try Self.insert(record, claim: false, skipping: nil, node: node, lease: lease, session)
+            } else {
+                try session.transaction { session throws(PostgresError) in
+                    _ = try Self.insert(record, claim: false, skipping: nil, node: node, lease: lease, session)
+                }
             }
         }
+        if record.state.isActive { startLog(record.runId) }
         if record.state == .queued { announceLocally(.runsChanged) }
     }
 
@@ -111,22 +115,28 @@ extension PostgresRunStore: RunStore {
             throw RunStoreError(.conflict, runId: record.runId, message: "finishing with the active state \(record.state)")
         }
         progress.forget(record.runId)
-        let node = node
         let fence = self.fence(record.runId)
         let finished = try await write(record.runId) { session throws(PostgresError) -> Bool in
-            try session.transaction { session throws(PostgresError) -> Bool in
-                let count = PostgresRunRow.columns.count
+            // One statement: the fenced update, whether the run had steps, and the notification
+            // (only when a queued run of the job may now be claimed).
+            let count = PostgresRunRow.columns.count
+            let finish = { (session: PostgresSession) throws(PostgresError) -> Bool in
                 let updated = try session.query("""
-                    UPDATE steward.runs SET \(PostgresRunRow.assignments), lease_expires_at = NULL, stop_requested = false
-                    WHERE run_id = $1 AND (state = 'queued'
-                        OR (state = 'running' AND node = $\(count + 1) AND claim_epoch = $\(count + 2)))
-                    RETURNING id
+                    WITH r AS (
+                        UPDATE steward.runs SET \(PostgresRunRow.assignments), lease_expires_at = NULL, stop_requested = false
+                        WHERE run_id = $1 AND (state = 'queued'
+                            OR (state = 'running' AND node = $\(count + 1) AND claim_epoch = $\(count + 2)))
+                        RETURNING id)
+                    SELECT r.id, EXISTS (SELECT 1 FROM steward.run_steps s WHERE s.run = r.id),
+                        CASE WHEN EXISTS (SELECT 1 FROM steward.runs q WHERE q.job_id = $2 AND q.state = 'queued')
+                            THEN pg_notify('steward_runs', $\(count + 1)) END
+                    FROM r
                     """, PostgresRunRow.values(record) + fence)
                 guard let rowId = updated.int64(0, 0) else { return false }
-                try Self.writeSteps(record.steps, rowId, session)
-                try Self.notify(PostgresChannel.runs, node, session)
+                if !record.steps.isEmpty || updated.bool(0, 1) == true { try Self.writeSteps(record.steps, rowId, session) }
                 return true
             }
+            return record.steps.isEmpty ? try finish(session) : try session.transaction(finish)
         }
         guard finished else {
             let epoch = claims.withLock { $0.removeValue(forKey: record.runId) }
@@ -266,6 +276,15 @@ extension PostgresRunStore: RunStore {
         }
         return RunStoreError(.conflict, runId: runId, message: "cannot \(action) a run that is \(current.record.state)"
                                 + (current.node.map { " (last claimed by \($0))" } ?? ""))
+    }
+
+    /// Notes that a run this store just made has an empty log, so its first lines need no count.
+    func startLog(_ runId: RunID) {
+        let limiter = RunLogLimiter(maximumBytes: options.maximumLogBytes, maximumLines: options.maximumLogLines)
+        limiters.withLock { limiters in
+            if limiters.count > 10_000 { limiters.removeAll() }
+            limiters[runId] = limiter
+        }
     }
 
     /// Yields `event` from this store's own change when no LISTEN brings it back (poll-only mode).

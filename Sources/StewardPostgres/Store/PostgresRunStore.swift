@@ -10,7 +10,7 @@ import Synchronization
 /// The run journal several stewards share, in PostgreSQL: a ``StewardJobs/SharedRunStore`` (every
 /// node admits, claims and rescues runs through it, decided by the database) and a
 /// ``StewardJournal/JournalBackend`` (history, logs, progress, job state, audit, retention,
-/// health), opened with ``open(_:options:logger:)`` or, to read only,
+/// health), opened with `open(_:options:logger:)` or, to read only,
 /// ``openReadOnly(_:logger:)``.
 ///
 /// What keeps nodes apart:
@@ -36,8 +36,11 @@ public final class PostgresRunStore: Sendable {
     /// Whether it was opened with ``openReadOnly(_:logger:)``: every write fails `unavailable`.
     public let isReadOnly: Bool
 
-    /// The connection writes go through (in order).
-    package let connection: PostgresConnection
+    /// The connections writes go through: each run's writes always through the same one (chosen
+    /// by its id), in the order they were asked, so its log lines and final record keep their order.
+    let writers: [PostgresConnection]
+    /// The first write connection (migrations, the health probe, writes of no run).
+    package var connection: PostgresConnection { writers[0] }
     /// The connection reads go through.
     let reader: PostgresConnection
     /// The heartbeat's and rescue's connection.
@@ -55,6 +58,11 @@ public final class PostgresRunStore: Sendable {
     /// The tasks the store runs itself (the listener's consumer, the health probe).
     let background = Mutex<(tasks: [UInt64: Task<Void, Never>], next: UInt64, closed: Bool)>(([:], 0, false))
     let listener = Mutex<PostgresListener?>(nil)
+    /// Whether the schema was checked (and migrated): until then every statement is refused
+    /// (``openWhenReachable(_:options:logger:)`` sets it once the database is reached).
+    let isReady = Atomic<Bool>(true)
+    /// The turn of ``anyWriter()``.
+    let nextWriter = Atomic<UInt64>(0)
 
     /// Creates the store and its connections (nothing is sent yet).
     init(configuration: PostgresConfiguration, options: PostgresJournalOptions, logger: Logger, readOnly: Bool) throws(PostgresError) {
@@ -62,7 +70,9 @@ public final class PostgresRunStore: Sendable {
         self.options = options
         self.logger = logger
         self.isReadOnly = readOnly
-        connection = try PostgresConnection(configuration, backoff: options.backoff)
+        writers = try (0..<(readOnly ? 1 : options.writeConnections)).map { _ throws(PostgresError) in
+            try PostgresConnection(configuration, backoff: options.backoff)
+        }
         reader = try PostgresConnection(configuration, backoff: options.backoff)
         pulse = try PostgresConnection(configuration, backoff: options.backoff)
         healthMonitor = PostgresHealthMonitor(logger: logger, location: configuration.description)
@@ -78,15 +88,29 @@ public final class PostgresRunStore: Sendable {
 
     // MARK: Running statements
 
-    /// Runs `body` on the write connection; a refusal `refine` recognises (a unique key) is thrown
+    /// Runs `body` on `runId`'s write connection (or `connection`); a refusal `refine` recognises (a unique key) is thrown
     /// as it says, anything else as `unavailable`.
     @discardableResult
-    func write<T: Sendable>(_ runId: RunID?, refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
+    func write<T: Sendable>(_ runId: RunID?, on connection: PostgresConnection? = nil,
+                            refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
                             _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T) async throws(RunStoreError) -> T {
         guard !isReadOnly else {
             throw RunStoreError(.unavailable, runId: runId, message: "the shared journal was opened read-only")
         }
-        return try await perform(on: connection, runId, refine: refine, body)
+        return try await perform(on: connection ?? writer(for: runId), runId, refine: refine, body)
+    }
+
+    /// The next write connection in turn, for writes whose order does not matter (claims).
+    func anyWriter() -> PostgresConnection {
+        writers[Int(nextWriter.add(1, ordering: .relaxed).oldValue % UInt64(writers.count))]
+    }
+
+    /// The write connection of `runId`'s writes (the first for writes of no run).
+    func writer(for runId: RunID?) -> PostgresConnection {
+        guard let runId, writers.count > 1 else { return writers[0] }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: the same run, the same connection
+        for byte in runId.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return writers[Int(hash % UInt64(writers.count))]
     }
 
     /// Runs `body` on the read connection.
@@ -101,6 +125,10 @@ public final class PostgresRunStore: Sendable {
     func perform<T: Sendable>(on connection: PostgresConnection, _ runId: RunID?,
                               refine: @Sendable (PostgresError) -> RunStoreError? = { _ in nil },
                               _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T) async throws(RunStoreError) -> T {
+        guard isReady.load(ordering: .acquiring) else {
+            throw RunStoreError(.unavailable, runId: runId, message: "the shared journal is not ready: \(health.reason ?? "connecting")",
+                                isAnnounced: true)
+        }
         do throws(PostgresError) {
             let value = try await connection.withSession(body)
             healthMonitor.reachable()
@@ -123,7 +151,8 @@ public final class PostgresRunStore: Sendable {
         return RunStoreError(.unavailable, runId: runId, message: "the database cannot be reached: \(error.message)", isAnnounced: true)
     }
 
-    /// Records that the database is lost; on the change, starts probing until it is back.
+    /// Records that the database is lost; on the change, starts probing (every
+    /// ``PostgresJournalOptions/pollInterval``) until every connection works again.
     func unreachable(_ reason: String) {
         guard healthMonitor.unreachable(reason) else { return }
         spawn { [self] in
@@ -131,7 +160,11 @@ public final class PostgresRunStore: Sendable {
                 try? await Task.sleep(for: options.pollInterval)
                 if Task.isCancelled { return }
                 do throws(PostgresError) {
-                    try await connection.query("SELECT 1")
+                    // Every connection, so none keeps a session the outage broke (each may fail
+                    // once on its stale session, then connects again).
+                    for connection in writers + [reader, pulse] {
+                        if (try? await connection.query("SELECT 1")) == nil { try await connection.query("SELECT 1") }
+                    }
                     if healthMonitor.reachable() { hub.yield(.resynchronize) }
                     return
                 } catch {
@@ -166,9 +199,9 @@ public final class PostgresRunStore: Sendable {
         rows.rows.indices.map { PostgresRunRow.record(rows, $0) }
     }
 
-    /// Replaces a run's steps, in one statement.
-    static func writeSteps(_ steps: [String], _ rowId: Int64, _ session: PostgresSession) throws(PostgresError) {
-        try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)])
+    /// Replaces a run's steps (`fresh`: a new row, without steps yet).
+    static func writeSteps(_ steps: [String], _ rowId: Int64, _ session: PostgresSession, fresh: Bool = false) throws(PostgresError) {
+        if !fresh { try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)]) }
         guard !steps.isEmpty else { return }
         try session.query("""
             INSERT INTO steward.run_steps (run, position, name)
