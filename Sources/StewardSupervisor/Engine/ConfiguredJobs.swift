@@ -63,7 +63,8 @@ public final class ConfiguredJobs: Runnable {
         let journal: any JournalBackend
         if let shared = settings.shared {
             do throws(PostgresError) {
-                journal = try PostgresRunStore.connecting(shared.connection, options: shared.options(), logger: journalLogger)
+                journal = try PostgresRunStore.openWhenReachable(try PostgresConfiguration(parsing: shared.connection),
+                                                                 options: shared.options(), logger: journalLogger)
             } catch {
                 throw ConfigIssues([ConfigIssue(path: "journal.postgres", message: error.message)])
             }

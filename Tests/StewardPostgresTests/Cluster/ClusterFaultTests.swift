@@ -78,7 +78,7 @@ struct ClusterFaultTests {
         ]
         for item in cases {
             let node = try StewardNode(item.name, in: directory, connection: item.connection, jobs: #"j: { command: ["true"] }"#)
-            try await node.start()
+            try await node.start(journalReady: false)
             var health: String?
             #expect(await eventually(seconds: 20) {
                 health = await Self.journalHealth(node)
@@ -100,7 +100,7 @@ struct ClusterFaultTests {
         await first.stop()
         _ = try await probe.rows("INSERT INTO steward.schema_version (version, applied_by) VALUES (99, 'the future')")
         let old = try StewardNode("old", in: directory, connection: server.socketConnection(), jobs: #"j: { command: ["true"] }"#)
-        try await old.start()
+        try await old.start(journalReady: false)
         var health: String?
         #expect(await eventually(seconds: 20) {
             health = await Self.journalHealth(old)

@@ -43,8 +43,9 @@ final class StewardNode: @unchecked Sendable {  // `program` behind `lock`
     }
 
     /// Starts `steward run` (again after a kill), its output appended to ``logPath``; returns once
-    /// its control socket answers.
-    func start() async throws {
+    /// its control socket answers and, with `journalReady`, its journal is healthy (steward
+    /// reaches the database in the background: a trigger before that is refused).
+    func start(journalReady: Bool = true) async throws {
         let program = try ChildProgram(["/bin/sh", "-c", "exec '\(Self.steward)' run '\(configPath)' >> '\(logPath)' 2>&1"],
                                        environment: ChildProgram.isolatedEnvironment())
         lock.withLock { current = program }
@@ -55,6 +56,11 @@ final class StewardNode: @unchecked Sendable {  // `program` behind `lock`
         guard up, program.handle.exitStatus == nil else {
             throw TestSupportError("steward \(name) did not start: \(log.suffix(2000))")
         }
+        guard journalReady else { return }
+        let ready = await eventually(seconds: 30) {
+            await self.cli(["health"]).lines.contains { $0.hasPrefix("[+]journal") }
+        }
+        guard ready else { throw TestSupportError("steward \(name)'s journal did not become healthy: \(log.suffix(2000))") }
     }
 
     /// Whether the node's steward runs.
