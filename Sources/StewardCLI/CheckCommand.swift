@@ -31,7 +31,8 @@ public enum CheckCommand {
             let config = try SupervisorConfigLoader.check(path: path, environment: environment)
             var summary = "\(config.processes.count) process(es)"
             if !config.jobs.isEmpty {
-                let journal = (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
+                let journal = config.journal?.shared.map { "\($0.location), node \($0.resolvedNode())" }
+                    ?? (config.journal ?? JournalConfig()).resolvedPath(environment: environment, uid: getuid())
                 summary += ", \(config.jobs.count) job(s), journal \(ControlCharacterEscaping.escaped(journal))"
             }
             for warning in config.warnings(now: Date()) { StewardMain.writeError("\(path): warning: \(warning)") }

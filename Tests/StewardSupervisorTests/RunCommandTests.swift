@@ -32,6 +32,12 @@ struct RunCommandTests {
         let jobs = try ChildProgram([steward, "check", withJobs])
         #expect(await jobs.waitForExit()?.exitCode == 0)
         #expect(jobs.lines == ["\(withJobs): ok (1 process(es), 1 job(s), journal \(journal))"])
+        // A shared journal is named (no password), never probed: the database may not be up yet.
+        let shared = try config(#"{ journal: { postgres: "postgresql://u:secret@127.0.0.1:1/db", node: "n1" }, processes: { a: { command: ["true"] } }, jobs: { b: { command: ["true"] } } }"#)
+        defer { unlink(shared) }
+        let sharedCheck = try ChildProgram([steward, "check", shared])
+        #expect(await sharedCheck.waitForExit()?.exitCode == 0)
+        #expect(sharedCheck.lines.count == 1 && sharedCheck.lines[0].contains("node n1") && !sharedCheck.lines[0].contains("secret"), "\(sharedCheck.lines)")
         let bad = try config("""
         {
           processes: {

@@ -71,7 +71,8 @@ enum SupervisorPreflight {
                                + "(e.g. February 30th, a 6th Monday, or only past years)", at: path.appending("schedule"))
             }
         }
-        if !config.jobs.isEmpty { checkJournal(config.journal, environment: environment, uid: uid, session: session) }
+        // A shared journal is reached at run time, in the background (it may not be up yet): only its file journal is checked here.
+        if !config.jobs.isEmpty, config.journal?.shared == nil { checkJournal(config.journal, environment: environment, uid: uid, session: session) }
     }
 
     /// What a first start of the process or job at `path` needs: its `cwd` can be entered, and
