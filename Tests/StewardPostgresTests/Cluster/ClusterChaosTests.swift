@@ -11,23 +11,11 @@ import Glibc
 extension SharedJournalClusters {
 @Suite("Shared journal: chaos", .timeLimit(.minutes(4)))
 struct ClusterChaosTests {
-    /// A small deterministic generator, so a failing run can be replayed from its printed seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("90 s of random kills and restarts of one node at a time: no fire twice, none lost, nothing left running without an owner, every lost run retried")
     func chaos() async throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["STEWARD_CHAOS_SEED"] ?? "") ?? UInt64.random(in: 0...UInt64.max)
         print("chaos seed \(seed) (replay with STEWARD_CHAOS_SEED=\(seed))")
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         let cluster = try await Cluster(["a", "b", "c"], jobs: """
             tick: { schedule: "* * * * * *", command: ["true"] },
             work: { command: ["sleep", "0.4"], overlap: "allow", retries: 3, retryBackoff: "200ms" }
@@ -38,7 +26,7 @@ struct ClusterChaosTests {
 
         // Manual triggers through random nodes all along (a trigger to a node being killed may fail).
         let triggering = Task {
-            var random = SplitMix(state: seed ^ 0xFFFF)
+            var random = SeededGenerator(seed: seed ^ 0xFFFF)
             var accepted: [String] = []
             while ContinuousClock.now < end {
                 let node = nodes[Int(random.next() % 3)]
