@@ -9,11 +9,7 @@ extension Engine {
             milestone(.groupStarting(priority))
             guard await injectGroup(members), !isShuttingDown else { return }
             guard await initializeGroup(members), !isShuttingDown else { return }
-            let runnables = members.filter { $0.runnable != nil }
-            let begun = Countdown(runnables.count)
-            for runtime in runnables { launchRun(runtime, onBegin: begun.tick) }
-            await begun.wait()
-            guard await awaitGroupHealthy(members) else { return }
+            guard await launchAndAwaitHealthy(members) else { return }
             milestone(.groupReady(priority))
         }
         guard !isShuttingDown else { return }
@@ -156,26 +152,39 @@ extension Engine {
         }
     }
 
-    /// Waits until every runnable of the group has all its health keys healthy, each bounded by its
-    /// startup timeout measured from its first `run` start. Returns `false` if startup must stop.
-    /// No task waits: each member's wait is a registry waiter raced against its deadline and aborts.
-    func awaitGroupHealthy(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
-        let waiting = members.filter { $0.runnable != nil && !$0.options.healthKeys.isEmpty }
-        guard !waiting.isEmpty else { return !isShuttingDown }
+    /// Starts every runnable of the group, then waits until each has all its health keys healthy,
+    /// each bounded by its startup timeout measured from its first `run` start. Returns `false` if
+    /// startup must stop. No task waits: the last `run` task to begin registers every member's
+    /// wait (a registry waiter raced against its deadline and aborts), so each member's "ready
+    /// started" follows every "run started" of its group, and the caller is resumed once.
+    func launchAndAwaitHealthy(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
+        let runnables = members.filter { $0.runnable != nil }
+        let waiting = runnables.filter { !$0.options.healthKeys.isEmpty }
+        guard !waiting.isEmpty else {
+            let begun = Countdown(runnables.count)
+            for runtime in runnables { launchRun(runtime, onBegin: begun.tick) }
+            await begun.wait()
+            return !isShuttingDown
+        }
         let tally = Tally(waiting.count) {
             if let onFailure { onFailure() } else { self.requestShutdown(.failure) }
         }
-        for runtime in waiting {
-            let startedAt = runtime.state.withLock { $0.runStartedAt } ?? clock.now
-            let deadline = runtime.options.startupTimeout.map { startedAt + $0 }
-            emit(runtime, .ready, .started)
-            Race.waitUntilHealthy(runtime.options.healthKeys, in: health, deadline: deadline, scheduler: scheduler,
-                                  abortOn: [shutdown, runtime.endedForGood]) { outcome in
-                tally.finish(self.becameReady(runtime, outcome))
-            }
+        let begun = Countdown(runnables.count) {
+            for runtime in waiting { self.awaitHealthy(runtime, tally) }
         }
+        for runtime in runnables { launchRun(runtime, onBegin: begun.tick) }
         let ok = await tally.wait()
         return ok && !isShuttingDown
+    }
+
+    private func awaitHealthy(_ runtime: ComponentRuntime, _ tally: Tally) {
+        let startedAt = runtime.state.withLock { $0.runStartedAt } ?? clock.now
+        let deadline = runtime.options.startupTimeout.map { startedAt + $0 }
+        emit(runtime, .ready, .started)
+        Race.waitUntilHealthy(runtime.options.healthKeys, in: health, deadline: deadline, scheduler: scheduler,
+                              abortOn: [shutdown, runtime.endedForGood]) { outcome in
+            tally.finish(self.becameReady(runtime, outcome))
+        }
     }
 
     /// Records how one member's health wait ended; returns whether the group may go on.
