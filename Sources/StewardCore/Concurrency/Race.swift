@@ -4,10 +4,9 @@ import Synchronization
 /// without a task that waits for it: the callback runs on the thread that settled the race (the
 /// work's task, the deadline scheduler's, or whichever fired a latch).
 ///
-/// What ``bounded(deadline:scheduler:abortOn:began:_:late:)`` does for one caller that awaits, for
-/// the runner's fan-outs over a whole priority group: a phase of N components costs no task per
-/// component to wait (a `stop` or `finalize` the component does not have costs none at all; one it
-/// has costs the task that runs it). Every limit keeps its meaning: the work is cancelled and
+/// A phase of a whole priority group is a fan-out of races: it costs no task per component to
+/// wait (a `stop` or `finalize` the component does not have costs none at all; one it has costs
+/// the task that runs it). Every limit keeps its meaning: the work is cancelled and
 /// abandoned when a deadline or an abort wins, never awaited.
 ///
 /// Not generic (every runner phase returns `Void`), so nothing on this path instantiates type
@@ -64,7 +63,7 @@ final class Race: Sendable {
     }
 
     /// Runs `work` in a task of its own, bounded by an optional deadline and by abort latches, and
-    /// calls `then` with the first outcome. As `bounded`: an abort latch that already fired means
+    /// calls `then` with the first outcome. An abort latch that already fired means
     /// the work never begins (`then(.aborted)` at once, `began` not called); otherwise `began` is
     /// called before this returns; abandoned work is cancelled, and `late` gets its result if it
     /// finishes anyway.
@@ -92,8 +91,7 @@ final class Race: Sendable {
     }
 
     /// Calls `then` once `latch` fires, or the deadline passes, or an abort latch fires, whichever
-    /// is first (a latch that already fired wins over an abort that already fired, as in
-    /// `boundedWait`).
+    /// is first (a latch that already fired wins over an abort that already fired).
     static func wait(for latch: Latch, deadline: Duration?, scheduler: DeadlineScheduler, abortOn latches: [Latch] = [],
                      then: @escaping @Sendable (Outcome) -> Void) {
         if latch.isFired { return then(.completed(.success(()))) }
@@ -106,7 +104,7 @@ final class Race: Sendable {
 
     /// Calls `then` once every key in `keys` is healthy at the same time (`.completed(.failure)` at
     /// once for a key that is not registered), or the deadline passes, or an abort latch fires.
-    /// As `bounded` around `waitUntilHealthy`: an abort latch that already fired wins.
+    /// An abort latch that already fired wins.
     static func waitUntilHealthy(_ keys: [HealthKey], in registry: HealthRegistry, deadline: Duration?,
                                  scheduler: DeadlineScheduler, abortOn latches: [Latch] = [],
                                  then: @escaping @Sendable (Outcome) -> Void) {

@@ -83,7 +83,7 @@ extension Engine {
             emit(runtime, .initialize, .started)
             let abortOn = [shutdown, groupFailed]
             guard runtime.phases.contains(.initialize) else {
-                // Nothing to call: the outcome `bounded` would give a no-op, without its task.
+                // Nothing to call: the outcome a no-op would have, without its task or timer.
                 tally.finish(initialized(runtime, abortOn.contains(where: \.isFired) ? .aborted : .completed(.success(()))))
                 continue
             }

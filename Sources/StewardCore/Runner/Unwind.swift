@@ -101,7 +101,7 @@ extension Engine {
             self.awaitRunEnd(runtime, ended, then: done)
         }
         guard runtime.phases.contains(.stop) else {
-            // Nothing to call: the outcome `bounded` would give a no-op, without its task.
+            // Nothing to call: the outcome a no-op would have, without its task or timer.
             return stopped(forced.isFired ? .aborted : .completed(.success(())))
         }
         let context = runtime.context(health: health, clock: clock, attempt: attempt)
@@ -174,7 +174,7 @@ extension Engine {
             done()
         }
         guard runtime.phases.contains(.finalize) else {
-            // Nothing to call: the outcome `bounded` would give a no-op, without its task.
+            // Nothing to call: the outcome a no-op would have, without its task or timer.
             return finished(gaveUp.isFired ? .aborted : .completed(.success(())))
         }
         let context = runtime.context(health: health, clock: clock)
