@@ -4,16 +4,25 @@ import Synchronization
 /// group has begun without a latch per task.
 final class Countdown: Sendable {
     private let state: Mutex<(remaining: Int, waiter: CheckedContinuation<Void, Never>?)>
+    private let atZero: (@Sendable () -> Void)?
 
-    init(_ count: Int) { state = Mutex((count, nil)) }
+    /// A countdown from `count`; `atZero` is called by the last tick (on its thread), before the
+    /// waiter is resumed.
+    init(_ count: Int, atZero: (@Sendable () -> Void)? = nil) {
+        state = Mutex((count, nil))
+        self.atZero = atZero
+    }
 
     func tick() {
+        var zero = false
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.remaining -= 1
             guard s.remaining == 0 else { return nil }
+            zero = true
             defer { s.waiter = nil }
             return s.waiter
         }
+        if zero { atZero?() }
         waiter?.resume()
     }
 

@@ -13,7 +13,8 @@ public final class HealthRegistry: Sendable {
     private struct Waiter {
         let keys: Set<HealthKey>
         var pending: Set<HealthKey>
-        var continuation: CheckedContinuation<Void, Never>?
+        /// Called once, outside the lock, when nothing is pending any more.
+        var wake: (@Sendable () -> Void)?
     }
 
     private struct State {
@@ -47,24 +48,24 @@ public final class HealthRegistry: Sendable {
     /// Removes a key (a component removed at run time). Pending waits no longer count it.
     /// A no-op for an unknown key.
     public func unregister(_ key: HealthKey) {
-        let resumed = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+        let resumed = state.withLock { s -> [@Sendable () -> Void] in
             guard let status = s.statuses.removeValue(forKey: key) else { return [] }
             s.order.removeAll { $0 == key }
             if !status.isHealthy { s.unhealthyCount -= 1 }
-            var resumed: [CheckedContinuation<Void, Never>] = []
+            var resumed: [@Sendable () -> Void] = []
             for id in s.waitersByKey.removeValue(forKey: key) ?? [] {
                 s.waiters[id]?.pending.remove(key)
                 if let continuation = Self.completeIfSatisfied(id, &s) { resumed.append(continuation) }
             }
             return resumed
         }
-        for continuation in resumed { continuation.resume() }
+        for wake in resumed { wake() }
     }
 
     /// Sets the health of a registered key. A no-op (no notification) if nothing changed.
     /// - Throws: ``HealthError/Code/unknown`` if the key was never registered.
     public func update(_ key: HealthKey, healthy: Bool, reason: String? = nil) throws(HealthError) {
-        let effect = state.withLock { s -> (HealthStatus?, [CheckedContinuation<Void, Never>], [@Sendable (HealthStatus) -> Void])? in
+        let effect = state.withLock { s -> (HealthStatus?, [@Sendable () -> Void], [@Sendable (HealthStatus) -> Void])? in
             guard var status = s.statuses[key] else { return nil }
             let reason = healthy ? reason : (reason ?? "unhealthy")
             guard status.isHealthy != healthy || status.reason != reason else { return (nil, [], []) }
@@ -73,7 +74,7 @@ public final class HealthRegistry: Sendable {
             status.reason = reason
             status.changedAt = .now
             s.statuses[key] = status
-            var resumed: [CheckedContinuation<Void, Never>] = []
+            var resumed: [@Sendable () -> Void] = []
             for id in s.waitersByKey[key] ?? [] {
                 // A key that turns unhealthy again goes back into the waiter's pending set: the
                 // wait ends only when every key is healthy at the same time.
@@ -83,16 +84,16 @@ public final class HealthRegistry: Sendable {
             return (status, resumed, Array(s.observers.values))
         }
         guard let effect else { throw HealthError(code: .unknown, key: key) }
-        for continuation in effect.1 { continuation.resume() }
+        for wake in effect.1 { wake() }
         if let status = effect.0 { for observer in effect.2 { observer(status) } }
     }
 
     /// Ends waiter `id` if nothing is pending for it any more: forgets it under every key it
-    /// watched and returns its continuation (to resume outside the lock), if it has one yet.
-    private static func completeIfSatisfied(_ id: UInt64, _ s: inout State) -> CheckedContinuation<Void, Never>? {
+    /// watched and returns its wake-up (to call outside the lock), if it has one yet.
+    private static func completeIfSatisfied(_ id: UInt64, _ s: inout State) -> (@Sendable () -> Void)? {
         guard s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) else { return nil }
         for watched in waiter.keys { s.waitersByKey[watched]?.remove(id) }
-        return waiter.continuation
+        return waiter.wake
     }
 
     /// How many waits are pending (for tests).
@@ -124,7 +125,7 @@ public final class HealthRegistry: Sendable {
             let pending = keys.filter { s.statuses[$0]?.isHealthy != true }
             guard !pending.isEmpty else { return .success(nil) }
             s.nextID += 1
-            s.waiters[s.nextID] = Waiter(keys: keys, pending: pending, continuation: nil)
+            s.waiters[s.nextID] = Waiter(keys: keys, pending: pending, wake: nil)
             for key in keys { s.waitersByKey[key, default: []].insert(s.nextID) }
             return .success(s.nextID)
         }
@@ -133,18 +134,54 @@ public final class HealthRegistry: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s -> Bool in
                     guard s.waiters[id] != nil, !Task.isCancelled else { return true }
-                    s.waiters[id]?.continuation = continuation
+                    s.waiters[id]?.wake = { continuation.resume() }
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let continuation = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            let wake = state.withLock { s -> (@Sendable () -> Void)? in
                 guard let waiter = s.waiters.removeValue(forKey: id) else { return nil }
                 for key in waiter.keys { s.waitersByKey[key]?.remove(id) }
-                return waiter.continuation
+                return waiter.wake
             }
-            continuation?.resume()
+            wake?()
+        }
+    }
+
+    /// Calls `action` once every key in `keys` is healthy at the same time, on the thread whose
+    /// update made the last of them healthy, or at once (on this thread) if they all are already:
+    /// ``waitUntilHealthy(_:)`` without a task waiting. `action` gets a failure at once for a key
+    /// that is not registered. Returns a token for ``cancelWhenHealthy(_:)``, or `nil` if `action`
+    /// already ran.
+    func whenHealthy(_ keys: [HealthKey], _ action: @escaping @Sendable (Result<Void, HealthError>) -> Void) -> UInt64? {
+        let keys = Set(keys)
+        let found: Result<UInt64?, HealthError> = state.withLock { s in
+            if let unknown = keys.first(where: { s.statuses[$0] == nil }) { return .failure(HealthError(code: .unknown, key: unknown)) }
+            let pending = keys.filter { s.statuses[$0]?.isHealthy != true }
+            guard !pending.isEmpty else { return .success(nil) }
+            s.nextID += 1
+            s.waiters[s.nextID] = Waiter(keys: keys, pending: pending, wake: { action(.success(())) })
+            for key in keys { s.waitersByKey[key, default: []].insert(s.nextID) }
+            return .success(s.nextID)
+        }
+        switch found {
+        case .failure(let error):
+            action(.failure(error))
+            return nil
+        case .success(nil):
+            action(.success(()))
+            return nil
+        case .success(let id):
+            return id
+        }
+    }
+
+    /// Forgets a wait registered with ``whenHealthy(_:_:)``; a no-op if it ended or was cancelled.
+    func cancelWhenHealthy(_ id: UInt64) {
+        state.withLock { s in
+            guard let waiter = s.waiters.removeValue(forKey: id) else { return }
+            for key in waiter.keys { s.waitersByKey[key]?.remove(id) }
         }
     }
 

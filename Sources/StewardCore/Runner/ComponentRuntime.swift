@@ -106,6 +106,9 @@ final class ComponentRuntime: Sendable {
     let options: ComponentOptions
     let component: any Initializer
     let runnable: (any Runnable)?
+    /// The optional phases whose call may do something; the runner skips the call of the others
+    /// (not their events).
+    let phases: ComponentPhases
     let services: ServiceContainer
     let sharedServices: ServiceContainer
     let logger: Logger
@@ -123,6 +126,7 @@ final class ComponentRuntime: Sendable {
         self.options = options
         self.component = component
         self.runnable = component as? any Runnable
+        self.phases = (component as? any DeclaredPhases)?.phases ?? .all
         self.services = services
         self.logger = logger
     }

@@ -29,10 +29,7 @@ extension Engine {
         var ok = await injectGroup([runtime], onFailure: failed)
         if ok { ok = await initializeGroup([runtime], onFailure: failed) }
         if ok, runtime.runnable != nil {
-            let begun = Countdown(1)
-            launchRun(runtime, onBegin: begun.tick)
-            await begun.wait()
-            ok = await awaitGroupHealthy([runtime], onFailure: failed)
+            ok = await launchAndAwaitHealthy([runtime], onFailure: failed)
         }
         if !ok {
             let reason = runtime.state.withLock { $0.lastError } ?? "did not start"

@@ -9,11 +9,7 @@ extension Engine {
             milestone(.groupStarting(priority))
             guard await injectGroup(members), !isShuttingDown else { return }
             guard await initializeGroup(members), !isShuttingDown else { return }
-            let runnables = members.filter { $0.runnable != nil }
-            let begun = Countdown(runnables.count)
-            for runtime in runnables { launchRun(runtime, onBegin: begun.tick) }
-            await begun.wait()
-            guard await awaitGroupHealthy(members) else { return }
+            guard await launchAndAwaitHealthy(members) else { return }
             milestone(.groupReady(priority))
         }
         guard !isShuttingDown else { return }
@@ -45,13 +41,16 @@ extension Engine {
 
     /// Injects every member concurrently, each with its context (as every other phase). `inject`
     /// only resolves services, so it is called directly (no timeout, not abandoned): an `inject`
-    /// must not block.
+    /// must not block. A component without an `inject` of its own (a closure component) has only
+    /// its overlay applied, here, without a task.
     func injectGroup(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
-        await forEachConcurrently(members) { runtime in
+        await forEachConcurrently(members, inline: { !$0.phases.contains(.inject) }) { runtime in
             self.emit(runtime, .inject, .started)
             do {
                 if let overlay = runtime.options.overlay { try overlay(runtime.services) }
-                try await runtime.component.inject(runtime.context(health: self.health, clock: self.clock))
+                if runtime.phases.contains(.inject) {
+                    try await runtime.component.inject(runtime.context(health: self.health, clock: self.clock))
+                }
                 runtime.state.withLock { $0.status = .injected }
                 self.emit(runtime, .inject, .succeeded)
                 return true
@@ -72,47 +71,61 @@ extension Engine {
     /// request from outside (a signal) cancels them at once.
     func initializeGroup(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
         let groupFailed = Latch()
-        let ok = await forEachConcurrently(members) { runtime in
-            runtime.state.withLock { $0.status = .initializing }
-            self.emit(runtime, .initialize, .started)
-            let deadline = self.clock.deadline(after: runtime.options.initTimeout)
-            let context = runtime.context(health: self.health, clock: self.clock)
-            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown, groupFailed],
-                                        began: { runtime.state.withLock { $0.initRunning = true } }) {
-                try await runtime.component.initialize(context)
-            } late: { result in
-                self.lateInitialization(of: runtime, result)
-            }
-            switch outcome {
-            case .completed(.success):
-                runtime.state.withLock { $0.status = .initialized; $0.initialized = true; $0.initRunning = false }
-                runtime.initEnded.fire()
-                self.emit(runtime, .initialize, .succeeded)
-                return true
-            case .completed(.failure(let error)):
-                runtime.state.withLock { $0.status = .failedInit; $0.initRunning = false }
-                runtime.initEnded.fire()
-                self.emit(runtime, .initialize, .failed,
-                          error: LifecycleError(component: runtime.name, phase: .initialize, kind: .failed, underlying: error))
-                return false
-            case .timedOut:
-                runtime.state.withLock { $0.status = .failedInit; $0.initGivenUpAt = self.clock.now }
-                self.emit(runtime, .initialize, .timedOut,
-                          error: LifecycleError(component: runtime.name, phase: .initialize, kind: .timeout, limit: runtime.options.initTimeout))
-                return false
-            case .aborted:
-                runtime.state.withLock { $0.status = .failedInit; $0.initGivenUpAt = self.clock.now }
-                self.emit(runtime, .initialize, .cancelled)
-                return false
-            }
-        } onFailure: {
+        let tally = Tally(members.count) {
             if let onFailure { return onFailure() }
             if let grace = self.clock.deadline(after: self.options.cancellationGrace) {
                 _ = self.scheduler.schedule(at: grace) { groupFailed.fire() }
             }
         }
+        for runtime in members {
+            runtime.state.withLock { $0.status = .initializing }
+            let deadline = clock.deadline(after: runtime.options.initTimeout)
+            emit(runtime, .initialize, .started)
+            let abortOn = [shutdown, groupFailed]
+            guard runtime.phases.contains(.initialize) else {
+                // Nothing to call: the outcome a no-op would have, without its task or timer.
+                tally.finish(initialized(runtime, abortOn.contains(where: \.isFired) ? .aborted : .completed(.success(()))))
+                continue
+            }
+            let context = runtime.context(health: health, clock: clock)
+            Race.run(deadline: deadline, scheduler: scheduler, abortOn: abortOn,
+                     began: { runtime.state.withLock { $0.initRunning = true } }) {
+                try await runtime.component.initialize(context)
+            } late: { result in
+                self.lateInitialization(of: runtime, result)
+            } then: { outcome in
+                tally.finish(self.initialized(runtime, outcome))
+            }
+        }
+        let ok = await tally.wait()
         if !ok, onFailure == nil { requestShutdown(.failure) }
         return ok
+    }
+
+    /// Records how one `initialize` ended; returns whether it succeeded.
+    private func initialized(_ runtime: ComponentRuntime, _ outcome: Race.Outcome) -> Bool {
+        switch outcome {
+        case .completed(.success):
+            runtime.state.withLock { $0.status = .initialized; $0.initialized = true; $0.initRunning = false }
+            runtime.initEnded.fire()
+            emit(runtime, .initialize, .succeeded)
+            return true
+        case .completed(.failure(let error)):
+            runtime.state.withLock { $0.status = .failedInit; $0.initRunning = false }
+            runtime.initEnded.fire()
+            emit(runtime, .initialize, .failed,
+                 error: LifecycleError(component: runtime.name, phase: .initialize, kind: .failed, underlying: error))
+            return false
+        case .timedOut:
+            runtime.state.withLock { $0.status = .failedInit; $0.initGivenUpAt = self.clock.now }
+            emit(runtime, .initialize, .timedOut,
+                 error: LifecycleError(component: runtime.name, phase: .initialize, kind: .timeout, limit: runtime.options.initTimeout))
+            return false
+        case .aborted:
+            runtime.state.withLock { $0.status = .failedInit; $0.initGivenUpAt = self.clock.now }
+            emit(runtime, .initialize, .cancelled)
+            return false
+        }
     }
 
     /// An `initialize` the runner gave up on (timed out or cancelled) returned after all. A success
@@ -133,57 +146,89 @@ extension Engine {
             runtime.logger.warning("init failed after it was abandoned; it is not finalized", metadata: ["error": "\(error)"])
         case .success where finalizeNow:
             runtime.logger.warning("init completed after it was abandoned; finalizing it now")
-            Task { await self.finalizeComponent(runtime) }
+            finalizeComponent(runtime)
         case .success:
             runtime.logger.warning("init completed after it was abandoned; it will be finalized in its turn")
         }
     }
 
-    /// Waits until every runnable of the group has all its health keys healthy, each bounded by its
-    /// startup timeout measured from its first `run` start. Returns `false` if startup must stop.
-    func awaitGroupHealthy(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
-        let waiting = members.filter { $0.runnable != nil && !$0.options.healthKeys.isEmpty }
-        guard !waiting.isEmpty else { return !isShuttingDown }
-        let ok = await forEachConcurrently(waiting) { runtime in
-            let startedAt = runtime.state.withLock { $0.runStartedAt } ?? self.clock.now
-            let deadline = runtime.options.startupTimeout.map { startedAt + $0 }
-            self.emit(runtime, .ready, .started)
-            let keys = runtime.options.healthKeys
-            let outcome = await bounded(deadline: deadline, scheduler: self.scheduler, abortOn: [self.shutdown, runtime.endedForGood]) {
-                try await self.health.waitUntilHealthy(keys)
-            }
-            switch outcome {
-            case .completed:
-                self.emit(runtime, .ready, .succeeded)
-                return true
-            case .aborted where runtime.endedForGood.isFired && !self.isShuttingDown:
-                // It ended for good without taking the application down (non-critical, or an
-                // allowed early exit): nothing left to wait for in this group.
-                self.emit(runtime, .ready, .skipped)
-                return true
-            case .timedOut:
-                self.emit(runtime, .ready, .timedOut,
-                          error: LifecycleError(component: runtime.name, phase: .ready, kind: .notHealthy, limit: runtime.options.startupTimeout))
-                return false
-            case .aborted:
-                self.emit(runtime, .ready, .cancelled)
-                return false
-            }
-        } onFailure: {
+    /// Starts every runnable of the group, then waits until each has all its health keys healthy,
+    /// each bounded by its startup timeout measured from its first `run` start. Returns `false` if
+    /// startup must stop. No task waits: the last `run` task to begin registers every member's
+    /// wait (a registry waiter raced against its deadline and aborts), so each member's "ready
+    /// started" follows every "run started" of its group, and the caller is resumed once.
+    func launchAndAwaitHealthy(_ members: [ComponentRuntime], onFailure: (@Sendable () -> Void)? = nil) async -> Bool {
+        let runnables = members.filter { $0.runnable != nil }
+        let waiting = runnables.filter { !$0.options.healthKeys.isEmpty }
+        guard !waiting.isEmpty else {
+            let begun = Countdown(runnables.count)
+            for runtime in runnables { launchRun(runtime, onBegin: begun.tick) }
+            await begun.wait()
+            return !isShuttingDown
+        }
+        let tally = Tally(waiting.count) {
             if let onFailure { onFailure() } else { self.requestShutdown(.failure) }
         }
+        let begun = Countdown(runnables.count) {
+            for runtime in waiting { self.awaitHealthy(runtime, tally) }
+        }
+        for runtime in runnables { launchRun(runtime, onBegin: begun.tick) }
+        let ok = await tally.wait()
         return ok && !isShuttingDown
     }
 
-    /// Runs `body` for every member concurrently; calls `onFailure` as soon as one returns `false`
-    /// (so siblings are aborted without waiting for the slowest), and returns whether all succeeded.
-    func forEachConcurrently(_ members: [ComponentRuntime], _ body: @escaping @Sendable (ComponentRuntime) async -> Bool,
+    private func awaitHealthy(_ runtime: ComponentRuntime, _ tally: Tally) {
+        let startedAt = runtime.state.withLock { $0.runStartedAt } ?? clock.now
+        let deadline = runtime.options.startupTimeout.map { startedAt + $0 }
+        emit(runtime, .ready, .started)
+        Race.waitUntilHealthy(runtime.options.healthKeys, in: health, deadline: deadline, scheduler: scheduler,
+                              abortOn: [shutdown, runtime.endedForGood]) { outcome in
+            tally.finish(self.becameReady(runtime, outcome))
+        }
+    }
+
+    /// Records how one member's health wait ended; returns whether the group may go on.
+    private func becameReady(_ runtime: ComponentRuntime, _ outcome: Race.Outcome) -> Bool {
+        switch outcome {
+        case .completed:
+            emit(runtime, .ready, .succeeded)
+            return true
+        case .aborted where runtime.endedForGood.isFired && !isShuttingDown:
+            // It ended for good without taking the application down (non-critical, or an
+            // allowed early exit): nothing left to wait for in this group.
+            emit(runtime, .ready, .skipped)
+            return true
+        case .timedOut:
+            emit(runtime, .ready, .timedOut,
+                 error: LifecycleError(component: runtime.name, phase: .ready, kind: .notHealthy, limit: runtime.options.startupTimeout))
+            return false
+        case .aborted:
+            emit(runtime, .ready, .cancelled)
+            return false
+        }
+    }
+
+    /// Runs `body` for every member, concurrently (a task-group child each) except for those
+    /// `inline` selects, whose body never suspends and runs here, one after another, without a
+    /// task; calls `onFailure` as soon as one returns `false` (so siblings are aborted without
+    /// waiting for the slowest), and returns whether all succeeded.
+    func forEachConcurrently(_ members: [ComponentRuntime], inline: (ComponentRuntime) -> Bool = { _ in false },
+                             _ body: @escaping @Sendable (ComponentRuntime) async -> Bool,
                              onFailure: @escaping @Sendable () -> Void) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            for runtime in members {
+        var allSucceeded = true
+        var concurrent: [ComponentRuntime] = []
+        for runtime in members {
+            guard inline(runtime) else { concurrent.append(runtime); continue }
+            if await !body(runtime) {
+                if allSucceeded { onFailure() }
+                allSucceeded = false
+            }
+        }
+        guard !concurrent.isEmpty else { return allSucceeded }
+        return await withTaskGroup(of: Bool.self) { group in
+            for runtime in concurrent {
                 group.addTask { await body(runtime) }
             }
-            var allSucceeded = true
             for await succeeded in group where !succeeded {
                 if allSucceeded { onFailure() }
                 allSucceeded = false

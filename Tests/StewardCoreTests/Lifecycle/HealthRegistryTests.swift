@@ -74,6 +74,44 @@ struct HealthRegistryTests {
         #expect(registry.waiterCount == 0)
     }
 
+    @Test("a callback wait runs once, when every key is healthy together; a cancelled one never runs; an unknown key fails at once")
+    func callbackWait() throws {
+        let registry = HealthRegistry()
+        try registry.register("a")
+        try registry.register("b")
+        let seen = SeenValues()
+        let token = registry.whenHealthy(["a", "b"]) { result in seen.add("\(result)") }
+        #expect(token != nil)
+        try registry.update("a", healthy: true)
+        try registry.update("a", healthy: false)
+        try registry.update("b", healthy: true)
+        #expect(seen.values.isEmpty)  // a is down again
+        try registry.update("a", healthy: true)
+        try registry.update("b", healthy: false)
+        try registry.update("b", healthy: true)
+        #expect(seen.values == ["success()"])
+        #expect(registry.waiterCount == 0)
+
+        // Already healthy: at once, no token.
+        #expect(registry.whenHealthy(["a"]) { _ in seen.add("at once") } == nil)
+        #expect(seen.values == ["success()", "at once"])
+
+        // Cancelled before the keys turn healthy: never called, nothing left behind.
+        try registry.update("a", healthy: false)
+        let cancelled = try #require(registry.whenHealthy(["a"]) { _ in seen.add("cancelled one ran") })
+        registry.cancelWhenHealthy(cancelled)
+        #expect(registry.waiterCount == 0)
+        try registry.update("a", healthy: true)
+        #expect(seen.values == ["success()", "at once"])
+
+        // Unknown key: a failure at once, naming it.
+        #expect(registry.whenHealthy(["a", "ghost"]) { result in
+            if case .failure(let error) = result { seen.add("\(error.key)") }
+        } == nil)
+        #expect(seen.values == ["success()", "at once", "ghost"])
+        #expect(registry.waiterCount == 0)
+    }
+
     @Test("observers see each change once")
     func observers() throws {
         let registry = HealthRegistry()
