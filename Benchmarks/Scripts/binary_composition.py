@@ -33,39 +33,40 @@ def origin(path):
 
 def parse(lines):
     """Yields (output section, origin, size) for each input section of the map."""
+    lines = iter(lines)
+    first = next(lines, "")
+    if first.lstrip().startswith("VMA"):
+        yield from parse_lld(first, lines)
+    else:
+        yield from parse_gold(lines)
+
+
+def parse_lld(header, lines):
+    """lld: "VMA LMA Size Align Out In Symbol"; in the name column an output section starts at
+    the "Out" column, an input section ("file:(section)") 8 columns further, a symbol 16."""
+    column = header.index("Out")
     output = None
-    pending = None  # gold: a long input section name on its own line, its numbers on the next
+    for line in lines:
+        fields = line[:column].split()
+        name = line[column:].rstrip("\n")
+        if len(fields) < 4 or not name.strip():
+            continue
+        depth = len(name) - len(name.lstrip(" "))
+        if depth == 0:
+            output = name.split()[0]
+        elif depth == 8 and ":(" in name:
+            text = name.strip()
+            yield output, origin(text[: text.rfind(":(")]), int(fields[2], 16)
+
+
+def parse_gold(lines):
+    """gold: after "Memory map", output sections at column 0 and input sections as
+    " name 0xADDRESS 0xSIZE file" (a long name on a line of its own, its numbers on the next)."""
+    output = None
+    pending = None
     in_map = False
-    lld = None
     for line in lines:
         line = line.rstrip("\n")
-        if lld is None and line.strip():
-            lld = line.lstrip().startswith("VMA")
-            in_map = lld
-            if lld:
-                continue
-        if lld:
-            # lld: "VMA LMA Size Align Out In Symbol": output sections at indent 0 of the
-            # name column, input sections ("file:(section)") at indent 8, symbols at 16.
-            parts = line.split(None, 4)
-            if len(parts) < 5:
-                continue
-            name = line[line.index(parts[4]) if parts[4] in line else 0:]
-            indent = len(line) - len(line.lstrip()) if False else None
-            column = line.find(parts[4])
-            text = parts[4]
-            if column < 0:
-                continue
-            # The name column starts after 4 fields; count its leading spaces.
-            start = len(" ".join(line.split(None, 4)[:4]))
-            raw = line[start:]
-            depth = len(raw) - len(raw.lstrip(" ")) - 1
-            size = int(parts[2], 16)
-            if depth <= 0:
-                output = text.strip()
-            elif depth <= 8 and ":(" in text:
-                yield output, origin(text[: text.rfind(":(")]), size
-            continue
         if not in_map:
             in_map = line.startswith("Memory map")
             continue

@@ -81,8 +81,8 @@ enum StaticBinary {
         return found.sorted()
     }
 
-    /// The whole of `path`: `/proc/PID/maps` gives a page per `read`, more than one for steward.
-    private static func readToEnd(_ path: String) -> String? {
+    /// The whole of `path` (`/proc/PID/maps` gives a page per `read`, more than one for steward).
+    static func readToEnd(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
