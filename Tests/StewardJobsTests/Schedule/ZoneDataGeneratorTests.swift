@@ -9,7 +9,7 @@ import Glibc
     static let directory = ZoneDatabase.defaultDirectory
 
     /// The committed file matches the generator's output when this machine has the same tzdata
-    /// release; `Scripts/generate-zone-data` rewrites it (STEWARD_WRITE_ZONE_DATA names the file).
+    /// release; `.ci/generate-zone-data` rewrites it (STEWARD_WRITE_ZONE_DATA names the file).
     @Test(.enabled(if: ZoneDataGenerator.version(of: directory) == EmbeddedZoneData.version
                    || getenv("STEWARD_WRITE_ZONE_DATA") != nil))
     func committedFileMatchesTheGenerator() throws {
@@ -21,7 +21,7 @@ import Glibc
             return
         }
         let committed = try #require(Self.committedSource())
-        #expect(committed == source, "EmbeddedZoneData.swift is stale: run Scripts/generate-zone-data")
+        #expect(committed == source, "EmbeddedZoneData.swift is stale: run .ci/generate-zone-data")
     }
 
     /// The committed generated file, found from this source file's path.
