@@ -53,11 +53,11 @@ let package = Package(
             name: "CSQLite",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
-        // The system PostgreSQL client library (libpq-dev), as a system-library module.
-        .systemLibrary(
+        // The OS's PostgreSQL client library (libpq.so.5), loaded with dlopen when a shared journal
+        // first connects: nothing to link, so images with an SQLite journal need no libpq.
+        .target(
             name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // The shared journal on PostgreSQL: a JournalBackend and SharedRunStore over libpq
         // (connections on their own threads, LISTEN/NOTIFY, migrations safe for concurrent nodes).

@@ -138,11 +138,22 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
         PostgresError(.configuration, message: "connection string: " + message)
     }
 
+    /// libpq's connection keywords as of PostgreSQL 12.
+    static let knownKeywords: Set<String> = [
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "connect_timeout", "client_encoding",
+        "options", "application_name", "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+        "keepalives_count", "tcp_user_timeout", "replication", "gssencmode", "sslmode", "requiressl", "sslcompression",
+        "sslcert", "sslkey", "sslpassword", "sslrootcert", "sslcrl", "requirepeer", "ssl_min_protocol_version",
+        "ssl_max_protocol_version", "krbsrvname", "gsslib", "service", "target_session_attrs", "channel_binding",
+    ]
+
     /// The keywords this libpq accepts (`host`, `port`, `dbname`, `sslmode`, …).
     static let libpqKeywords: Set<String> = {
         var keywords: Set<String> = []
-        guard let options = PQconndefaults() else { return ["host", "hostaddr", "port", "dbname", "user", "password"] }
-        defer { PQconninfoFree(options) }
+        // Without libpq on this machine (it is loaded only to connect), the keywords every libpq
+        // since PostgreSQL 12 knows; connecting then says libpq is missing.
+        guard let options = spq_conndefaults() else { return knownKeywords }
+        defer { spq_conninfoFree(options) }
         var option = options
         while let keyword = option.pointee.keyword {
             keywords.insert(String(cString: keyword))

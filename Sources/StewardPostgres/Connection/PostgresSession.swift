@@ -13,6 +13,8 @@ public final class PostgresSession {
     /// - Throws: `configuration` for a password source that fails; `connection` when the server
     ///   cannot be reached or refuses the login (libpq's message, which never contains the password).
     init(_ configuration: PostgresConfiguration) throws(PostgresError) {
+        // libpq is loaded, not linked: a machine without it gets this, not a crash.
+        if let missing = spq_load_error() { throw PostgresError(.configuration, message: String(cString: missing)) }
         let pairs = try configuration.connectionParameters()
         var keywords = pairs.map { strdup($0.key) }
         var values = pairs.map { strdup($0.value) }
@@ -26,24 +28,24 @@ public final class PostgresSession {
             values.withUnsafeBufferPointer { vals in
                 keys.withMemoryRebound(to: UnsafePointer<CChar>?.self) { keys in
                     vals.withMemoryRebound(to: UnsafePointer<CChar>?.self) { vals in
-                        PQconnectdbParams(keys.baseAddress, vals.baseAddress, 0)
+                        spq_connectdbParams(keys.baseAddress, vals.baseAddress, 0)
                     }
                 }
             }
         }
         guard let connection else { throw PostgresError(.connection, message: "out of memory") }
-        guard PQstatus(connection) == CONNECTION_OK else {
+        guard spq_status(connection) == CONNECTION_OK else {
             let message = Self.errorText(connection)
-            PQfinish(connection)
+            spq_finish(connection)
             throw PostgresError(.connection, message: message)
         }
         handle = connection
     }
 
-    deinit { PQfinish(handle) }
+    deinit { spq_finish(handle) }
 
     /// Whether the connection is still usable (libpq has not seen it break).
-    public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
+    public var isOpen: Bool { spq_status(handle) == CONNECTION_OK }
 
     /// Runs one statement with parameters (`$1`, `$2`, … in the SQL), in text format, and
     /// returns its rows.
@@ -54,7 +56,7 @@ public final class PostgresSession {
         defer { for pointer in texts { free(pointer) } }
         let result = texts.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
-                PQexecParams(handle, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+                spq_execParams(handle, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
             }
         }
         return try rows(of: result)
@@ -63,15 +65,15 @@ public final class PostgresSession {
     /// Runs SQL text that may hold several statements and no parameters (migrations).
     /// - Throws: like ``query(_:_:)``.
     public func execute(_ sql: String) throws(PostgresError) {
-        _ = try rows(of: PQexec(handle, sql))
+        _ = try rows(of: spq_exec(handle, sql))
     }
 
     /// Quotes a name (a channel, a table) for SQL, as libpq does.
     public func quotedIdentifier(_ name: String) throws(PostgresError) -> String {
-        guard let quoted = PQescapeIdentifier(handle, name, name.utf8.count) else {
+        guard let quoted = spq_escapeIdentifier(handle, name, name.utf8.count) else {
             throw PostgresError(.query, message: Self.errorText(handle))
         }
-        defer { PQfreemem(quoted) }
+        defer { spq_freemem(quoted) }
         return String(cString: quoted)
     }
 
@@ -80,21 +82,21 @@ public final class PostgresSession {
         guard let result else {
             throw PostgresError(isOpen ? .query : .connection, message: Self.errorText(handle))
         }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        defer { spq_clear(result) }
+        switch spq_resultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            let columnCount = Int(PQnfields(result))
-            let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
-            let rows = (0..<Int(PQntuples(result))).map { row in
+            let columnCount = Int(spq_nfields(result))
+            let columns = (0..<columnCount).map { String(cString: spq_fname(result, Int32($0))) }
+            let rows = (0..<Int(spq_ntuples(result))).map { row in
                 (0..<columnCount).map { column -> String? in
-                    PQgetisnull(result, Int32(row), Int32(column)) == 1 ? nil
-                        : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+                    spq_getisnull(result, Int32(row), Int32(column)) == 1 ? nil
+                        : String(cString: spq_getvalue(result, Int32(row), Int32(column)))
                 }
             }
-            let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+            let affected = Int(String(cString: spq_cmdTuples(result))) ?? 0
             return PostgresRows(columns: columns, rows: rows, affected: affected)
         default:
-            let field = { (code: UInt8) -> String? in PQresultErrorField(result, Int32(code)).map { String(cString: $0) } }
+            let field = { (code: UInt8) -> String? in spq_resultErrorField(result, Int32(code)).map { String(cString: $0) } }
             let state = field(UInt8(ascii: "C"))
             var message = field(UInt8(ascii: "M")) ?? Self.errorText(handle)
             if let detail = field(UInt8(ascii: "D")) { message += " (\(detail))" }
@@ -106,7 +108,7 @@ public final class PostgresSession {
 
     /// libpq's last error message for the connection, trimmed.
     static func errorText(_ connection: OpaquePointer) -> String {
-        guard let text = PQerrorMessage(connection) else { return "unknown error" }
+        guard let text = spq_errorMessage(connection) else { return "unknown error" }
         var message = String(cString: text)
         while message.last?.isWhitespace == true { message.removeLast() }
         return message.isEmpty ? "unknown error" : String(message.split(separator: "\n").joined(separator: "; "))

@@ -116,23 +116,23 @@ public final class PostgresListener: Sendable {
 
         /// Delivers notifications until the connection breaks (throws) or the listener closes.
         private func listen(on session: PostgresSession) throws(PostgresError) {
-            let socket = PQsocket(session.handle)
+            let socket = spq_socket(session.handle)
             guard socket >= 0 else { throw PostgresError(.connection, message: PostgresSession.errorText(session.handle)) }
             while true {
                 deliver(session)
                 guard wait(socket: socket, milliseconds: -1) else { return }
-                guard PQconsumeInput(session.handle) == 1 else {
+                guard spq_consumeInput(session.handle) == 1 else {
                     throw PostgresError(.connection, message: PostgresSession.errorText(session.handle))
                 }
             }
         }
 
         private func deliver(_ session: PostgresSession) {
-            while let notice = PQnotifies(session.handle) {
+            while let notice = spq_notifies(session.handle) {
                 let notification = PostgresNotification(
                     channel: String(cString: notice.pointee.relname), payload: notice.pointee.extra.map { String(cString: $0) } ?? "",
                     senderPID: notice.pointee.be_pid)
-                PQfreemem(notice)
+                spq_freemem(notice)
                 continuation.yield(.notification(notification))
             }
         }
