@@ -4,7 +4,7 @@ import Synchronization
 import TestSupport
 
 /// One server for the tests that do not stop or restart theirs: each test gets a database of its
-/// own on it (a `CREATE DATABASE` instead of an `initdb` and a server start), at most four tests
+/// own on it (a `CREATE DATABASE` instead of an `initdb` and a server start), at most three tests
 /// at once. The server starts with the first test that asks and stops once no test holds a
 /// database (a later test starts it again).
 actor SharedPostgresServer {
@@ -14,7 +14,7 @@ actor SharedPostgresServer {
     private var starting: Task<Void, any Error>?
     private var users = 0
     private var created = 0
-    private let tickets = ServerSlots(limit: 4)
+    private let tickets = ServerSlots(limit: 3)
 
     /// A fresh database, the server started if needed. Release it with ``SharedDatabase/release()``.
     func database() async throws -> SharedDatabase {
