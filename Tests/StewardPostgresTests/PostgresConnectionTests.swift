@@ -6,7 +6,7 @@ import Testing
 /// Connections against a real PostgreSQL server started for the suite's tests: logins (good,
 /// wrong password, unreachable), parameterized statements, SQLSTATE errors, transactions,
 /// reconnection after the server restarts, LISTEN/NOTIFY.
-@Suite("Postgres: connections, errors, transactions, LISTEN/NOTIFY", .timeLimit(.minutes(2)))
+@Suite("Postgres: connections, errors, transactions, LISTEN/NOTIFY", .timeLimit(.minutes(5)))
 struct PostgresConnectionTests {
     @Test("a wrong password and an unreachable server are connection errors that do not show the password")
     func loginFailures() async throws {

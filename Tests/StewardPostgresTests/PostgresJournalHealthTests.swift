@@ -9,7 +9,7 @@ import Testing
 
 /// Opening the shared journal (errors people can act on), its health across a server restart,
 /// and retention.
-@Suite("Postgres: opening, health and retention of the shared journal", .timeLimit(.minutes(2)))
+@Suite("Postgres: opening, health and retention of the shared journal", .timeLimit(.minutes(5)))
 struct PostgresJournalHealthTests {
     /// The message `open` fails with.
     private func openError(_ text: String, node: String = "a") async -> PostgresError? {
@@ -24,13 +24,13 @@ struct PostgresJournalHealthTests {
 
     @Test("bad input is refused with what to fix: a key, the node name, a wrong password, an unreachable server, a newer schema")
     func openingErrors() async throws {
-        let server = try await TestPostgresServer()
+        let database = try await SharedPostgresServer.shared.database()
         let badKey = await openError("postgresql://u@127.0.0.1/db?sslmod=disable")
         #expect(badKey?.kind == .configuration && badKey?.message.contains("'sslmod'") == true, "\(String(describing: badKey))")
-        let badNode = await openError(server.socketConnection(), node: "")
+        let badNode = await openError(database.socketConnection, node: "")
         #expect(badNode?.kind == .configuration && badNode?.message.contains("node") == true)
-        let wrong = await openError(server.url(password: "not it"))
-        #expect(wrong?.kind == .connection && wrong?.message.contains("wrong password for user 'steward' at 127.0.0.1:\(server.port)") == true,
+        let wrong = await openError(database.url.replacingOccurrences(of: "steward@", with: "steward:not%20it@"))
+        #expect(wrong?.kind == .connection && wrong?.message.contains("wrong password for user 'steward' at 127.0.0.1:\(database.port)") == true,
                 "\(String(describing: wrong))")
         #expect(wrong?.description.contains("not it") == false)
         let port = try TestPostgresServer.freePort()
@@ -39,46 +39,47 @@ struct PostgresJournalHealthTests {
                 "\(String(describing: unreachable))")
         // A fresh database: the reader finds no journal and creates nothing.
         do {
-            let reader = try await PostgresRunStore.openReadOnly(server.socketConnection(), logger: StoreCluster.quietLogger)
+            let reader = try await PostgresRunStore.openReadOnly(database.socketConnection, logger: StoreCluster.quietLogger)
             await reader.close()
             Issue.record("a reader opened a database without a journal")
         } catch {
             #expect(error.kind == .schema && error.message.contains("no steward journal"), "\(error)")
         }
-        let probe = try PostgresConnection(try PostgresConfiguration(parsing: server.socketConnection()))
+        let probe = try PostgresConnection(try PostgresConfiguration(parsing: database.socketConnection))
         #expect(try await probe.query("SELECT to_regnamespace('steward') IS NULL").bool(0, 0) == true)
         // A node creates it; a newer steward's schema is refused by nodes and readers alike.
-        let store = try await PostgresRunStore.open(server.url(password: TestPostgresServer.password), options: PostgresJournalOptions(node: "a"),
+        let store = try await PostgresRunStore.open(database.passwordURL, options: PostgresJournalOptions(node: "a"),
                                                     logger: StoreCluster.quietLogger)
         #expect(!store.location.contains(TestPostgresServer.password) && store.location.contains("password=<hidden>"))
         await store.close()
         try await probe.query("INSERT INTO steward.schema_version (version) VALUES (\(PostgresSchema.currentVersion + 1))")
-        let newer = await openError(server.socketConnection())
+        let newer = await openError(database.socketConnection)
         let expected = "database schema v\(PostgresSchema.currentVersion + 1) is newer than this steward (v\(PostgresSchema.currentVersion))"
         #expect(newer?.kind == .schema && newer?.message.contains(expected) == true, "\(String(describing: newer))")
         do {
-            let reader = try await PostgresRunStore.openReadOnly(server.socketConnection(), logger: StoreCluster.quietLogger)
+            let reader = try await PostgresRunStore.openReadOnly(database.socketConnection, logger: StoreCluster.quietLogger)
             await reader.close()
             Issue.record("a reader opened a newer schema")
         } catch {
             #expect(error.message.contains(expected))
         }
         await probe.close()
-        await server.stop()
+        await database.release()
     }
 
     @Test("a server restart: the journal turns unhealthy with the reason, writes fail announced, then healthy again and a resync event")
     func restart() async throws {
-        let cluster = try await StoreCluster(nodes: ["a"]) {
+        let cluster = try await StoreCluster(nodes: ["a"], ownServer: true) {
             PostgresJournalOptions(node: $0, pollInterval: .milliseconds(100), backoff: PostgresBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
         }
         let store = cluster.stores[0]
+        let server = try #require(cluster.server)
         let changes = Mutex<[Bool]>([])
         let token = store.observeHealth { health in changes.withLock { $0.append(health.isHealthy) } }
         let events = store.events()
         try await store.createRun(manualRun("before"))
         #expect(store.health.isHealthy)
-        await cluster.server.stop()
+        await server.stop()
         do {
             try await store.createRun(manualRun("during"))
             Issue.record("a write succeeded with the server down")
@@ -87,7 +88,7 @@ struct PostgresJournalHealthTests {
         }
         #expect(!store.health.isHealthy && store.health.reason?.isEmpty == false)
         #expect(changes.withLock { $0 } == [false])
-        try await cluster.server.start()
+        try await server.start()
         let back = await eventually(seconds: 20) { store.health.isHealthy }
         #expect(back)
         #expect(changes.withLock { $0 }.first == false && changes.withLock { $0 }.contains(true))

@@ -7,11 +7,11 @@ import Testing
 /// The node registry and the rescue of a silent node's runs, on a real server: leases renewed by
 /// heartbeats, runs of a node that stopped heartbeating crashed with `node lost` by another node
 /// within the lease, and the silent node told on its next heartbeat, fenced off from finishing them.
-@Suite("Postgres: node registry, heartbeats and rescue", .timeLimit(.minutes(2)))
+@Suite("Postgres: node registry, heartbeats and rescue", .timeLimit(.minutes(5)))
 struct PostgresNodeRegistryTests {
     @Test("a node that stops heartbeating: its runs are rescued within the lease, its next heartbeat lists them lost, its finish is refused")
     func rescue() async throws {
-        let cluster = try await StoreCluster(nodes: ["silent", "live"]) { PostgresJournalOptions(node: $0, lease: .milliseconds(600)) }
+        let cluster = try await StoreCluster(nodes: ["silent", "live"]) { PostgresJournalOptions(node: $0, lease: .seconds(120)) }
         let (silent, live) = (cluster.stores[0], cluster.stores[1])
         #expect(try await silent.join(version: "1.0", reason: "supervisor restart").isEmpty)
         #expect(try await live.join(version: "1.0", reason: "supervisor restart").isEmpty)
@@ -28,7 +28,11 @@ struct PostgresNodeRegistryTests {
         #expect(nodes.map(\.name) == ["live", "silent"])
         #expect(nodes.map(\.runningRuns) == [1, 3])
         #expect(nodes[1].version == "1.0" && nodes[1].pid == getpid() && nodes[1].host != nil && !nodes[1].stopped)
-        // The silent node says nothing more; the live one keeps heartbeating and rescuing.
+        // The silent node's last heartbeat gives its runs a short lease (the same node with a
+        // lease of 600 ms); then it says nothing more while the live one heartbeats and rescues.
+        let shortLease = try await cluster.open(PostgresJournalOptions(node: "silent", lease: .milliseconds(600)))
+        _ = try await shortLease.heartbeat()
+        await shortLease.close()
         var rescued: [RunRecord] = []
         let done = await eventually(seconds: 20) {
             _ = try? await live.heartbeat()

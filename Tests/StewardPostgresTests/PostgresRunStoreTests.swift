@@ -6,7 +6,7 @@ import Testing
 
 /// Two stores on one database are two nodes: the fire key, claiming with SKIP LOCKED, fencing
 /// and reads, against a real server.
-@Suite("Postgres: the run store as several nodes see it", .timeLimit(.minutes(2)))
+@Suite("Postgres: the run store as several nodes see it", .timeLimit(.minutes(5)))
 struct PostgresRunStoreTests {
     private typealias Cluster = StoreCluster
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Migrations on a real server: several nodes migrating at once apply each version once; a
 /// newer database is refused; the fire key makes a second insert of the same fire fail.
-@Suite("Postgres: schema migrations", .timeLimit(.minutes(2)))
+@Suite("Postgres: schema migrations", .timeLimit(.minutes(5)))
 struct PostgresSchemaTests {
     @Test("five nodes migrating one fresh database at once: all succeed, each version applied once")
     func concurrentMigrations() async throws {

@@ -8,7 +8,7 @@ import Testing
 /// What the database decides for several nodes at once: admission with the overlap policy, fire
 /// and retry keys, claiming with per-job overlap, stops across nodes, and the events that carry
 /// them (with LISTEN and in poll-only mode).
-@Suite("Postgres: admission, claiming and stops across nodes", .timeLimit(.minutes(2)))
+@Suite("Postgres: admission, claiming and stops across nodes", .timeLimit(.minutes(5)))
 struct PostgresSharedStoreTests {
     /// Admits `count` records made by `make`, spread over `stores`, all at once.
     private func admitAll(_ stores: [PostgresRunStore], count: Int, overlap: OverlapPolicy,

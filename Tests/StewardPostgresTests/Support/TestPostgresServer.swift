@@ -8,7 +8,9 @@ import TestSupport
 /// Local (socket) logins are trusted; TCP logins need the password ``password``.
 ///
 /// A server that cannot be started throws, so the test fails: these tests never skip.
-final class TestPostgresServer {
+///
+/// Used by one test at a time (or by ``SharedPostgresServer``'s actor), hence `@unchecked Sendable`.
+final class TestPostgresServer: @unchecked Sendable {
     /// Debian's PostgreSQL binaries: the newest `/usr/lib/postgresql/N/bin` with an `initdb`.
     static let binaries: String = {
         let root = "/usr/lib/postgresql"
@@ -26,6 +28,8 @@ final class TestPostgresServer {
     private(set) var process: ChildProgram?
     /// One of ``ServerSlots``' slots, given back when this object (or a failed init) lets go of it.
     private let slot: ServerSlots.Ticket
+    /// The most connections the server accepts.
+    let maxConnections: Int
 
     var dataDirectory: String { directory.file("data") }
     var socketDirectory: String { directory.path }
@@ -33,7 +37,8 @@ final class TestPostgresServer {
 
     /// Creates the cluster and starts the server; returns once it accepts connections. Waits
     /// first for one of ``ServerSlots``' slots, held until the object goes away.
-    init() async throws {
+    init(maxConnections: Int = 60) async throws {
+        self.maxConnections = maxConnections
         slot = await ServerSlots.shared.acquire()
         directory = try TemporaryDirectory("pg")
         guard chown(directory.path, 65534, 65534) == 0 else { throw TestSupportError("chown \(directory.path): errno \(errno)") }
@@ -56,7 +61,7 @@ final class TestPostgresServer {
     func start() async throws {
         let command = "exec \(Self.binaries)/postgres -D '\(dataDirectory)' -p \(port) -k '\(socketDirectory)'"
             + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            + " -c max_connections=60 -c shared_buffers=16MB >> '\(logFile)' 2>&1"
+            + " -c max_connections=\(maxConnections) -c shared_buffers=16MB >> '\(logFile)' 2>&1"
         let server = try ChildProgram(["/bin/sh", "-c", command], workingDirectory: directory.path, credentials: (65534, 65534))
         process = server
         let ready = await eventually(seconds: 30) {
