@@ -307,6 +307,8 @@ extension JobScheduler {
     /// Every heartbeat interval: stamps this node alive (renewing its runs' leases), stops the runs
     /// it lost or was asked to stop, and rescues the runs of nodes that went silent.
     private func heartbeatLoop(_ shared: any SharedRunStore) async {
+        var lastBeat = ContinuousClock.now
+        var rescueFrom = ContinuousClock.now
         while !Task.isCancelled {
             if !joined.withLock({ $0 }), await joinCluster(shared) {
                 await retryRecovered(shared)
@@ -314,13 +316,21 @@ extension JobScheduler {
             }
             do throws(RunStoreError) {
                 let beat = try await shared.heartbeat()
+                let now = ContinuousClock.now
+                // Back after an outage longer than a lease: every node's leases ran out meanwhile,
+                // not only dead nodes'. Give the others a lease to heartbeat again before rescuing
+                // anything, or a database restart would crash every healthy run in the cluster.
+                if now - lastBeat > shared.lease { rescueFrom = now + shared.lease }
+                lastBeat = now
                 for runId in beat.lost { loseRun(runId) }
                 for runId in beat.stopRequested { requestStop(runId, reason: .request) }
             } catch {
                 logger.log(error.logLevel, "heartbeat not written to the shared journal", metadata: ["error": "\(error)"])
             }
             // A node shutting down rescues nothing: it could not retry what it rescued.
-            if isRunning { await rescueLostNodes(shared) }
+            if isRunning, ContinuousClock.now >= rescueFrom, ContinuousClock.now - lastBeat < shared.lease {
+                await rescueLostNodes(shared)
+            }
             do { try await clock.sleep(for: shared.heartbeatInterval) } catch { return }
         }
     }

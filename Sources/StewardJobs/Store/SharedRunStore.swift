@@ -23,6 +23,11 @@ public protocol SharedRunStore: RunStore {
     /// How often the scheduler calls ``heartbeat()`` and ``rescue()``.
     var heartbeatInterval: Duration { get }
 
+    /// How long a run stays this node's without a heartbeat; past it other nodes rescue it. After
+    /// an outage of the database longer than this, a node waits one lease before rescuing, so
+    /// that the others can heartbeat again.
+    var lease: Duration { get }
+
     /// How often the scheduler looks for claimable runs when no event says so (the polling
     /// fallback; the only way in a poll-only mode without notifications).
     var pollInterval: Duration { get }

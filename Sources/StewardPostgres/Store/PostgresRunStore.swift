@@ -83,6 +83,8 @@ public final class PostgresRunStore: Sendable {
     public var node: String { options.node }
     /// See ``PostgresJournalOptions/heartbeatInterval``.
     public var heartbeatInterval: Duration { options.heartbeatInterval }
+    /// See ``PostgresJournalOptions/lease``.
+    public var lease: Duration { options.lease }
     /// See ``PostgresJournalOptions/pollInterval``.
     public var pollInterval: Duration { options.pollInterval }
 

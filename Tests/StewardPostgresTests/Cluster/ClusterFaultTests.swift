@@ -20,10 +20,20 @@ struct ClusterFaultTests {
 
     @Test("PostgreSQL restarted mid-run: supervision goes on, the journal turns unhealthy then healthy, no fire lost or doubled")
     func databaseRestart() async throws {
-        let cluster = try await Cluster(["a", "b"], jobs: #"tick: { schedule: "* * * * * *", command: ["true"] }"#)
+        let cluster = try await Cluster(["a", "b"], jobs: #"""
+            tick: { schedule: "* * * * * *", command: ["true"] },
+            long: { command: ["sleep", "7"] }
+            """#)
         let (nodes, probe) = (cluster.nodes, cluster.probe)
         let from = Self.nowMs + 1500
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(2))
+        // A run in flight across the outage: it is not rescued from its own live node afterwards
+        // (every lease ran out meanwhile), and its end is written once the database is back.
+        let long = try #require(await nodes[0].cli(["trigger", "long", "-q"]).lines.first)
+        #expect(await eventually(seconds: 10) {
+            (try? await probe.column("SELECT state FROM steward.runs WHERE run_id = '\(long)'")) == ["running"]
+        })
+        try await Task.sleep(for: .seconds(1))
         await cluster.server.stop()
         let down = Self.nowMs
         var health: String?
@@ -54,6 +64,8 @@ struct ClusterFaultTests {
         let expected = Int((to / 1000) - ((from + 999) / 1000) + 1)
         #expect(fires.count == expected, "fires \(fires.count) of \(expected) seconds (outage \(down)…\(up))")
         #expect(fires.allSatisfy { $0[1] == "1" })
+        let longEnd = try await probe.rows("SELECT state, error FROM steward.runs WHERE run_id = '\(long)'")
+        #expect(longEnd.first?.first == "succeeded", "the run in flight: \(longEnd)")
         let stuck = try await probe.integer("SELECT count(*) FROM steward.runs WHERE state IN ('running', 'queued')")
         #expect(stuck == 0)
         await probe.close()
