@@ -98,7 +98,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "steward",
-            dependencies: ["StewardCLI"]
+            dependencies: ["StewardCLI", "StewardCore"]
         ),
         .target(
             name: "StewardTesting",

@@ -41,7 +41,7 @@ struct SignalStressTests {
     }
 
     /// Waits until `steward` has a child, sends SIGTERM, and returns what went wrong, if anything.
-    static func cycle(_ steward: ChildProgram, expecting expected: ExitStatus) async -> String? {
+    static func cycle(_ steward: ChildProgram, expecting expected: StewardProcesses.ExitStatus) async -> String? {
         guard await eventually(seconds: 20, { !children(of: steward.pid).isEmpty || steward.handle.exitStatus != nil }),
               steward.handle.exitStatus == nil else {
             return "no child started (\(String(describing: steward.handle.exitStatus))): \(steward.lines.suffix(5))"
