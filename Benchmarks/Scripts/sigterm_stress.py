@@ -11,7 +11,7 @@ exits with another code is wrong. Prints the counts and the SIGTERM -> exit time
 max) per mode; exits 1 if any cycle failed. The suite runs 100 cycles of each
 (Tests/StewardSupervisorTests/Faults/SignalStressTests.swift); this is the 1,000-cycle version.
 """
-import argparse, os, signal, statistics, subprocess, sys, tempfile, time
+import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
 
 
 def children(pid):
@@ -40,14 +40,20 @@ def cycle(command, expected, deadline):
             proc.kill(); proc.wait()
             return "no child within 20 s", None
         time.sleep(0.002)
-    sent = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
+    # A pidfd turns readable the moment the process exits (Popen.wait polls with growing sleeps).
+    pidfd = os.pidfd_open(proc.pid)
     try:
-        code = proc.wait(timeout=deadline)
-    except subprocess.TimeoutExpired:
-        proc.kill(); proc.wait()
-        return "missed: no exit within %.0f s" % deadline, None
-    elapsed = (time.monotonic() - sent) * 1000
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        if not poller.poll(deadline * 1000):
+            proc.kill(); proc.wait()
+            return "missed: no exit within %.0f s" % deadline, None
+        elapsed = (time.monotonic() - sent) * 1000
+    finally:
+        os.close(pidfd)
+    code = proc.wait()
     if code != expected:
         return "exit %s, expected %s" % (code, expected), elapsed
     return None, elapsed
