@@ -9,9 +9,10 @@ import Glibc
 /// be woken when a job arrives from another thread) and a signalfd (the process's signals).
 ///
 /// Each turn runs the jobs that were queued when it began, in the order they came, then moves the
-/// delayed jobs whose deadline passed to the queue, then asks `epoll` what is ready: without
-/// waiting while jobs are queued (so signals are never starved by a busy queue), otherwise until
-/// the nearest deadline, or without a timeout when there is none — an idle loop never wakes.
+/// delayed jobs whose deadline passed to the queue, then asks `epoll` what is ready: while jobs
+/// are queued, without waiting and at most once a millisecond (so signals are never starved by a
+/// busy queue); otherwise until the nearest deadline, or without a timeout when there is none —
+/// an idle loop never wakes.
 ///
 /// **No lost wake-up.** The loop marks itself asleep under the lock in the same step in which it
 /// finds the queue empty and reads the nearest deadline; an enqueuer that finds it asleep (for a
@@ -127,14 +128,15 @@ final class ExecutorLoop: Sendable {
         let capacity = 4
         var events = [UInt32](repeating: 0, count: capacity)
         var tags = [UInt64](repeating: 0, count: capacity)
+        // Swapped with the queue under the lock: no copy and, once grown, no allocation per turn.
+        var batch: [Queued] = []
+        var lastPoll = monotonicNanoseconds()
         while true {
-            let batch = state.withLock { s -> [Queued] in
-                defer { s.ready.removeAll(keepingCapacity: true) }
-                return s.ready
-            }
+            state.withLock { swap(&$0.ready, &batch) }
             for queued in batch { runJob(queued) }
+            batch.removeAll(keepingCapacity: true)
+            let now = monotonicNanoseconds()
             let (timeout, asleep) = state.withLock { s -> (Int32, Bool) in
-                let now = monotonicNanoseconds()
                 for id in s.deadlines.popExpired(now: Key(nanoseconds: now, sequence: .max)) {
                     if let job = s.delayed.removeValue(forKey: id) { s.ready.append(Queued(job: job, kind: .global)) }
                 }
@@ -146,6 +148,10 @@ final class ExecutorLoop: Sendable {
                 s.sleep = .until(earliest)
                 return (Self.milliseconds(from: now, to: earliest), true)
             }
+            // While jobs keep coming, look at the descriptors once a millisecond rather than once
+            // a turn: signals are never starved, and a busy loop saves a system call per turn.
+            if !asleep && now &- lastPoll < Self.busyPollInterval { continue }
+            lastPoll = now
             let count = events.withUnsafeMutableBufferPointer { eventBuffer in
                 tags.withUnsafeMutableBufferPointer { tagBuffer in
                     steward_epoll_wait(epoll, eventBuffer.baseAddress!, tagBuffer.baseAddress!, Int32(capacity), timeout)
@@ -165,6 +171,9 @@ final class ExecutorLoop: Sendable {
             }
         }
     }
+
+    /// How often a loop that never runs out of jobs still polls its descriptors (nanoseconds).
+    static let busyPollInterval: UInt64 = 1_000_000
 
     private func runJob(_ queued: Queued) {
         switch queued.kind {
