@@ -35,14 +35,16 @@ public enum StewardExecutor {
     /// Blocks every asynchronous signal, installs the executor, starts `main` as a detached task
     /// and runs the loop on the calling thread forever; `main` ends the program with `exit(_:)`.
     ///
-    /// If the loop's descriptors cannot be created (no epoll, no signalfd), `main` runs on the
-    /// default executor instead, under `dispatchMain()`, and signals go through handlers as usual.
-    /// - Precondition: called from the main thread, before any other thread or task has started.
+    /// Falls back to the default executor — `main` runs under `dispatchMain()` and signals go
+    /// through handlers as usual — when the loop's descriptors cannot be created (no epoll, no
+    /// signalfd) or when another thread already exists (one started by a preloaded library, say):
+    /// that thread would not have the signals blocked, so it could take one the loop never sees.
+    /// - Precondition: called once, from the main thread, before any task has started.
     public static func run(_ main: @escaping @Sendable () async -> Void) -> Never {
         precondition(!isInstalled, "StewardExecutor.run called twice")
-        precondition(threadCount() <= 1, "StewardExecutor.run must be called before any other thread starts")
         let loop: ExecutorLoop
         do {
+            guard threadCount() <= 1 else { throw SystemError(operation: "StewardExecutor.run: another thread exists", code: EBUSY) }
             guard steward_signals_block_asynchronous() == 0 else { throw SystemError.last("pthread_sigmask") }
             loop = try ExecutorLoop()
         } catch {
