@@ -8,7 +8,7 @@ SIGTERM) or `steward run CONFIG` with one `sleep 600` process (expected exit 0: 
 shutdown), waits until steward has a child, sends SIGTERM and waits at most DEADLINE seconds for
 the exit. A cycle that does not exit in time is a missed signal (steward is then killed); one that
 exits with another code is wrong. Prints the counts and the SIGTERM -> exit times (median, p99,
-max) per mode; exits 1 if any cycle failed. The suite runs 100 cycles of each
+max) per mode; exits 1 if any cycle failed. The suite runs 50 cycles of each
 (Tests/StewardSupervisorTests/Faults/SignalStressTests.swift); this is the 1,000-cycle version.
 """
 import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
