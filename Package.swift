@@ -100,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "steward",
-            dependencies: ["StewardCLI"]
+            dependencies: ["StewardCLI", "StewardCore"]
         ),
         .target(
             name: "StewardTesting",
@@ -117,6 +117,12 @@ let package = Package(
             dependencies: ["StewardCore"],
             path: "Tests/Fixtures/LifecycleFixture"
         ),
+        // A child program that runs on StewardExecutor, for the executor tests.
+        .executableTarget(
+            name: "steward-executor-fixture",
+            dependencies: ["StewardCore", "StewardProcesses"],
+            path: "Tests/Fixtures/ExecutorFixture"
+        ),
         // Shared by the test targets (not a product): real child processes through the reaper.
         .target(
             name: "TestSupport",
@@ -125,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardCoreTests",
-            dependencies: ["StewardCore", "StewardTesting", "TestSupport", "steward-lifecycle-fixture"]
+            dependencies: ["StewardCore", "StewardTesting", "TestSupport", "steward-lifecycle-fixture", "steward-executor-fixture"]
         ),
         .testTarget(
             name: "StewardProcessesTests",

@@ -110,6 +110,19 @@ public enum StewardMain {
         }
     }
 
+    /// Whether `arguments` (without the program name) name a command that supervises — `run
+    /// CONFIG` or `exec` — which the `steward` binary runs on ``StewardExecutor`` (one thread, no
+    /// idle wake-ups). Every other command, and a command line that does not parse, runs on the
+    /// default executor.
+    public static func runsOnStewardExecutor(_ arguments: [String]) -> Bool {
+        guard let command = arguments.first,
+              let invocation = try? parse(command, Array(arguments.dropFirst())) else { return false }
+        switch invocation {
+        case .run, .exec: return true
+        default: return false
+        }
+    }
+
     /// A parsed command line.
     enum Invocation {
         case run(String)

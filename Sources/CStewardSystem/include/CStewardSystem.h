@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "CStewardSpawn.h"
 
@@ -103,5 +104,29 @@ int steward_name_thread(const char *name);
 /// The credentials of a Unix socket's peer (`SO_PEERCRED`; `struct ucred` needs _GNU_SOURCE).
 /// Returns 0, or -1 with errno set.
 int steward_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+/// Signals through a signalfd (signalfd.c), for a process whose threads all block them: what
+/// StewardCore's executor loop does instead of a handler and a self-pipe.
+/// Blocks every asynchronous signal in the calling thread (all but SIGSEGV, SIGBUS, SIGFPE,
+/// SIGILL, SIGTRAP, SIGSYS, SIGABRT and the unblockable two); threads it creates later inherit
+/// the mask. Returns 0, or -1 with errno set.
+int steward_signals_block_asynchronous(void);
+/// A non-blocking, close-on-exec signalfd for the signals `steward_signals_block_asynchronous`
+/// blocks. Returns the descriptor, or -1 with errno set.
+int steward_signalfd_open(void);
+/// Reads up to `capacity` (<= 16) pending signals from `fd` into `numbers`. Returns how many
+/// (0 when none is pending), or -1 with errno set.
+int steward_signalfd_read(int fd, int *numbers, int capacity);
+/// Applies the default action of `signo`, which arrived blocked and nobody observes: nothing for
+/// a signal ignored or ignored by default; otherwise it is raised, unblocked, in the calling
+/// thread (terminating, dumping core, or stopping until continued). Returns 0, or -1 with errno.
+int steward_signal_act_default(int signo);
+
+/// `timerfd_create(clock, flags)` and `timerfd_settime` (<sys/timerfd.h> is not in Swift's Glibc
+/// module). Called directly, not looked up with dlsym: a fully static binary has no dynamic
+/// symbol table to look in. Return as the system calls do (-1 with errno set on failure).
+
+int steward_timerfd_create(int clock, int flags);
+int steward_timerfd_settime(int fd, int flags, const struct itimerspec *value, struct itimerspec *old);
 
 #endif

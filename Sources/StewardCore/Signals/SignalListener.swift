@@ -9,10 +9,16 @@ import Darwin
 
 /// Process-wide signal delivery as async streams, without polling.
 ///
-/// A C handler writes each caught signal's number to a self-pipe (the only async-signal-safe thing
-/// it does); a Dispatch read source on the pipe turns bytes into stream elements. Dispositions are
-/// real handlers, not `SIG_IGN`, so children exec'd later start with default dispositions, and no
-/// signal is blocked, so spawned children inherit an empty mask.
+/// Under the default executor, a C handler writes each caught signal's number to a self-pipe (the
+/// only async-signal-safe thing it does); a Dispatch read source on the pipe turns bytes into
+/// stream elements. Dispositions are real handlers, not `SIG_IGN`, so children exec'd later start
+/// with default dispositions, and no signal is blocked, so spawned children inherit an empty mask.
+///
+/// Under ``StewardExecutor`` no handler is installed and no Dispatch source exists: every
+/// asynchronous signal is blocked in every thread and the executor's loop reads them from a
+/// signalfd, calling the observers on its thread; a signal nobody observes gets its default action
+/// there (terminate, stop, or nothing). A burst of one standard signal may then coalesce into one
+/// delivery, as the kernel keeps one pending instance.
 public final class SignalListener: Sendable {
     /// The listener for this process.
     public static let shared = SignalListener()
@@ -43,10 +49,19 @@ public final class SignalListener: Sendable {
     public struct Token: Sendable, Hashable { fileprivate let id: UInt64 }
 
     /// Calls `handler` with each of the given signals as it arrives, on the listener's serial queue
-    /// (no task hop: the reaper reacts to SIGCHLD directly). Signals of one kind may coalesce, as
+    /// (under ``StewardExecutor``: on its loop's thread), with no task hop: the reaper reacts to
+    /// SIGCHLD directly. Signals of one kind may coalesce, as
     /// the kernel coalesces them.
     /// - Throws: ``SystemError`` if the pipe or a handler cannot be installed.
     public func observe(_ numbers: Set<Int32>, handler: @escaping @Sendable (Int32) -> Void) throws(SystemError) -> Token {
+        if ExecutorLoop.installed.load(ordering: .acquiring) {
+            let id = state.withLock { s -> UInt64 in
+                s.nextID += 1
+                s.subscribers[s.nextID] = (numbers, handler)
+                return s.nextID
+            }
+            return Token(id: id)
+        }
         let fd = steward_signal_pipe_open()
         guard fd >= 0 else { throw SystemError.last("creating the signal pipe") }
         // Subscriber and handlers change together under the lock, so a concurrent unsubscribe can
@@ -96,9 +111,21 @@ public final class SignalListener: Sendable {
         }
     }
 
+    /// Calls the observers of `number`, read by the executor loop from its signalfd; applies the
+    /// signal's default action when nobody observes it.
+    func deliverFromLoop(_ number: Int32) {
+        let observers = state.withLock { s in s.subscribers.values.filter { $0.signals.contains(number) }.map(\.deliver) }
+        guard !observers.isEmpty else {
+            _ = steward_signal_act_default(number)
+            return
+        }
+        for deliver in observers { deliver(number) }
+    }
+
     private func unsubscribe(_ id: UInt64) {
         state.withLock { s in
             guard let removed = s.subscribers.removeValue(forKey: id) else { return }
+            guard !ExecutorLoop.installed.load(ordering: .acquiring) else { return }
             let stillWanted = s.subscribers.values.reduce(into: Set<Int32>()) { $0.formUnion($1.signals) }
             for number in removed.signals.subtracting(stillWanted) { _ = steward_signal_default(number) }
         }

@@ -1,3 +1,4 @@
+import CStewardSystem
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -7,42 +8,26 @@ import Foundation
 import Glibc
 #endif
 
-/// The two `timerfd` calls, looked up at run time: the Glibc module Swift imports does not include
-/// `<sys/timerfd.h>`, and calling through `dlsym` keeps this module free of a C shim.
+/// The two `timerfd` calls, through CStewardSystem (the Glibc module Swift imports does not
+/// include `<sys/timerfd.h>`). Called directly rather than looked up with `dlsym`: a fully static
+/// binary has no dynamic symbol table, and a lookup there found nothing, so no wall timer.
 enum TimerFD {
-    private typealias Create = @convention(c) (Int32, Int32) -> Int32
-    private typealias SetTime = @convention(c) (Int32, Int32, UnsafePointer<itimerspec>?, UnsafeMutablePointer<itimerspec>?) -> Int32
-
     /// `TFD_TIMER_ABSTIME` (Linux ABI).
     static let absoluteTime: Int32 = 1
     /// `TFD_TIMER_CANCEL_ON_SET` (Linux ABI): a read fails with `ECANCELED` once the clock is set.
     static let cancelOnSet: Int32 = 2
 
-    private struct Functions: @unchecked Sendable {
-        let create: Create
-        let setTime: SetTime
-    }
-
-    private static let functions: Functions? = {
-        guard let handle = dlopen(nil, RTLD_NOW),
-              let create = dlsym(handle, "timerfd_create"),
-              let setTime = dlsym(handle, "timerfd_settime") else { return nil }
-        return Functions(create: unsafeBitCast(create, to: Create.self), setTime: unsafeBitCast(setTime, to: SetTime.self))
-    }()
-
     /// A non-blocking, close-on-exec `CLOCK_REALTIME` timer, disarmed; `nil` if unavailable.
     static func create() -> Int32? {
-        guard let functions else { return nil }
-        let fd = functions.create(CLOCK_REALTIME, O_NONBLOCK | O_CLOEXEC)
+        let fd = steward_timerfd_create(CLOCK_REALTIME, O_NONBLOCK | O_CLOEXEC)
         return fd >= 0 ? fd : nil
     }
 
     /// Arms `fd` for the absolute instant `deadline` with cancel-on-set, or disarms it (`nil`).
     static func arm(_ fd: Int32, at deadline: Date?) {
-        guard let functions else { return }
         var spec = itimerspec(it_interval: timespec(tv_sec: 0, tv_nsec: 0),
                               it_value: deadline.map(timespec.init) ?? timespec(tv_sec: 0, tv_nsec: 0))
-        _ = functions.setTime(fd, absoluteTime | cancelOnSet, &spec, nil)
+        _ = steward_timerfd_settime(fd, absoluteTime | cancelOnSet, &spec, nil)
     }
 }
 

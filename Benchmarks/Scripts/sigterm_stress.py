@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Start -> SIGTERM cycles of the real steward binary, none may be missed.
+
+    python3 Benchmarks/Scripts/sigterm_stress.py STEWARD [--cycles N] [--deadline S] [--mode exec|run|both]
+
+Each cycle starts `steward exec -- sleep 600` (expected exit 143: the child dies of the forwarded
+SIGTERM) or `steward run CONFIG` with one `sleep 600` process (expected exit 0: a clean
+shutdown), waits until steward has a child, sends SIGTERM and waits at most DEADLINE seconds for
+the exit. A cycle that does not exit in time is a missed signal (steward is then killed); one that
+exits with another code is wrong. Prints the counts and the SIGTERM -> exit times (median, p99,
+max) per mode; exits 1 if any cycle failed. The suite runs 50 cycles of each
+(Tests/StewardSupervisorTests/Faults/SignalStressTests.swift); this is the 1,000-cycle version.
+"""
+import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
+
+
+def children(pid):
+    out = []
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(p) for p in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return out
+
+
+def cycle(command, expected, deadline):
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={"PATH": "/usr/bin:/bin"})
+    limit = time.monotonic() + 20
+    while not children(proc.pid):
+        if proc.poll() is not None:
+            return "no child (exit %s)" % proc.returncode, None
+        if time.monotonic() > limit:
+            proc.kill(); proc.wait()
+            return "no child within 20 s", None
+        time.sleep(0.002)
+    # A pidfd turns readable the moment the process exits (Popen.wait polls with growing sleeps).
+    pidfd = os.pidfd_open(proc.pid)
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        if not poller.poll(deadline * 1000):
+            proc.kill(); proc.wait()
+            return "missed: no exit within %.0f s" % deadline, None
+        elapsed = (time.monotonic() - sent) * 1000
+    finally:
+        os.close(pidfd)
+    code = proc.wait()
+    if code != expected:
+        return "exit %s, expected %s" % (code, expected), elapsed
+    return None, elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("steward")
+    parser.add_argument("--cycles", type=int, default=1000)
+    parser.add_argument("--deadline", type=float, default=10.0)
+    parser.add_argument("--mode", choices=["exec", "run", "both"], default="both")
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="steward-stress.")
+    config = os.path.join(work, "steward.json5")
+    with open(config, "w") as f:
+        f.write('{ processes: { worker: { command: ["sleep", "600"] } } }\n')
+    modes = ["exec", "run"] if args.mode == "both" else [args.mode]
+    failed = 0
+    for mode in modes:
+        command = [args.steward, "exec", "--", "sleep", "600"] if mode == "exec" else [args.steward, "run", config]
+        expected = 143 if mode == "exec" else 0
+        times, problems = [], []
+        started = time.monotonic()
+        for n in range(1, args.cycles + 1):
+            problem, elapsed = cycle(command, expected, args.deadline)
+            if elapsed is not None:
+                times.append(elapsed)
+            if problem:
+                problems.append("cycle %d: %s" % (n, problem))
+        failed += len(problems)
+        times.sort()
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))] if times else float("nan")
+        print("%s: %d/%d cycles exited as expected (%d failed) in %.0f s; SIGTERM -> exit ms: median %.2f, p99 %.2f, max %.2f"
+              % (mode, args.cycles - len(problems), args.cycles, len(problems), time.monotonic() - started,
+                 statistics.median(times) if times else float("nan"), p99, times[-1] if times else float("nan")))
+        for problem in problems[:20]:
+            print("  " + problem)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
