@@ -94,8 +94,16 @@ class Node:
         finally:
             connection.close()
 
-    def trigger(self, job):
-        status, body = self.request("POST", f"/jobs/{job}/trigger", {})
+    def trigger(self, job, timeout=60):
+        """Triggers `job`; returns the run's id. While the node's scheduler is still starting (it
+        joins the cluster after its control socket answers), the trigger is tried again."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status, body = self.request("POST", f"/jobs/{job}/trigger", {})
+            if status == 409 and "not running" in str(body) and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            break
         if status != 202 or not isinstance(body, dict) or "runId" not in body:
             raise RuntimeError(f"trigger {job} on {self.name}: HTTP {status} {body}")
         return body["runId"]
