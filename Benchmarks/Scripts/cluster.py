@@ -3,7 +3,7 @@
 
   cluster.py --cluster-bench PATH --steward PATH [--quick] [--runs N] [--repeat K]
              [--failovers K] [--claims K] [--parts runs,failover,claim] [--out FILE] [--raw FILE]
-             [--commit TEXT] [--analysis FILE]
+             [--commit TEXT] [--analysis FILE] [--from-raw FILE]
 
 1. Runs per second (cluster-bench, in-process): the SQLite journal with one scheduler, PostgreSQL
    with 1 node and with 3 nodes, each with 0 and 10 log lines per run, interleaved, K times each;
@@ -336,7 +336,16 @@ def main():
     parser.add_argument("--analysis")
     parser.add_argument("--raw")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--from-raw", help="write the report from a raw file of an earlier run (nothing is measured)")
     args = parser.parse_args()
+    if args.from_raw:
+        with open(args.from_raw) as f:
+            data = json.load(f)
+        for key, value in data.get("args", {}).items():
+            setattr(args, key, value)
+        with open(args.out, "w") as f:
+            f.write(render(args, data) + "\n")
+        return 0
     args.runs = args.runs or (2000 if args.quick else 10000)
     args.repeat = args.repeat or (1 if args.quick else 3)
     args.failovers = args.failovers or (4 if args.quick else 20)
@@ -362,6 +371,7 @@ def main():
         log(f"claim latency ({args.claims} triggers)")
         data["claims"] = measure_claims(args)
     data["machine"]["load_end"] = loadavg()
+    data["args"] = {key: getattr(args, key) for key in ("quick", "runs", "repeat", "concurrency", "warmup", "commit")}
     if args.raw:
         os.makedirs(os.path.dirname(os.path.abspath(args.raw)), exist_ok=True)
         with open(args.raw, "w") as f:
