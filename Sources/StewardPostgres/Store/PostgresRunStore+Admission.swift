@@ -11,16 +11,16 @@ import StewardJobs
 /// transaction-level advisory lock on the job (`pg_advisory_xact_lock(0x53545744,
 /// hashtext(job_id))`): admission waits for it, claiming tries it and passes over a job whose lock
 /// is busy (another node is admitting or claiming it; the notification of that change brings the
-/// next look). A request (a trigger, a run for later) of an `allow` job decides nothing on other
-/// runs, so it takes no lock and such admissions run side by side; a schedule fire or an
-/// automatic retry takes it, so the node that comes second finds the first one's run.
+/// next look). An `allow` job decides nothing on other runs, so its admissions take no lock and
+/// run side by side (a fire or retry another node admits at the same instant is still one row:
+/// the unique keys refuse the second, which is `duplicate`).
 extension PostgresRunStore {
     /// The first key of the per-job advisory locks ("STWD"); the second is `hashtext(job_id)`.
     static let jobLockSpace: Int64 = 0x5354_5744
 
     /// Makes a new run durable, decided atomically across every node (see
-    /// ``StewardJobs/SharedRunStore/admit(_:overlap:claim:)``). Under the job's lock (but a
-    /// request of an `allow` job, which needs none): a schedule
+    /// ``StewardJobs/SharedRunStore/admit(_:overlap:claim:)``). Under the job's lock (but for
+    /// `allow`, which needs none): a schedule
     /// fire or automatic retry that exists already is `duplicate`; with `skip`, a run of the job
     /// that is running anywhere, queued and due (by the database's clock), or a queued retry makes
     /// the new run `skipped`; with `queueOne`, a queued run that is due or a retry does. A run
@@ -86,7 +86,7 @@ extension PostgresRunStore {
     private static func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool, node: String, lease: Int64,
                               _ session: PostgresSession) throws(PostgresError) -> Admitted {
         let job = PostgresValue.text(record.jobId.rawValue)
-        if overlap != .allow || record.trigger == .schedule || record.trigger == .retry {
+        if overlap != .allow {
             try session.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(jobLockSpace), job])
         }
         if record.trigger == .schedule, let instant = record.scheduledFor {
@@ -205,15 +205,6 @@ extension PostgresRunStore {
             }
         }
         claims.withLock { claims in for run in claimed { claims[run.record.runId] = run.claimEpoch } }
-        // A run just claimed has no log as far as this node knows: its first lines are written
-        // without counting the log first (a line another node wrote meanwhile takes an offset
-        // they want, and ``appendLog(_:_:)`` counts the log then and tries again).
-        let (bytes, lines) = (options.maximumLogBytes, options.maximumLogLines)
-        limiters.withLock { limiters in
-            for run in claimed where limiters[run.record.runId] == nil {
-                limiters[run.record.runId] = RunLogLimiter(maximumBytes: bytes, maximumLines: lines)
-            }
-        }
         return claimed.map(\.record).sorted { ($0.scheduledFor ?? $0.createdAt) < ($1.scheduledFor ?? $1.createdAt) }
     }
 
