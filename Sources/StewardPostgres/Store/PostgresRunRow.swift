@@ -29,13 +29,6 @@ enum PostgresRunRow {
         VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) RETURNING id
         """
 
-    /// ``insert`` returning the whole selected row (``selection``; its steps are those already
-    /// written: none for a new row).
-    static let insertReturningRow = """
-        INSERT INTO steward.runs AS r (\(columns.joined(separator: ", "))) \
-        VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) RETURNING \(selection)
-        """
-
     static func values(_ record: RunRecord) -> [PostgresValue] {
         [
             .text(record.runId.rawValue), .text(record.jobId.rawValue), .text(record.state.name), .text(record.trigger.name),

@@ -33,7 +33,6 @@ extension PostgresRunStore {
         let lease = options.lease.milliseconds
         let outcome = try await write(record.runId, refine: { Self.uniqueRefusal($0, record, as: .conflict) }) { session throws(PostgresError) -> Admitted in
             do throws(PostgresError) {
-                if Self.admitsAlone(record, overlap: overlap, claim: claim) { return try Self.admitAlone(record, node: node, session) }
                 return try session.transaction { session throws(PostgresError) -> Admitted in
                     try Self.admit(record, overlap: overlap, claim: claim, node: node, lease: lease, session)
                 }
@@ -59,27 +58,6 @@ extension PostgresRunStore {
     enum Admitted: Sendable {
         case stored(PostgresRunRow.Selected)
         case duplicate(String)
-    }
-
-    /// Whether an admission decides nothing: a request (a trigger, a run for later) of an `allow`
-    /// job, queued, without steps, not claimed here. It needs no lock, no check and no transaction.
-    static func admitsAlone(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool) -> Bool {
-        overlap == .allow && !claim && record.state == .queued && record.steps.isEmpty
-            && record.trigger != .schedule && record.trigger != .retry
-    }
-
-    /// An admission that decides nothing, in one statement (one round trip): the row inserted and
-    /// returned, and the other nodes notified when it commits.
-    private static func admitAlone(_ record: RunRecord, node: String, _ session: PostgresSession) throws(PostgresError) -> Admitted {
-        let count = PostgresRunRow.columns.count
-        let rows = try session.query("""
-            WITH admitted AS (\(PostgresRunRow.insertReturningRow))
-            SELECT admitted.*, pg_notify($\(count + 1), $\(count + 2)) FROM admitted
-            """, PostgresRunRow.values(record) + [.text(PostgresChannel.runs), .text(node)])
-        guard let selected = selected(rows).first else {
-            throw PostgresError(.query, message: "the admitted run \(record.runId) could not be read back")
-        }
-        return .stored(selected)
     }
 
     /// The admission's transaction (the caller opened it).
@@ -123,9 +101,8 @@ extension PostgresRunStore {
             stored.state = .skipped
             stored.error = "skipped: a run of the job is active (overlap \(overlap))"
         }
-        let inserted = try session.query(PostgresRunRow.insertReturningRow, PostgresRunRow.values(stored))
-        let rowId = inserted.int64(0, 0) ?? 0
-        try writeSteps(stored.steps, rowId, fresh: true, session)
+        let rowId = try session.query(PostgresRunRow.insert, PostgresRunRow.values(stored)).int64(0, 0) ?? 0
+        try writeSteps(stored.steps, rowId, session)
         let rows: PostgresRows
         if skip {
             rows = try session.query("""
@@ -138,8 +115,7 @@ extension PostgresRunStore {
                 WHERE r.id = $1 RETURNING \(PostgresRunRow.selection)
                 """, [.integer(rowId), .text(node), .integer(lease)])
         } else {
-            // Without steps the inserted row, as returned, is the whole record; with steps it is read again.
-            rows = stored.steps.isEmpty ? inserted : try session.query(PostgresRunRow.select + " WHERE r.id = $1", [.integer(rowId)])
+            rows = try session.query(PostgresRunRow.select + " WHERE r.id = $1", [.integer(rowId)])
             if stored.state == .queued { try notify(PostgresChannel.runs, node, session) }
         }
         guard let selected = selected(rows).first else {

@@ -17,7 +17,7 @@ extension PostgresRunStore: RunStore {
         try await write(record.runId, refine: { Self.uniqueRefusal($0, record, as: .conflict) }) { session throws(PostgresError) in
             try session.transaction { session throws(PostgresError) in
                 let rowId = try session.query(PostgresRunRow.insert, PostgresRunRow.values(record)).int64(0, 0) ?? 0
-                try Self.writeSteps(record.steps, rowId, fresh: true, session)
+                try Self.writeSteps(record.steps, rowId, session)
                 if record.state == .queued { try Self.notify(PostgresChannel.runs, node, session) }
             }
         }
@@ -114,24 +114,17 @@ extension PostgresRunStore: RunStore {
         let node = node
         let fence = self.fence(record.runId)
         let finished = try await write(record.runId) { session throws(PostgresError) -> Bool in
-            // One statement: the record written, its former steps removed, the other nodes
-            // notified on commit (only when the fenced update took). Without steps to write it
-            // needs no transaction of its own: one round trip.
-            let count = PostgresRunRow.columns.count
-            let finish = """
-                WITH finished AS (
+            try session.transaction { session throws(PostgresError) -> Bool in
+                let count = PostgresRunRow.columns.count
+                let updated = try session.query("""
                     UPDATE steward.runs SET \(PostgresRunRow.assignments), lease_expires_at = NULL, stop_requested = false
                     WHERE run_id = $1 AND (state = 'queued'
                         OR (state = 'running' AND node = $\(count + 1) AND claim_epoch = $\(count + 2)))
-                    RETURNING id),
-                steps AS (DELETE FROM steward.run_steps WHERE run IN (SELECT id FROM finished))
-                SELECT id, pg_notify($\(count + 3), $\(count + 4)) FROM finished
-                """
-            let parameters = PostgresRunRow.values(record) + fence + [.text(PostgresChannel.runs), .text(node)]
-            guard !record.steps.isEmpty else { return try session.query(finish, parameters).int64(0, 0) != nil }
-            return try session.transaction { session throws(PostgresError) -> Bool in
-                guard let rowId = try session.query(finish, parameters).int64(0, 0) else { return false }
-                try Self.writeSteps(record.steps, rowId, fresh: true, session)  // the former ones are gone
+                    RETURNING id
+                    """, PostgresRunRow.values(record) + fence)
+                guard let rowId = updated.int64(0, 0) else { return false }
+                try Self.writeSteps(record.steps, rowId, session)
+                try Self.notify(PostgresChannel.runs, node, session)
                 return true
             }
         }

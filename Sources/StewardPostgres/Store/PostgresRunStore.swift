@@ -166,11 +166,9 @@ public final class PostgresRunStore: Sendable {
         rows.rows.indices.map { PostgresRunRow.record(rows, $0) }
     }
 
-    /// Replaces a run's steps, in one statement (two when it may have had some). A row known to
-    /// have none (`fresh`: inserted in this transaction, or its steps just deleted) is only
-    /// inserted into: no statement at all when `steps` is empty.
-    static func writeSteps(_ steps: [String], _ rowId: Int64, fresh: Bool = false, _ session: PostgresSession) throws(PostgresError) {
-        if !fresh { try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)]) }
+    /// Replaces a run's steps, in one statement.
+    static func writeSteps(_ steps: [String], _ rowId: Int64, _ session: PostgresSession) throws(PostgresError) {
+        try session.query("DELETE FROM steward.run_steps WHERE run = $1", [.integer(rowId)])
         guard !steps.isEmpty else { return }
         try session.query("""
             INSERT INTO steward.run_steps (run, position, name)
