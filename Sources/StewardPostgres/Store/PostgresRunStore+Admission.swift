@@ -7,20 +7,16 @@ import StewardJobs
 
 /// Admission, claiming and cross-node stops: what the database decides for every node at once.
 ///
-/// The admissions and claims of a job whose overlap policy is not `allow` are serialized by a
-/// transaction-level advisory lock on the job (`pg_advisory_xact_lock(0x53545744,
-/// hashtext(job_id))`): admission waits for it, claiming tries it and passes over a job whose lock
-/// is busy (another node is admitting or claiming it; the notification of that change brings the
-/// next look). An `allow` job decides nothing on other runs, so its admissions take no lock and
-/// run side by side (a fire or retry another node admits at the same instant is still one row:
-/// the unique keys refuse the second, which is `duplicate`).
+/// A job's admissions and claims are serialized by a transaction-level advisory lock on the job
+/// (`pg_advisory_xact_lock(0x53545744, hashtext(job_id))`): admission waits for it, claiming
+/// tries it and passes over a job whose lock is busy (another node is admitting or claiming it;
+/// the notification of that change brings the next look).
 extension PostgresRunStore {
     /// The first key of the per-job advisory locks ("STWD"); the second is `hashtext(job_id)`.
     static let jobLockSpace: Int64 = 0x5354_5744
 
     /// Makes a new run durable, decided atomically across every node (see
-    /// ``StewardJobs/SharedRunStore/admit(_:overlap:claim:)``). Under the job's lock (but for
-    /// `allow`, which needs none): a schedule
+    /// ``StewardJobs/SharedRunStore/admit(_:overlap:claim:)``). Under the job's lock: a schedule
     /// fire or automatic retry that exists already is `duplicate`; with `skip`, a run of the job
     /// that is running anywhere, queued and due (by the database's clock), or a queued retry makes
     /// the new run `skipped`; with `queueOne`, a queued run that is due or a retry does. A run
@@ -64,9 +60,7 @@ extension PostgresRunStore {
     private static func admit(_ record: RunRecord, overlap: OverlapPolicy, claim: Bool, node: String, lease: Int64,
                               _ session: PostgresSession) throws(PostgresError) -> Admitted {
         let job = PostgresValue.text(record.jobId.rawValue)
-        if overlap != .allow {
-            try session.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(jobLockSpace), job])
-        }
+        try session.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [.integer(jobLockSpace), job])
         if record.trigger == .schedule, let instant = record.scheduledFor {
             let existing = try session.query("""
                 SELECT run_id, node FROM steward.runs WHERE job_id = $1 AND trigger = 'schedule' AND scheduled_for = $2
