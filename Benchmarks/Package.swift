@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "lifecycle-bench", targets: ["LifecycleBench"]),
         .executable(name: "journal-bench", targets: ["JournalBench"]),
+        .executable(name: "cluster-bench", targets: ["ClusterBench"]),
     ],
     dependencies: [
         .package(name: "Steward", path: ".."),
@@ -29,6 +30,16 @@ let package = Package(
                 .product(name: "StewardJournal", package: "Steward"),
             ],
             path: "Sources/JournalBench"
+        ),
+        .executableTarget(
+            name: "ClusterBench",
+            dependencies: [
+                .product(name: "StewardCore", package: "Steward"),
+                .product(name: "StewardJobs", package: "Steward"),
+                .product(name: "StewardJournal", package: "Steward"),
+                .product(name: "StewardPostgres", package: "Steward"),
+            ],
+            path: "Sources/ClusterBench"
         ),
     ],
     swiftLanguageModes: [.v6]
