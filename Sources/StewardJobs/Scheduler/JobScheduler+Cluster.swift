@@ -66,7 +66,17 @@ extension JobScheduler {
                                           "runs": crashed.prefix(10).map(\.runId.rawValue).joined(separator: ",")])
             }
             lifecycle.withLock { $0.recovered = crashed }
-            joined.withLock { $0 = true }
+            let first = joined.withLock { joined -> Bool in
+                defer { joined = true }
+                return !joined
+            }
+            // Jobs defined before the database answered started without their kept state (the
+            // last fire, runtime changes): take it now, so fires missed while every node was down
+            // follow the misfire policy.
+            if first {
+                for jobId in state.withLock({ Array($0.jobs.keys) }) { await refreshJob(jobId, takingLastFired: true) }
+                doorbell.yield()
+            }
             return true
         } catch {
             logger.log(error.logLevel, "cannot join the shared journal yet; jobs run once it answers",
@@ -396,7 +406,11 @@ extension JobScheduler {
         for await event in shared.events() {
             guard !Task.isCancelled else { break }
             switch event {
-            case .runsChanged, .resynchronize:
+            case .runsChanged:
+                claimBell.yield()
+            case .resynchronize:
+                // The database answers (again): join now rather than at the next heartbeat.
+                if !joined.withLock({ $0 }), await joinCluster(shared) { await retryRecovered(shared) }
                 claimBell.yield()
             case .stopRequested(let runId):
                 requestStop(runId, reason: .request)
@@ -409,7 +423,7 @@ extension JobScheduler {
     /// Applies a runtime change another node made to a job (enable, disable, reschedule, reset),
     /// read back from the journal. A change made against another revision of the job (the nodes'
     /// configs differ) is not applied here, and not written back either.
-    func refreshJob(_ jobId: JobID) async {
+    func refreshJob(_ jobId: JobID, takingLastFired: Bool = false) async {
         let persisted: JobDefinitionState?
         do throws(RunStoreError) {
             persisted = try await store.definitionState(jobId)
@@ -418,7 +432,14 @@ extension JobScheduler {
         }
         let now = clock.now
         let changed = state.withLock { s -> Bool in
-            guard var entry = s.jobs[jobId], persisted?.revision == entry.definition.revision || persisted == nil else { return false }
+            guard var entry = s.jobs[jobId] else { return false }
+            if takingLastFired, entry.lastFired == nil, let fired = persisted?.lastFired {
+                entry.lastFired = fired
+                entry.anchor = fired
+                entry.rearm()
+                s.jobs[jobId] = entry
+            }
+            guard persisted?.revision == entry.definition.revision || persisted == nil else { return false }
             let enabled = persisted?.isEnabled
             let override = persisted?.scheduleOverride
             guard enabled != entry.enabledOverride || override != entry.scheduleOverride else { return false }

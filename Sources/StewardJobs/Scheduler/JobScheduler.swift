@@ -99,8 +99,8 @@ public final class JobScheduler: Runnable {
             lastRun = recent.first { $0.state.isFinal && $0.startedAt != nil }
             if let success = recent.first(where: { $0.state == .succeeded })?.finishedAt { runEvents.counters.seed(definition.id, lastSuccess: success) }
         } catch {
-            logger.warning("cannot read the journal for a job; starting without its history",
-                           metadata: ["job": definition.id.rawValue, "error": "\(error)"])
+            logger.log(error.logLevel, "cannot read the journal for a job; starting without its history",
+                       metadata: ["job": definition.id.rawValue, "error": "\(error)"])
         }
         let now = clock.now
         try state.withLock { s throws(JobSchedulerError) in
