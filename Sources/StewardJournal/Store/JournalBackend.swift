@@ -8,8 +8,8 @@ import StewardJobs
 /// What steward needs of a run journal, whichever database keeps it: the SQLite file of one
 /// steward (``SQLiteRunStore``) or a PostgreSQL database several stewards share.
 ///
-/// A journal keeps runs, their logs and job state (``RunStore``) and the operators' actions
-/// (``AuditLog``); it says whether it can be written (``health``), removes what its retention
+/// A journal keeps runs, their logs and job state (`RunStore`) and the operators' actions
+/// (`AuditLog`); it says whether it can be written (``health``), removes what its retention
 /// policy no longer keeps (``prune(_:now:progress:)``), and is closed once at shutdown.
 public protocol JournalBackend: RunStore, AuditLog {
     /// Where the journal is, for people: a file's path, or a connection string without its password.

@@ -29,7 +29,7 @@ extension PostgresRunStore: JournalBackend {
     }
 
     /// Removes ended runs `policy` no longer keeps, as of `now`, in batches of
-    /// ``StewardJournal/RetentionPolicy/batchSize`` (one transaction each; their logs and steps go
+    /// `RetentionPolicy/batchSize` (one transaction each; their logs and steps go
     /// with them by `ON DELETE CASCADE`); never a `queued` or `running` run. Several nodes may prune
     /// at once: a run is deleted once.
     /// - Throws: `unavailable` (the next pass tries again).

@@ -11,7 +11,7 @@ extension PostgresRunStore {
     /// libpq keywords, see ``PostgresConfiguration``), connects, brings the schema to the current
     /// version (safe when several nodes start at once: migrations take a lock and run in one
     /// transaction) and, with ``PostgresJournalOptions/listen``, starts listening for the other
-    /// nodes. Call ``StewardJobs/SharedRunStore/join(version:reason:)`` next.
+    /// nodes. Call `SharedRunStore/join(version:reason:)` next.
     /// - Throws: `configuration` naming the key (or `node`) that is wrong; `connection` saying
     ///   "wrong password", "cannot reach host:port" or the server's refusal; `schema` when the
     ///   database is newer than this steward ("database schema vN is newer than this steward (vM)").

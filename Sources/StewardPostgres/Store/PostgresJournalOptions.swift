@@ -2,14 +2,14 @@ import StewardJournal
 
 /// How a ``PostgresRunStore`` works with the shared journal: this node's name, the rhythm of its
 /// heartbeats, leases and polling, whether it listens for notifications, and the cap on each
-/// run's log (the same as the SQLite journal's ``StewardJournal/JournalOptions``).
+/// run's log (the same as the SQLite journal's `JournalOptions`).
 ///
 /// With the defaults a node heartbeats every second and holds each running run for 3 s past its
 /// last heartbeat, so a node that dies has its runs rescued by another node within about 4 s
 /// (the lease, plus up to one heartbeat interval until a live node's ``PostgresRunStore/rescue()``).
 public struct PostgresJournalOptions: Sendable, Hashable {
     /// This node's name, unique among the nodes sharing the database (a pod's name, a host name).
-    /// Recorded as the ``StewardJobs/RunRecord/node`` of each run it runs.
+    /// Recorded as the `RunRecord/node` of each run it runs.
     public var node: String
     /// How often the scheduler calls ``PostgresRunStore/heartbeat()`` and ``PostgresRunStore/rescue()``.
     /// Default 1 s.

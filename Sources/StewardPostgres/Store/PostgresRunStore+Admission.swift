@@ -16,7 +16,7 @@ extension PostgresRunStore {
     static let jobLockSpace: Int64 = 0x5354_5744
 
     /// Makes a new run durable, decided atomically across every node (see
-    /// ``StewardJobs/SharedRunStore/admit(_:overlap:claim:)``). Under the job's lock: a schedule
+    /// `SharedRunStore/admit(_:overlap:claim:)`). Under the job's lock: a schedule
     /// fire or automatic retry that exists already is `duplicate`; with `skip`, a run of the job
     /// that is running anywhere, queued and due (by the database's clock), or a queued retry makes
     /// the new run `skipped`; with `queueOne`, a queued run that is due or a retry does. A run
@@ -143,7 +143,7 @@ extension PostgresRunStore {
         return selected
     }
     /// Claims up to `limit` queued runs of `jobs` that are due by the database's clock, in one
-    /// statement (only `allow` jobs) or one transaction (see ``StewardJobs/SharedRunStore/claim(_:limit:)``): for a job whose policy
+    /// statement (only `allow` jobs) or one transaction (see `SharedRunStore/claim(_:limit:)`): for a job whose policy
     /// is not `allow`, at most one run, only while none of its runs is running on any node and
     /// only if its lock is free; for `allow` jobs, the oldest due runs, skipping rows other nodes
     /// are claiming. Claimed runs are `running` on this node, started and leased by the

@@ -7,7 +7,7 @@ import StewardJobs
 
 extension PostgresRunStore {
     /// Records that `jobId` fired up to `instant` without touching its runtime changes (see
-    /// ``StewardJobs/SharedRunStore/saveLastFired(_:_:)``): the last fired instant only moves
+    /// `SharedRunStore/saveLastFired(_:_:)`): the last fired instant only moves
     /// forward, and no other node is told (a fire changes nothing they must act on).
     /// - Throws: `unavailable`.
     public func saveLastFired(_ jobId: JobID, _ instant: Date) async throws(RunStoreError) {

@@ -210,7 +210,7 @@ extension PostgresRunStore: RunStore {
         }
     }
 
-    /// Saves a definition's state and tells the other nodes (``StewardJobs/SharedStoreEvent/jobChanged(_:)``).
+    /// Saves a definition's state and tells the other nodes (`SharedStoreEvent/jobChanged(_:)`).
     /// The last fired instant never goes back (two nodes saving at once keep the later).
     public func saveDefinitionState(_ state: JobDefinitionState) async throws(RunStoreError) {
         let node = node

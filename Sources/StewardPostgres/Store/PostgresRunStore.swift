@@ -7,9 +7,9 @@ import StewardCore
 import StewardJobs
 import Synchronization
 
-/// The run journal several stewards share, in PostgreSQL: a ``StewardJobs/SharedRunStore`` (every
+/// The run journal several stewards share, in PostgreSQL: a `SharedRunStore` (every
 /// node admits, claims and rescues runs through it, decided by the database) and a
-/// ``StewardJournal/JournalBackend`` (history, logs, progress, job state, audit, retention,
+/// `JournalBackend` (history, logs, progress, job state, audit, retention,
 /// health), opened with `open(_:options:logger:)` or, to read only,
 /// ``openReadOnly(_:logger:)``.
 ///
