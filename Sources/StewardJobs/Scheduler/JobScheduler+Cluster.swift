@@ -85,13 +85,26 @@ extension JobScheduler {
         }
     }
 
-    /// Retries the runs ``joinCluster(_:)`` found crashed (once the scheduler runs).
+    /// Retries the runs ``joinCluster(_:)`` found crashed (once the scheduler runs), then every
+    /// run crashed in the last hour that should have been retried and was not: the node that
+    /// crashed or rescued it may have died before admitting the retry. Admitting a retry is
+    /// idempotent (one per run, whichever node admits it), so any node may sweep.
     func retryRecovered(_ shared: any SharedRunStore) async {
         let crashed = lifecycle.withLock { l -> [RunRecord] in
             defer { l.recovered = [] }
             return l.recovered
         }
         for record in crashed { await retryInCluster(shared, record) }
+        await retryUnretriedCrashes(shared)
+    }
+
+    /// Admits the missing retries of runs crashed in the last hour (see ``retryRecovered(_:)``).
+    func retryUnretriedCrashes(_ shared: any SharedRunStore) async {
+        let query = RunQuery(states: [.crashed], since: clock.now.addingTimeInterval(-3600), limit: 500)
+        guard let crashed = try? await shared.runs(query) else { return }
+        for record in crashed where record.error == "node lost" || record.error?.hasPrefix("supervisor restart") == true {
+            await retryInCluster(shared, record, quietly: true)
+        }
     }
 
     /// Admits a new run in the shared journal (a fire, a trigger, a run for later, a retry) and
@@ -319,6 +332,7 @@ extension JobScheduler {
     private func heartbeatLoop(_ shared: any SharedRunStore) async {
         var lastBeat = ContinuousClock.now
         var rescueFrom = ContinuousClock.now
+        var beats = 0
         while !Task.isCancelled {
             if !joined.withLock({ $0 }), await joinCluster(shared) {
                 await retryRecovered(shared)
@@ -340,6 +354,8 @@ extension JobScheduler {
             // A node shutting down rescues nothing: it could not retry what it rescued.
             if isRunning, ContinuousClock.now >= rescueFrom, ContinuousClock.now - lastBeat < shared.lease {
                 await rescueLostNodes(shared)
+                beats += 1
+                if beats % 30 == 0 { await retryUnretriedCrashes(shared) }
             }
             do { try await clock.sleep(for: shared.heartbeatInterval) } catch { return }
         }
@@ -374,7 +390,7 @@ extension JobScheduler {
     }
 
     /// Admits the retry of a run that ended retryable, if its job's policy has attempts left.
-    func retryInCluster(_ shared: any SharedRunStore, _ record: RunRecord) async {
+    func retryInCluster(_ shared: any SharedRunStore, _ record: RunRecord, quietly: Bool = false) async {
         let now = clock.now
         let retry = state.withLock { s -> RunRecord? in
             guard s.phase == .running, let entry = s.jobs[record.jobId], record.state.isRetryable,
@@ -393,6 +409,8 @@ extension JobScheduler {
                 logger.info("run will be retried", metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue,
                                                               "retry": retry.runId.rawValue, "attempt": "\(retry.attempt)"])
             }
+        } catch where quietly {
+            return
         } catch {
             logger.warning("retry not recorded: the shared journal is unavailable",
                            metadata: ["job": record.jobId.rawValue, "run": record.runId.rawValue, "error": error.message])
