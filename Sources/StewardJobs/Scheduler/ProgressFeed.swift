@@ -17,10 +17,14 @@ final class ProgressFeed: Sendable {
         var lastSent: ContinuousClock.Instant
         var held: RunProgressUpdate?
         var timer: Task<Void, Never>?
+        /// Which timer may release `held`: a timer left from an earlier interval (its run sent
+        /// at once since, because the timer ran late) must not send early.
+        var timerToken: UInt64 = 0
     }
 
     private struct State {
         var next: UInt64 = 0
+        var nextTimer: UInt64 = 0
         var subscribers: [UInt64: AsyncStream<RunProgressUpdate>.Continuation] = [:]
         var runs: [RunID: RunState] = [:]
 
@@ -30,6 +34,17 @@ final class ProgressFeed: Sendable {
     }
 
     private let state = Mutex(State())
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let sleep: @Sendable (ContinuousClock.Instant) async -> Void
+
+    /// A feed on the continuous clock; tests inject the clock and the wait for an interval's end.
+    init(
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        sleep: @escaping @Sendable (ContinuousClock.Instant) async -> Void = { try? await Task.sleep(until: $0, clock: .continuous) }
+    ) {
+        self.now = now
+        self.sleep = sleep
+    }
 
     /// A new subscription; it ends when the caller stops iterating.
     func subscribe(bufferingPolicy: AsyncStream<RunProgressUpdate>.Continuation.BufferingPolicy) -> AsyncStream<RunProgressUpdate> {
@@ -45,10 +60,11 @@ final class ProgressFeed: Sendable {
 
     /// A run reported progress: sent now, or held until its interval ends.
     func report(_ update: RunProgressUpdate) {
-        let now = ContinuousClock.now
+        let now = now()
         state.withLock { s in
             guard !s.subscribers.isEmpty else { return }
             guard var run = s.runs[update.runId], now < run.lastSent + Self.interval else {
+                s.runs[update.runId]?.timer?.cancel()
                 s.runs[update.runId] = RunState(lastSent: now)
                 s.send(update)
                 return
@@ -56,9 +72,13 @@ final class ProgressFeed: Sendable {
             run.held = update
             if run.timer == nil {
                 let deadline = run.lastSent + Self.interval
+                s.nextTimer += 1
+                let token = s.nextTimer
+                run.timerToken = token
+                let sleep = self.sleep
                 run.timer = Task { [weak self] in
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    self?.release(update.runId)
+                    await sleep(deadline)
+                    self?.release(update.runId, token: token)
                 }
             }
             s.runs[update.runId] = run
@@ -66,10 +86,10 @@ final class ProgressFeed: Sendable {
     }
 
     /// A held value's interval ended: send it.
-    private func release(_ runId: RunID) {
-        let now = ContinuousClock.now
+    private func release(_ runId: RunID, token: UInt64) {
+        let now = now()
         state.withLock { s in
-            guard var run = s.runs[runId] else { return }
+            guard var run = s.runs[runId], run.timer != nil, run.timerToken == token else { return }
             run.timer = nil
             if let held = run.held {
                 run.held = nil
