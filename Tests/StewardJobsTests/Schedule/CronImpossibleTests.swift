@@ -25,7 +25,7 @@ struct CronImpossibleTests {
         #expect(!cron.isSatisfiable)
         #expect(cron.nextFire(after: try TestTime.instant("2026-01-01T00:00:00Z")) == nil)
         #expect(cron.nextFire(after: try TestTime.instant("1999-06-15T00:00:00Z")) == nil)
-        #expect(clock.now - started < .milliseconds(500), "\(text) took \(clock.now - started)")
+        #expect(clock.now - started < .seconds(10), "a hang guard (a scan second by second would take hours): \(text) took \(clock.now - started)")
     }
 
     @Test func possibleExpressionsAreSatisfiable() throws {
@@ -51,6 +51,6 @@ struct CronImpossibleTests {
         let cron = try CronExpression("* * * * * ? 2399", zone: zone)
         let fire = cron.nextFire(after: try TestTime.instant("2026-01-01T00:00:00Z"))
         #expect(fire == (try TestTime.instant("2399-01-01T00:00:00-05:00")))
-        #expect(clock.now - started < .seconds(2), "took \(clock.now - started)")
+        #expect(clock.now - started < .seconds(10), "a hang guard (a scan second by second would take hours): took \(clock.now - started)")
     }
 }

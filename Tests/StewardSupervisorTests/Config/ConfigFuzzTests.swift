@@ -13,9 +13,6 @@ struct ConfigFuzzTests {
     static let mutations = 4_000
     /// The seed: the same mutations every run. A failure names the mutation's number.
     static let seed: UInt64 = 0x5EED_C0F1_6F0F_2026
-    /// The longest one load may take (debug build, shared machine): far above the milliseconds
-    /// it takes, far below a hang.
-    static let maximumLoad: Duration = .seconds(2)
 
     /// `Config/demo.json5` of this repository.
     static func demo() throws -> [UInt8] {
@@ -24,7 +21,7 @@ struct ConfigFuzzTests {
         return Array(try Data(contentsOf: root.appendingPathComponent("Config/demo.json5")))
     }
 
-    @Test("thousands of mutations of the demo config: each load returns within its bound, and every problem is located and one safe line")
+    @Test("thousands of mutations of the demo config: each load returns (a hang meets the suite's time limit), and every problem is located and one safe line")
     func mutatedDemo() async throws {
         let original = try Self.demo()
         // The unmutated demo loads: the mutations start from a config that check accepts.
@@ -53,7 +50,6 @@ struct ConfigFuzzTests {
             let took = ContinuousClock.now - before
             slowest = max(slowest, took)
             var problems: [String] = []
-            if took > Self.maximumLoad { problems.append("took \(took)") }
             switch result {
             case .success:
                 outcomes.accepted += 1
