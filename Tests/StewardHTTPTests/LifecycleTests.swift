@@ -123,10 +123,10 @@ struct LifecycleTests {
         #expect(report.isClean, "\(report)")
         #expect(!server.isServing)
         #expect(server.boundPort == nil)
-        // The port is free again.
-        let rebound = HTTPServer(configuration: .init(port: port), handler: testRouter())
-        try rebound.bind()
-        await rebound.shutdown()
+        // The listener is closed: a connection is refused (binding the port again would race
+        // with any process's outgoing connections, which take ephemeral ports too).
+        let refused = try? await TestConnection.open(port: port)
+        #expect(refused == nil, "the port still accepts connections")
     }
 
     @Test("a bind failure in initialize fails startup with an error naming the address")

@@ -84,9 +84,11 @@ extension ControlCommand {
     /// Who asked, for a manual run's record: `user@host` of this client.
     static func requester() -> String {
         let user = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid\(getuid())"
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count)
-        return user + "@" + String(cString: host)
+        var host = [UInt8](repeating: 0, count: 256)
+        _ = host.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count - 1) { gethostname($0, buffer.count - 1) }
+        }
+        return user + "@" + String(decoding: host.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ response: ControlClient.Response) throws(ControlClient.Failure) -> T {

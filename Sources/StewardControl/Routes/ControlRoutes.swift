@@ -24,7 +24,7 @@ public enum ControlRoutes {
         LifecycleRoutes.mount(probes, on: &router)
         // /readyz/NAME answers for every process: its readiness check if it has one, else
         // whether it runs (such a process is not part of /readyz itself).
-        router.get(.prefix("/readyz/")) { request in
+        router.get(.prefix("/readyz/"), immediate: { request in
             let name = request.pathRemainder ?? ""
             if let report = probes.readiness(of: name) { return LifecycleRoutes.respond(report, request) }
             guard let process = supervisor.status.processes.first(where: { $0.name == name }) else {
@@ -34,7 +34,7 @@ public enum ControlRoutes {
             return LifecycleRoutes.respond(ProbeReport(probe: "readyz", checks: [
                 .init(name: name, passed: running, reason: "process \(process.state)"),
             ]), request)
-        }
+        })
         let events = ControlEventLog(supervisor)
         router.get("/events") { request in ControlEvents.stream(events, request: request, permitted: access.permitsPrivateData(request)) }
         router.get(.exact(ControlAPI.status)) { _ in json(supervisor.status) }

@@ -158,12 +158,23 @@ extension EventLoop {
         connection.state = .handling(Connection.ResponseContext(isHead: head.method == .head, keepAlive: keepAlive,
                                                                 version: head.version))
         connection.readDeadline = nil
+        // A probe answers on the loop, without a task and two thread hops; the depth bound keeps
+        // a long run of pipelined requests (each answer reads the next) from deepening the stack.
+        if immediateDepth < Self.immediateDepthLimit, let response = handler.immediateResponse(to: request) {
+            immediateDepth += 1
+            defer { immediateDepth -= 1 }
+            deliver(response, to: connection)
+            return
+        }
         let (handler, id) = (self.handler, connection.id)
         connection.handlerTask = Task { [self] in
             let response = await handler.handle(request)
             post(.response(id: id, response))
         }
     }
+
+    /// How many immediate answers may nest (pipelined requests answered from one read).
+    static let immediateDepthLimit = 16
 
     /// Answers a request the server refuses (4xx/5xx), then closes the connection.
     func refuse(_ connection: Connection, _ error: HTTPParseError) {

@@ -88,6 +88,8 @@ final class EventLoop: @unchecked Sendable {
     var reserveDescriptor: Int32 = -1
     var dates = HTTPDate()
     var readScratch = [UInt8](repeating: 0, count: 64 * 1024)
+    /// How deep immediate answers are nested now (see `dispatch`).
+    var immediateDepth = 0
 
     init(listener: ListeningSocket, configuration: HTTPServerConfiguration, handler: any HTTPHandler,
          logger: Logger?) throws(HTTPServerError) {

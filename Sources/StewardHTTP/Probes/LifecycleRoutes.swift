@@ -15,13 +15,16 @@ public enum LifecycleRoutes {
 
     /// Adds the routes for `probes` to `router`.
     public static func mount(_ probes: LifecycleProbes, on router: inout HTTPRouter) {
+        // Liveness is answered by a task: it passes only while the application's executor turns
+        // (a wedged executor must fail it). Readiness reads in-memory state, and orchestrators
+        // and load balancers poll it often: it is answered on the server's loop.
         router.get("/livez") { request in respond(probes.liveness, request) }
-        router.get("/readyz") { request in respond(probes.readiness, request) }
-        router.get(.prefix("/readyz/")) { request in
+        router.get("/readyz", immediate: { request in respond(probes.readiness, request) })
+        router.get(.prefix("/readyz/"), immediate: { request in
             let name = request.pathRemainder ?? ""
             guard let report = probes.readiness(of: name) else { return .text("no check named \"\(name)\"\n", status: .notFound) }
             return respond(report, request)
-        }
+        })
         router.get("/events") { _ in events(probes.lifecycle) }
     }
 
@@ -39,18 +42,18 @@ public enum LifecycleRoutes {
             guard let lifecycle = reference.lifecycle else { return unbound }
             return respond(LifecycleProbes(lifecycle: lifecycle).liveness, request)
         }
-        router.get("/readyz") { request in
+        router.get("/readyz", immediate: { request in
             guard let lifecycle = reference.lifecycle else { return unbound }
             return respond(LifecycleProbes(lifecycle: lifecycle).readiness, request)
-        }
-        router.get(.prefix("/readyz/")) { request in
+        })
+        router.get(.prefix("/readyz/"), immediate: { request in
             guard let lifecycle = reference.lifecycle else { return unbound }
             let name = request.pathRemainder ?? ""
             guard let report = LifecycleProbes(lifecycle: lifecycle).readiness(of: name) else {
                 return .text("no check named \"\(name)\"\n", status: .notFound)
             }
             return respond(report, request)
-        }
+        })
         router.get("/events") { _ in
             guard let lifecycle = reference.lifecycle else { return unbound }
             return events(lifecycle)

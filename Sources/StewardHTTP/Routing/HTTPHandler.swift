@@ -5,6 +5,18 @@ public protocol HTTPHandler: Sendable {
     /// Produces the response to `request`. For a `HEAD` request the server sends the head of the
     /// returned response without its body.
     func handle(_ request: HTTPRequest) async -> HTTPResponse
+
+    /// The response to `request` computed at once, on the server's event loop, without a task;
+    /// `nil` (the default) when the handler needs ``handle(_:)``.
+    ///
+    /// Only for answers that never wait and take microseconds (a probe reading in-memory state):
+    /// while it runs, the server serves no other connection.
+    func immediateResponse(to request: HTTPRequest) -> HTTPResponse?
+}
+
+extension HTTPHandler {
+    /// No immediate answer: the server runs ``handle(_:)`` in a task.
+    public func immediateResponse(to request: HTTPRequest) -> HTTPResponse? { nil }
 }
 
 /// A handler made from a closure.
@@ -20,4 +32,23 @@ public struct HTTPClosureHandler: HTTPHandler {
 
     /// Calls the closure.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse { await body(request) }
+}
+
+/// A handler made from a synchronous closure the server calls on its event loop, without a task
+/// (see ``HTTPHandler/immediateResponse(to:)``): for probes that an orchestrator polls often.
+///
+/// ```swift
+/// let live = HTTPImmediateHandler { _ in .text("ok\n") }
+/// ```
+public struct HTTPImmediateHandler: HTTPHandler {
+    private let body: @Sendable (HTTPRequest) -> HTTPResponse
+
+    /// Creates a handler that calls `body`, which must neither block nor take long.
+    public init(_ body: @escaping @Sendable (HTTPRequest) -> HTTPResponse) { self.body = body }
+
+    /// Calls the closure.
+    public func handle(_ request: HTTPRequest) async -> HTTPResponse { body(request) }
+
+    /// Calls the closure.
+    public func immediateResponse(to request: HTTPRequest) -> HTTPResponse? { body(request) }
 }

@@ -45,6 +45,12 @@ public struct HTTPRouter: HTTPHandler {
         add(.get, pattern, handle)
     }
 
+    /// Routes `GET` (and so `HEAD`) requests matching `pattern` to a synchronous closure the
+    /// server calls on its event loop (``HTTPImmediateHandler``): for probes polled often.
+    public mutating func get(_ pattern: HTTPRoutePattern, immediate handle: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+        add(.get, pattern, HTTPImmediateHandler(handle))
+    }
+
     /// Routes `POST` requests matching `pattern` to a closure.
     public mutating func post(_ pattern: HTTPRoutePattern, _ handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) {
         add(.post, pattern, handle)
@@ -61,8 +67,13 @@ public struct HTTPRouter: HTTPHandler {
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// Dispatches `request`, or answers 404/405.
-    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    /// Where a request goes: a handler (with the request's path remainder set), or an error.
+    private enum Destination {
+        case handler(any HTTPHandler, HTTPRequest)
+        case refusal(HTTPResponse)
+    }
+
+    private func destination(of request: HTTPRequest) -> Destination {
         var matchedPath = false
         for route in routes {
             guard let remainder = route.pattern.match(request.path) else { continue }
@@ -71,12 +82,29 @@ public struct HTTPRouter: HTTPHandler {
             guard let handler else { continue }
             var routed = request
             routed.pathRemainder = remainder
-            return await handler.handle(routed)
+            return .handler(handler, routed)
         }
         guard matchedPath else {
-            return .status(.notFound, headers: ["Connection": "close"])
+            return .refusal(.status(.notFound, headers: ["Connection": "close"]))
         }
         let allow = allowedMethods(for: request.path).map(\.rawValue).joined(separator: ", ")
-        return .status(.methodNotAllowed, headers: ["Allow": allow, "Connection": "close"])
+        return .refusal(.status(.methodNotAllowed, headers: ["Allow": allow, "Connection": "close"]))
+    }
+
+    /// Dispatches `request`, or answers 404/405.
+    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        switch destination(of: request) {
+        case .handler(let handler, let routed): await handler.handle(routed)
+        case .refusal(let response): response
+        }
+    }
+
+    /// The immediate answer of the route's handler, or the 404/405; `nil` when the route's
+    /// handler needs a task.
+    public func immediateResponse(to request: HTTPRequest) -> HTTPResponse? {
+        switch destination(of: request) {
+        case .handler(let handler, let routed): handler.immediateResponse(to: routed)
+        case .refusal(let response): response
+        }
     }
 }
