@@ -28,11 +28,12 @@ struct PostgresNodeRegistryTests {
         #expect(nodes.map(\.name) == ["live", "silent"])
         #expect(nodes.map(\.runningRuns) == [1, 3])
         #expect(nodes[1].version == "1.0" && nodes[1].pid == getpid() && nodes[1].host != nil && !nodes[1].stopped)
-        // The silent node's last heartbeat gives its runs a short lease (the same node with a
-        // lease of 600 ms); then it says nothing more while the live one heartbeats and rescues.
-        let shortLease = try await cluster.open(PostgresJournalOptions(node: "silent", lease: .milliseconds(600)))
-        _ = try await shortLease.heartbeat()
-        await shortLease.close()
+        // The silent node's last heartbeat gives its runs a short lease (as a heartbeat with a
+        // lease of 600 ms would); then it says nothing more while the live one heartbeats and rescues.
+        try await live.connection.query("UPDATE steward.nodes SET heartbeat_at = steward.now_ms() WHERE name = 'silent'")
+        try await live.connection.query("""
+            UPDATE steward.runs SET lease_expires_at = steward.now_ms() + 600 WHERE node = 'silent' AND state = 'running'
+            """)
         var rescued: [RunRecord] = []
         let done = await eventually(seconds: 20) {
             _ = try? await live.heartbeat()
@@ -79,10 +80,23 @@ struct PostgresNodeRegistryTests {
         try await a.createRun(manualRun("b1", job: "other"))
         _ = try await a.claim(["work": .allow], limit: 1)
         _ = try await b.claim(["other": .allow], limit: 1)
-        // Node a restarts (a new store with the same name).
+        // Another store with a's name, while a heartbeats: refused, naming the holder; nothing changes.
         let again = try await cluster.open(PostgresJournalOptions(node: "a"))
+        do {
+            _ = try await again.join(version: "2", reason: "supervisor restart")
+            Issue.record("a second live store joined under a's name")
+        } catch {
+            #expect(error.kind == .conflict)
+            #expect(error.message.contains("held by another live steward") && error.message.contains("pid \(getpid())"), "\(error)")
+        }
+        #expect(!again.health.isHealthy && again.health.reason?.contains("journal.node") == true)
+        #expect(try await again.run("a1")?.state == .running)
+        // Node a dies (silent past its lease): its restart takes the name and crashes a's leftovers.
+        await a.close()
+        try await b.connection.query("UPDATE steward.nodes SET heartbeat_at = heartbeat_at - 600000 WHERE name = 'a'")
         let crashed = try await again.join(version: "2", reason: "supervisor restart")
         #expect(crashed.map(\.runId) == ["a1"] && crashed[0].state == .crashed && crashed[0].error == "supervisor restart")
+        #expect(again.health.isHealthy)
         #expect(try await again.run("b1")?.state == .running)
         await again.leave()
         let nodes = try await b.nodes()

@@ -215,6 +215,7 @@ struct PostgresSharedStoreTests {
             PostgresJournalOptions(node: node, listen: node == "listener")
         }
         let (listener, poller) = (cluster.stores[0], cluster.stores[1])
+        _ = try await poller.join(version: "1", reason: "start")  // a heartbeat is a member's
         let heard = listener.events()
         let own = poller.events()
         try await poller.saveDefinitionState(JobDefinitionState(jobId: "report", isEnabled: false))

@@ -66,6 +66,9 @@ extension JobScheduler {
                                           "runs": crashed.prefix(10).map(\.runId.rawValue).joined(separator: ",")])
             }
             lifecycle.withLock { $0.recovered = crashed }
+            if joinRefused.withLock({ refused in defer { refused = false }; return refused }) {
+                logger.notice("joined the shared journal: the node name is free again", metadata: ["node": shared.node])
+            }
             let first = joined.withLock { joined -> Bool in
                 defer { joined = true }
                 return !joined
@@ -79,6 +82,14 @@ extension JobScheduler {
             }
             return true
         } catch {
+            if error.kind == .conflict {
+                // Another live steward has this node's name (two started with one config, say):
+                // said once; the journal stays unhealthy with the reason until the name is free.
+                if !joinRefused.withLock({ refused in defer { refused = true }; return refused }) {
+                    logger.error("not joining the shared journal: \(error.message)", metadata: ["node": shared.node])
+                }
+                return false
+            }
             logger.log(error.logLevel, "cannot join the shared journal yet; jobs run once it answers",
                        metadata: ["node": shared.node, "error": "\(error)"])
             return false
@@ -279,7 +290,8 @@ extension JobScheduler {
             let jobs = Dictionary(uniqueKeysWithValues: s.jobs.map { ($0.key, $0.value.definition.overlap) })
             return (jobs, s.workerLimit.map { max(0, $0 - s.busyWorkers) } ?? Self.claimBatch)
         }
-        guard !jobs.isEmpty, free > 0 else { return poll }
+        // Only a member claims: a steward refused its node's name must not run that node's runs.
+        guard !jobs.isEmpty, free > 0, joined.withLock({ $0 }) else { return poll }
         let limit = min(free, Self.claimBatch)
         let claimed: [RunRecord]
         do throws(RunStoreError) {
@@ -346,13 +358,18 @@ extension JobScheduler {
                 // anything, or a database restart would crash every healthy run in the cluster.
                 if now - lastBeat > shared.lease { rescueFrom = now + shared.lease }
                 lastBeat = now
+                if beat.displaced, joined.withLock({ joined in defer { joined = false }; return joined }) {
+                    logger.error("another steward took this node's name over while this one was unresponsive past its lease: "
+                                 + "its runs are stopped, their ends not recorded; it joins again once the name is free",
+                                 metadata: ["node": shared.node])
+                }
                 for runId in beat.lost { loseRun(runId) }
                 for runId in beat.stopRequested { requestStop(runId, reason: .request) }
             } catch {
                 logger.log(error.logLevel, "heartbeat not written to the shared journal", metadata: ["error": "\(error)"])
             }
             // A node shutting down rescues nothing: it could not retry what it rescued.
-            if isRunning, ContinuousClock.now >= rescueFrom, ContinuousClock.now - lastBeat < shared.lease {
+            if isRunning, joined.withLock({ $0 }), ContinuousClock.now >= rescueFrom, ContinuousClock.now - lastBeat < shared.lease {
                 await rescueLostNodes(shared)
                 beats += 1
                 if beats % 30 == 0 { await retryUnretriedCrashes(shared) }

@@ -45,6 +45,9 @@ public final class JobScheduler: Runnable {
     let clusterTasks = Mutex<[Task<Void, Never>]>([])
     /// Whether this node joined the shared journal (``SharedRunStore/join(version:reason:)`` succeeded).
     let joined = Mutex(false)
+    /// Whether the last join was refused because another live steward holds this node's name
+    /// (said once, at the first refusal).
+    let joinRefused = Mutex(false)
 
     /// Creates a scheduler. Nothing fires before ``start()`` (or the runner's `run`).
     /// - Parameters:

@@ -35,7 +35,11 @@ public protocol SharedRunStore: RunStore {
     /// Puts this node in the registry (again after a restart) and marks the `running` runs a
     /// previous instance *of this node* left as `crashed` with `reason` (never another node's).
     /// Called once when the scheduler starts; returns the crashed runs, for their retry policy.
-    /// - Throws: `unavailable` when the database cannot be reached.
+    /// A node name is one steward's at a time: while another steward with this name heartbeats,
+    /// joining is refused (and the journal reports why); once it stopped, or fell silent past
+    /// its lease, this one takes the name over.
+    /// - Throws: `unavailable` when the database cannot be reached; `conflict` while another live
+    ///   steward holds this node's name.
     func join(version: String, reason: String) async throws(RunStoreError) -> [RunRecord]
 
     /// Marks this node stopped in the registry (a clean shutdown: no rescue is needed).
@@ -124,11 +128,16 @@ public struct SharedHeartbeat: Sendable, Hashable {
     public var lost: [RunID]
     /// Runs of this node that another node asked to stop.
     public var stopRequested: [RunID]
+    /// Whether another steward holds this node's name now (it joined under the name while this
+    /// one was unresponsive past its lease): this one is no longer a member. Every run it
+    /// claimed is in ``lost``; it claims nothing until it has joined again.
+    public var displaced: Bool
 
     /// Creates a heartbeat result.
-    public init(lost: [RunID] = [], stopRequested: [RunID] = []) {
+    public init(lost: [RunID] = [], stopRequested: [RunID] = [], displaced: Bool = false) {
         self.lost = lost
         self.stopRequested = stopRequested
+        self.displaced = displaced
     }
 }
 

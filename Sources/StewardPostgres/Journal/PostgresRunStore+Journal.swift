@@ -13,8 +13,13 @@ extension PostgresRunStore: JournalBackend {
 
     /// Whether the database can be reached: unhealthy (with libpq's reason) from the first failed
     /// statement or lost connection until a statement succeeds again; while the database is
-    /// away, the store tries a statement every ``PostgresJournalOptions/pollInterval``.
-    public var health: JournalHealth { healthMonitor.health }
+    /// away, the store tries a statement every ``PostgresJournalOptions/pollInterval``. Unhealthy
+    /// too while another live steward holds this node's name (``join(version:reason:)``).
+    public var health: JournalHealth {
+        let health = healthMonitor.health
+        guard health.isHealthy, let conflict = nameConflict.withLock({ $0 }) else { return health }
+        return conflict
+    }
 
     /// Calls `handler` on every change of ``health`` (from the task that saw the change; it must
     /// not block); returns a token for ``removeHealthObserver(_:)``.

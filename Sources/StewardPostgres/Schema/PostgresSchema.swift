@@ -29,11 +29,15 @@
 ///   the transaction, then decides an admission (a duplicate fire or retry, or a skip by the overlap
 ///   policy) on what is committed, so an admission is one statement.
 ///
+/// Version 3 adds `nodes.instance`: a token each steward draws at start, so two stewards given
+/// the same node name by mistake cannot both be that node (``PostgresRunStore/join(version:reason:)``
+/// refuses the second while the first heartbeats).
+///
 /// Every migration only adds (columns with defaults, indexes, functions): a node of the previous
 /// version still running reads and writes the tables as before.
 public enum PostgresSchema {
     /// The newest schema version this binary reads and writes.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     /// The advisory lock key migrations hold ("STWD" and "MIGR" as two 32-bit halves).
     static let migrationLock: Int64 = 0x5354_5744_4D49_4752
@@ -160,6 +164,9 @@ public enum PostgresSchema {
                 INTO running, waiting FROM steward.runs r WHERE r.job_id = job AND r.state IN ('queued', 'running');
             skip := CASE WHEN overlap = 'skip' THEN running + waiting > 0 ELSE waiting > 0 END;
         END $$;
+        """,
+        """
+        ALTER TABLE steward.nodes ADD COLUMN instance text;
         """,
     ]
 

@@ -1,7 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
 import StewardJobs
+import StewardJournal
 
 /// The node registry (`steward.nodes`), heartbeats with lease renewal, and the rescue of runs
 /// whose node went silent. Heartbeat and rescue go through a connection of their own, so a slow
@@ -9,30 +15,55 @@ import StewardJobs
 extension PostgresRunStore: SharedRunStore {
     /// Puts this node in the registry (name, version, host, process id; again after a restart)
     /// and crashes, with `reason`, the runs a previous instance *of this node* left running;
-    /// returns them for their retry policy. Node names must be unique: a second live steward with
-    /// this name would crash the first one's runs.
-    /// - Throws: `unavailable`.
+    /// returns them for their retry policy. A name is one steward's at a time: the registry row
+    /// carries the token of the steward holding it, and is taken over only from one that left,
+    /// fell silent past the lease, or is this one. A second live steward with the name is refused
+    /// (its journal unhealthy, naming the holder) and joins once the name is free.
+    /// - Throws: `unavailable`; `conflict` while another live steward holds the name.
     public func join(version: String, reason: String) async throws(RunStoreError) -> [RunRecord] {
-        let node = node
+        let (node, instance) = (node, instance)
         let host = Self.hostName()
         let pid = Int64(getpid())
-        try await write(nil) { session throws(PostgresError) in
-            try session.query("""
-                INSERT INTO steward.nodes (name, version, host, pid, started_at, heartbeat_at)
-                VALUES ($1, $2, $3, $4, steward.now_ms(), steward.now_ms())
+        let lease = options.lease.milliseconds
+        // The name is taken over only from a steward that left, fell silent past its lease, or
+        // is this one; otherwise the holder is described, and nothing changes.
+        let holder = try await write(nil) { session throws(PostgresError) -> (host: String?, pid: Int64?, silentFor: Int64)? in
+            let joined = try session.query("""
+                INSERT INTO steward.nodes AS n (name, version, host, pid, started_at, heartbeat_at, instance)
+                VALUES ($1, $2, $3, $4, steward.now_ms(), steward.now_ms(), $5)
                 ON CONFLICT (name) DO UPDATE SET version = excluded.version, host = excluded.host, pid = excluded.pid,
-                    started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL
-                """, [.text(node), .text(version), .text(host), .integer(pid)])
+                    started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL,
+                    instance = excluded.instance
+                WHERE n.instance IS NOT DISTINCT FROM excluded.instance OR n.stopped_at IS NOT NULL
+                    OR n.heartbeat_at < steward.now_ms() - $6
+                RETURNING name
+                """, [.text(node), .text(version), .text(host), .integer(pid), .text(instance), .integer(lease)])
+            guard joined.rows.isEmpty else { return nil }
+            let other = try session.query("SELECT host, pid, steward.now_ms() - heartbeat_at FROM steward.nodes WHERE name = $1",
+                                          [.text(node)])
+            return (other.text(0, 0), other.int64(0, 1), max(0, other.int64(0, 2) ?? 0))
         }
+        if let holder {
+            let message = "the node name \"\(node)\" is held by another live steward (host \(holder.host ?? "?"), pid "
+                + "\(holder.pid.map(String.init) ?? "?"), heartbeat \(holder.silentFor) ms ago): this one joins once that one stops "
+                + "or is silent past the lease; give each steward its own journal.node"
+            nameConflict.withLock { conflict in
+                if conflict?.reason != message { conflict = JournalHealth(isHealthy: false, reason: message, since: conflict?.since ?? Date()) }
+            }
+            throw RunStoreError(.conflict, message: message)
+        }
+        nameConflict.withLock { $0 = nil }
         return try await crashOwnRuns(reason: reason, at: nil)
     }
 
     /// Marks this node stopped in the registry (a clean shutdown). Errors are ignored: a node
-    /// that could not say so is only listed as silent.
+    /// that could not say so is only listed as silent. A steward that does not hold its name
+    /// (another one does) changes nothing.
     public func leave() async {
-        let node = node
+        let (node, instance) = (node, instance)
         _ = try? await write(nil) { session throws(PostgresError) in
-            try session.query("UPDATE steward.nodes SET stopped_at = steward.now_ms() WHERE name = $1", [.text(node)])
+            try session.query("UPDATE steward.nodes SET stopped_at = steward.now_ms() WHERE name = $1 AND instance = $2",
+                              [.text(node), .text(instance)])
         }
     }
 
@@ -48,9 +79,15 @@ extension PostgresRunStore: SharedRunStore {
         let ids = claimed.keys.map(\.rawValue).sorted()
         let epochs = ids.map { Int64(claimed[RunID($0)] ?? 0) }
         let lease = options.lease.milliseconds
-        let (held, stops) = try await perform(on: pulse, nil) { session throws(PostgresError) -> (Set<String>, [String]) in
-            try session.transaction { session throws(PostgresError) -> (Set<String>, [String]) in
-                try session.query("UPDATE steward.nodes SET heartbeat_at = steward.now_ms() WHERE name = $1", [.text(node)])
+        let instance = instance
+        let beat = try await perform(on: pulse, nil) { session throws(PostgresError) -> (held: Set<String>, stops: [String])? in
+            try session.transaction { session throws(PostgresError) -> (held: Set<String>, stops: [String])? in
+                // Only while the registry row is this steward's: another one may have taken the
+                // name over while this one was silent past its lease; its runs are not renewed here.
+                let stamped = try session.query("""
+                    UPDATE steward.nodes SET heartbeat_at = steward.now_ms() WHERE name = $1 AND instance = $2 RETURNING name
+                    """, [.text(node), .text(instance)])
+                guard !stamped.rows.isEmpty else { return nil }
                 let running = try session.query("""
                     UPDATE steward.runs SET lease_expires_at = steward.now_ms() + $2 WHERE node = $1 AND state = 'running'
                     RETURNING run_id, stop_requested
@@ -63,6 +100,15 @@ extension PostgresRunStore: SharedRunStore {
                 let stops = running.rows.filter { $0.count == 2 && $0[1] == "t" }.compactMap { $0[0] }
                 return (Set(rows.rows.compactMap { $0.first ?? nil }), stops)
             }
+        }
+        guard let (held, stops) = beat else {
+            // Not this node (any more): every claim is lost, and it must join again.
+            let lost = claims.withLock { claims -> [RunID] in
+                defer { claims.removeAll() }
+                return claims.keys.sorted { $0.rawValue < $1.rawValue }
+            }
+            for runId in lost { progress.forget(runId) }
+            return SharedHeartbeat(lost: lost, displaced: true)
         }
         // A claim this store dropped meanwhile (finished) is not lost.
         let lost = claims.withLock { claims -> [RunID] in

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import StewardCore
 import StewardJobs
+import StewardJournal
 import Synchronization
 
 /// The run journal several stewards share, in PostgreSQL: a `SharedRunStore` (every
@@ -63,6 +64,12 @@ public final class PostgresRunStore: Sendable {
     let isReady = Atomic<Bool>(true)
     /// The turn of ``anyWriter()``.
     let nextWriter = Atomic<UInt64>(0)
+    /// This steward's token in the node registry: the node's name is this store's only while the
+    /// registry row carries it (see ``join(version:reason:)``).
+    let instance: String
+    /// Why this store is not the node it is named (another live steward holds the name), since
+    /// when; `nil` once it joined. Reported by ``health``.
+    let nameConflict = Mutex<JournalHealth?>(nil)
 
     /// Creates the store and its connections (nothing is sent yet).
     init(configuration: PostgresConfiguration, options: PostgresJournalOptions, logger: Logger, readOnly: Bool) throws(PostgresError) {
@@ -77,6 +84,8 @@ public final class PostgresRunStore: Sendable {
         pulse = try PostgresConnection(configuration, backoff: options.backoff)
         healthMonitor = PostgresHealthMonitor(logger: logger, location: configuration.description)
         progress = PostgresProgressCoalescer(interval: options.progressInterval)
+        var generator = SystemRandomNumberGenerator()
+        instance = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
     }
 
     /// This node's name (``PostgresJournalOptions/node``).

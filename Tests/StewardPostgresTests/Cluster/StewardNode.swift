@@ -26,7 +26,9 @@ final class StewardNode: @unchecked Sendable {  // `program` behind `lock`
     /// - Parameters:
     ///   - jobs: the body of the config's `jobs` object.
     ///   - journal: extra keys of the `journal` object.
-    init(_ name: String, in directory: TemporaryDirectory, connection: String, jobs: String, journal: String = "") throws {
+    ///   - node: the node name in the journal (`name` by default; another node's name makes a twin).
+    init(_ name: String, in directory: TemporaryDirectory, connection: String, jobs: String, journal: String = "",
+         node: String? = nil) throws {
         self.name = name
         configPath = directory.file("\(name).json5")
         socket = directory.file("\(name).sock")
@@ -34,7 +36,7 @@ final class StewardNode: @unchecked Sendable {  // `program` behind `lock`
         let config = """
             {
               control: { socket: "\(socket)" },
-              journal: { postgres: "\(connection)", node: "\(name)", heartbeat: "200ms", lease: "1s", poll: "300ms"\(journal.isEmpty ? "" : ", " + journal) },
+              journal: { postgres: "\(connection)", node: "\(node ?? name)", heartbeat: "200ms", lease: "1s", poll: "300ms"\(journal.isEmpty ? "" : ", " + journal) },
               processes: { keeper: { command: ["sleep", "3600"] } },
               jobs: { \(jobs) },
             }
