@@ -656,58 +656,65 @@ def idle_subjects(cfg, root, n):
     return subjects
 
 
+def measure_idle(cfg, subjects):
+    """Starts subjects at once and waits for their children; after cfg.settle s, watches their own
+    processes for cfg.idle_window s. Per subject (by id): RSS, PSS, private dirty (MB), wake-ups per
+    minute, own processes, threads (start, end), how wake-ups were counted, and whether all lived.
+    The caller terminates the subjects (also when this raises)."""
+    for s in subjects:
+        s.start()
+    for s in subjects:
+        s.wait_ready()
+    time.sleep(cfg.settle)
+    table0 = proc_table()
+    trees = {id(s): s.tree(table0) for s in subjects}
+    before = {id(s): thread_switches(trees[id(s)]) for s in subjects}
+    threads0 = {id(s): sum(len(threads(p)) for p in trees[id(s)]) for s in subjects}
+    perfs = {}
+    if cfg.perf:
+        for s in subjects:
+            perfs[id(s)] = subprocess.Popen(
+                ["perf", "stat", "-x,", "-e", "context-switches", "-p", ",".join(map(str, trees[id(s)])),
+                 "--", "sleep", str(cfg.idle_window)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t0 = time.monotonic()
+    time.sleep(cfg.idle_window)
+    for proc in perfs.values():
+        proc.wait()
+    elapsed = time.monotonic() - t0
+    out = {}
+    for s in subjects:
+        tree = trees[id(s)]
+        after = thread_switches(tree)
+        # /proc: per thread, the switches since the first reading (a thread born since counts
+        # whole; one that ended is lost, which perf does not miss).
+        proc_count = sum(v - before[id(s)].get(k, 0) for k, v in after.items())
+        wakeups, method = proc_count, "proc"
+        if id(s) in perfs:
+            lines = [l for l in perfs[id(s)].stderr.read().splitlines() if l.endswith(",context-switches,") or ",context-switches," in l]
+            if lines and lines[-1].split(",")[0].isdigit():
+                wakeups, method = int(lines[-1].split(",")[0]), "perf"
+                # perf stat -p follows the threads that exist when it attaches; add the
+                # switches of threads born during the window, which it cannot see.
+                wakeups += sum(v for k, v in after.items() if k not in before[id(s)])
+        rollups = [smaps_rollup(p) for p in tree]
+        out[id(s)] = {"rss": sum(status_field(p, "VmRSS") or 0 for p in tree) / 1024,
+                      "pss": sum(r[0] for r in rollups) / 1024, "uss": sum(r[1] for r in rollups) / 1024,
+                      "wake": wakeups * 60 / elapsed, "procs": len(tree),
+                      "threads": (threads0[id(s)], sum(len(threads(p)) for p in tree)), "method": method,
+                      "alive": all(live(p) for p in tree)}
+    return out
+
+
 def scenario_idle(cfg, root):
     data = {}  # (name, n) -> {"rss": [...], "wake": [...], "procs": [...]}
     for rep in range(cfg.repeat):
-        subjects = []
+        subjects = [s for n in (1, 100) for s in idle_subjects(cfg, root, n)]
         try:
-            for n in (1, 100):
-                for s in idle_subjects(cfg, root, n):
-                    subjects.append(s.start())
+            measured = measure_idle(cfg, subjects)
             for s in subjects:
-                s.wait_ready()
-            time.sleep(cfg.settle)
-            table0 = proc_table()
-            trees = {id(s): s.tree(table0) for s in subjects}
-            before = {id(s): thread_switches(trees[id(s)]) for s in subjects}
-            threads0 = {id(s): sum(len(threads(p)) for p in trees[id(s)]) for s in subjects}
-            perfs = {}
-            if cfg.perf:
-                for s in subjects:
-                    perfs[id(s)] = subprocess.Popen(
-                        ["perf", "stat", "-x,", "-e", "context-switches", "-p", ",".join(map(str, trees[id(s)])),
-                         "--", "sleep", str(cfg.idle_window)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            t0 = time.monotonic()
-            time.sleep(cfg.idle_window)
-            for proc in perfs.values():
-                proc.wait()
-            elapsed = time.monotonic() - t0
-            for s in subjects:
-                tree = trees[id(s)]
-                after = thread_switches(tree)
-                # /proc: per thread, the switches since the first reading (a thread born since counts
-                # whole; one that ended is lost, which perf does not miss).
-                proc_count = sum(v - before[id(s)].get(k, 0) for k, v in after.items())
-                wakeups, method = proc_count, "proc"
-                if id(s) in perfs:
-                    lines = [l for l in perfs[id(s)].stderr.read().splitlines() if l.endswith(",context-switches,") or ",context-switches," in l]
-                    if lines and lines[-1].split(",")[0].isdigit():
-                        wakeups, method = int(lines[-1].split(",")[0]), "perf"
-                        # perf stat -p follows the threads that exist when it attaches; add the
-                        # switches of threads born during the window, which it cannot see.
-                        wakeups += sum(v for k, v in after.items() if k not in before[id(s)])
-                rss = sum(status_field(p, "VmRSS") or 0 for p in tree)
-                rollups = [smaps_rollup(p) for p in tree]
-                d = data.setdefault((s.name, s.n), {"rss": [], "pss": [], "uss": [], "wake": [], "procs": [], "alive": [],
-                                                    "threads": [], "method": []})
-                d["rss"].append(rss / 1024)
-                d["pss"].append(sum(r[0] for r in rollups) / 1024)
-                d["uss"].append(sum(r[1] for r in rollups) / 1024)
-                d["wake"].append(wakeups * 60 / elapsed)
-                d["procs"].append(len(tree))
-                d["threads"].append((threads0[id(s)], sum(len(threads(p)) for p in tree)))
-                d["method"].append(method)
-                d["alive"].append(all(live(p) for p in tree))
+                d = data.setdefault((s.name, s.n), {})
+                for key, value in measured[id(s)].items():
+                    d.setdefault(key, []).append(value)
             log(f"  2 idle #{rep + 1}: " + ", ".join(f"{s.name}/{s.n}: {data[(s.name, s.n)]['rss'][-1]:.1f} MB "
                                                       f"{data[(s.name, s.n)]['wake'][-1]:.0f}/min" for s in subjects))
         finally:
