@@ -27,6 +27,11 @@ import sys
 import tempfile
 import time
 
+# Scenarios 9 and 10 and the goal rows of scenarios 5 to 8 live in modules of their own (imported by
+# main()), which use this module's helpers by importing it by name: make that name this module,
+# also when it runs as a script.
+sys.modules.setdefault("harness", sys.modules[__name__])
+
 PR_SET_CHILD_SUBREAPER = 36
 MONO = time.monotonic_ns  # CLOCK_MONOTONIC, the clock benchtool prints
 
@@ -1347,12 +1352,16 @@ def loadavg():
 
 
 def main():
+    import regression_goals
+    import static_scenarios
     p = argparse.ArgumentParser()
     p.add_argument("--steward", required=True)
-    p.add_argument("--lifecycle-bench", required=True)
-    p.add_argument("--anchor", required=True)
+    p.add_argument("--lifecycle-bench", help="needed by scenario 1")
+    p.add_argument("--anchor", help="needed by scenario 1")
     p.add_argument("--benchtool", required=True)
-    p.add_argument("--journal-bench", required=True)
+    p.add_argument("--journal-bench", help="needed by scenario 8")
+    p.add_argument("--static-steward", help="the static binary (scenario 9)")
+    p.add_argument("--static-build", default="?", help="the command that built --static-steward (for the report)")
     p.add_argument("--out", required=True)
     p.add_argument("--raw", help="also write the raw figures as JSON here")
     p.add_argument("--analysis", help="a Markdown file appended to the report (hand-written analysis)")
@@ -1360,7 +1369,7 @@ def main():
     p.add_argument("--versions", default="{}", help="JSON: anchor -> version")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--repeat", type=int)
-    p.add_argument("--scenarios", default="1,2,3,4,5,6,7,8")
+    p.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10")
     p.add_argument("--cron-fires", type=int, help="fires of scenario 7 (default 1000, 20 with --quick)")
     cfg = p.parse_args()
     cfg.repeat = cfg.repeat or (2 if cfg.quick else 5)
@@ -1375,7 +1384,11 @@ def main():
     cfg.probe_seconds = 3 if cfg.quick else 10
     cfg.cron_fires = cfg.cron_fires or (20 if cfg.quick else 1000)
     scenarios = {int(x) for x in cfg.scenarios.split(",") if x}
-    cfg.perf = 2 in scenarios and perf_works()
+    for number, needed in ((1, ("lifecycle_bench", "anchor")), (8, ("journal_bench",)), (9, ("static_steward",))):
+        for name in needed:
+            if number in scenarios and not getattr(cfg, name):
+                p.error(f"scenario {number} needs --{name.replace('_', '-')}")
+    cfg.perf = bool(scenarios & {2, 9}) and perf_works()
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -1397,6 +1410,8 @@ def main():
         (6, "6. Probe endpoint under load; restart latency", lambda: scenario_probe(cfg, root)),
         (7, "7. Cron fire jitter", lambda: scenario_cron(cfg, root)),
         (8, "8. The run journal: runs persisted per second, with logs", lambda: scenario_journal(cfg, root)),
+        (9, "9. The static binary: size, libraries, idle footprint", lambda: static_scenarios.scenario_static(cfg, root)),
+        (10, "10. Start → SIGTERM cycles", lambda: static_scenarios.scenario_sigterm_cycles(cfg, root)),
     ]
     try:
         for number, title, fn in plan:
@@ -1412,7 +1427,7 @@ def main():
                 text, g, data = f"**Not measured: {type(error).__name__}: {error}**", [], None
             kill_descendants()
             sections.append(f"## {title}\n\n{text}\n\n_({fmt(time.monotonic() - t0)} s)_")
-            goals += g
+            goals += g + regression_goals.rows(number, data, cfg)
             raw[str(number)] = data
     finally:
         kill_descendants()
