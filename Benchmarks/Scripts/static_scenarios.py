@@ -132,7 +132,7 @@ def scenario_sigterm_cycles(cfg, root):
         for problem in r["problems"][:5]:
             h.log("    " + problem)
         rows.append([f"`steward {mode}`", f"{cycles:,}", f"{cycles - r['failed']:,}", str(r["missed"]),
-                     str(r["failed"] - r["missed"]), h.fmt(r["median"]), h.fmt(r["p99"]), h.fmt(r["max"]), f"{r['seconds']:.0f}"])
+                     str(r["failed"] - r["missed"]), h.fmt(r["median"]), h.fmt(r["p99"]), h.fmt(r["max"]), f"{r['seconds']:.1f}"])
         goals.append((f"start → SIGTERM cycles without a missed signal (steward {mode}): 1,000 / 1,000"
                       + (f" (quick: {cycles})" if cycles != 1000 else ""),
                       f"{cycles - r['failed']:,} / {cycles:,} ({r['missed']} missed, {r['failed'] - r['missed']} wrong)",
