@@ -27,6 +27,11 @@ import sys
 import tempfile
 import time
 
+# Scenarios 9 and 10 and the goal rows of scenarios 5 to 8 live in modules of their own (imported by
+# main()), which use this module's helpers by importing it by name: make that name this module,
+# also when it runs as a script.
+sys.modules.setdefault("harness", sys.modules[__name__])
+
 PR_SET_CHILD_SUBREAPER = 36
 MONO = time.monotonic_ns  # CLOCK_MONOTONIC, the clock benchtool prints
 
@@ -656,58 +661,65 @@ def idle_subjects(cfg, root, n):
     return subjects
 
 
+def measure_idle(cfg, subjects):
+    """Starts subjects at once and waits for their children; after cfg.settle s, watches their own
+    processes for cfg.idle_window s. Per subject (by id): RSS, PSS, private dirty (MB), wake-ups per
+    minute, own processes, threads (start, end), how wake-ups were counted, and whether all lived.
+    The caller terminates the subjects (also when this raises)."""
+    for s in subjects:
+        s.start()
+    for s in subjects:
+        s.wait_ready()
+    time.sleep(cfg.settle)
+    table0 = proc_table()
+    trees = {id(s): s.tree(table0) for s in subjects}
+    before = {id(s): thread_switches(trees[id(s)]) for s in subjects}
+    threads0 = {id(s): sum(len(threads(p)) for p in trees[id(s)]) for s in subjects}
+    perfs = {}
+    if cfg.perf:
+        for s in subjects:
+            perfs[id(s)] = subprocess.Popen(
+                ["perf", "stat", "-x,", "-e", "context-switches", "-p", ",".join(map(str, trees[id(s)])),
+                 "--", "sleep", str(cfg.idle_window)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t0 = time.monotonic()
+    time.sleep(cfg.idle_window)
+    for proc in perfs.values():
+        proc.wait()
+    elapsed = time.monotonic() - t0
+    out = {}
+    for s in subjects:
+        tree = trees[id(s)]
+        after = thread_switches(tree)
+        # /proc: per thread, the switches since the first reading (a thread born since counts
+        # whole; one that ended is lost, which perf does not miss).
+        proc_count = sum(v - before[id(s)].get(k, 0) for k, v in after.items())
+        wakeups, method = proc_count, "proc"
+        if id(s) in perfs:
+            lines = [l for l in perfs[id(s)].stderr.read().splitlines() if l.endswith(",context-switches,") or ",context-switches," in l]
+            if lines and lines[-1].split(",")[0].isdigit():
+                wakeups, method = int(lines[-1].split(",")[0]), "perf"
+                # perf stat -p follows the threads that exist when it attaches; add the
+                # switches of threads born during the window, which it cannot see.
+                wakeups += sum(v for k, v in after.items() if k not in before[id(s)])
+        rollups = [smaps_rollup(p) for p in tree]
+        out[id(s)] = {"rss": sum(status_field(p, "VmRSS") or 0 for p in tree) / 1024,
+                      "pss": sum(r[0] for r in rollups) / 1024, "uss": sum(r[1] for r in rollups) / 1024,
+                      "wake": wakeups * 60 / elapsed, "procs": len(tree),
+                      "threads": (threads0[id(s)], sum(len(threads(p)) for p in tree)), "method": method,
+                      "alive": all(live(p) for p in tree)}
+    return out
+
+
 def scenario_idle(cfg, root):
     data = {}  # (name, n) -> {"rss": [...], "wake": [...], "procs": [...]}
     for rep in range(cfg.repeat):
-        subjects = []
+        subjects = [s for n in (1, 100) for s in idle_subjects(cfg, root, n)]
         try:
-            for n in (1, 100):
-                for s in idle_subjects(cfg, root, n):
-                    subjects.append(s.start())
+            measured = measure_idle(cfg, subjects)
             for s in subjects:
-                s.wait_ready()
-            time.sleep(cfg.settle)
-            table0 = proc_table()
-            trees = {id(s): s.tree(table0) for s in subjects}
-            before = {id(s): thread_switches(trees[id(s)]) for s in subjects}
-            threads0 = {id(s): sum(len(threads(p)) for p in trees[id(s)]) for s in subjects}
-            perfs = {}
-            if cfg.perf:
-                for s in subjects:
-                    perfs[id(s)] = subprocess.Popen(
-                        ["perf", "stat", "-x,", "-e", "context-switches", "-p", ",".join(map(str, trees[id(s)])),
-                         "--", "sleep", str(cfg.idle_window)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            t0 = time.monotonic()
-            time.sleep(cfg.idle_window)
-            for proc in perfs.values():
-                proc.wait()
-            elapsed = time.monotonic() - t0
-            for s in subjects:
-                tree = trees[id(s)]
-                after = thread_switches(tree)
-                # /proc: per thread, the switches since the first reading (a thread born since counts
-                # whole; one that ended is lost, which perf does not miss).
-                proc_count = sum(v - before[id(s)].get(k, 0) for k, v in after.items())
-                wakeups, method = proc_count, "proc"
-                if id(s) in perfs:
-                    lines = [l for l in perfs[id(s)].stderr.read().splitlines() if l.endswith(",context-switches,") or ",context-switches," in l]
-                    if lines and lines[-1].split(",")[0].isdigit():
-                        wakeups, method = int(lines[-1].split(",")[0]), "perf"
-                        # perf stat -p follows the threads that exist when it attaches; add the
-                        # switches of threads born during the window, which it cannot see.
-                        wakeups += sum(v for k, v in after.items() if k not in before[id(s)])
-                rss = sum(status_field(p, "VmRSS") or 0 for p in tree)
-                rollups = [smaps_rollup(p) for p in tree]
-                d = data.setdefault((s.name, s.n), {"rss": [], "pss": [], "uss": [], "wake": [], "procs": [], "alive": [],
-                                                    "threads": [], "method": []})
-                d["rss"].append(rss / 1024)
-                d["pss"].append(sum(r[0] for r in rollups) / 1024)
-                d["uss"].append(sum(r[1] for r in rollups) / 1024)
-                d["wake"].append(wakeups * 60 / elapsed)
-                d["procs"].append(len(tree))
-                d["threads"].append((threads0[id(s)], sum(len(threads(p)) for p in tree)))
-                d["method"].append(method)
-                d["alive"].append(all(live(p) for p in tree))
+                d = data.setdefault((s.name, s.n), {})
+                for key, value in measured[id(s)].items():
+                    d.setdefault(key, []).append(value)
             log(f"  2 idle #{rep + 1}: " + ", ".join(f"{s.name}/{s.n}: {data[(s.name, s.n)]['rss'][-1]:.1f} MB "
                                                       f"{data[(s.name, s.n)]['wake'][-1]:.0f}/min" for s in subjects))
         finally:
@@ -1340,12 +1352,16 @@ def loadavg():
 
 
 def main():
+    import regression_goals
+    import static_scenarios
     p = argparse.ArgumentParser()
     p.add_argument("--steward", required=True)
-    p.add_argument("--lifecycle-bench", required=True)
-    p.add_argument("--anchor", required=True)
+    p.add_argument("--lifecycle-bench", help="needed by scenario 1")
+    p.add_argument("--anchor", help="needed by scenario 1")
     p.add_argument("--benchtool", required=True)
-    p.add_argument("--journal-bench", required=True)
+    p.add_argument("--journal-bench", help="needed by scenario 8")
+    p.add_argument("--static-steward", help="the static binary (scenario 9)")
+    p.add_argument("--static-build", default="?", help="the command that built --static-steward (for the report)")
     p.add_argument("--out", required=True)
     p.add_argument("--raw", help="also write the raw figures as JSON here")
     p.add_argument("--analysis", help="a Markdown file appended to the report (hand-written analysis)")
@@ -1353,7 +1369,7 @@ def main():
     p.add_argument("--versions", default="{}", help="JSON: anchor -> version")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--repeat", type=int)
-    p.add_argument("--scenarios", default="1,2,3,4,5,6,7,8")
+    p.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10")
     p.add_argument("--cron-fires", type=int, help="fires of scenario 7 (default 1000, 20 with --quick)")
     cfg = p.parse_args()
     cfg.repeat = cfg.repeat or (2 if cfg.quick else 5)
@@ -1368,7 +1384,11 @@ def main():
     cfg.probe_seconds = 3 if cfg.quick else 10
     cfg.cron_fires = cfg.cron_fires or (20 if cfg.quick else 1000)
     scenarios = {int(x) for x in cfg.scenarios.split(",") if x}
-    cfg.perf = 2 in scenarios and perf_works()
+    for number, needed in ((1, ("lifecycle_bench", "anchor")), (8, ("journal_bench",)), (9, ("static_steward",))):
+        for name in needed:
+            if number in scenarios and not getattr(cfg, name):
+                p.error(f"scenario {number} needs --{name.replace('_', '-')}")
+    cfg.perf = bool(scenarios & {2, 9}) and perf_works()
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -1390,6 +1410,8 @@ def main():
         (6, "6. Probe endpoint under load; restart latency", lambda: scenario_probe(cfg, root)),
         (7, "7. Cron fire jitter", lambda: scenario_cron(cfg, root)),
         (8, "8. The run journal: runs persisted per second, with logs", lambda: scenario_journal(cfg, root)),
+        (9, "9. The static binary: size, libraries, idle footprint", lambda: static_scenarios.scenario_static(cfg, root)),
+        (10, "10. Start → SIGTERM cycles", lambda: static_scenarios.scenario_sigterm_cycles(cfg, root)),
     ]
     try:
         for number, title, fn in plan:
@@ -1405,7 +1427,7 @@ def main():
                 text, g, data = f"**Not measured: {type(error).__name__}: {error}**", [], None
             kill_descendants()
             sections.append(f"## {title}\n\n{text}\n\n_({fmt(time.monotonic() - t0)} s)_")
-            goals += g
+            goals += g + regression_goals.rows(number, data, cfg)
             raw[str(number)] = data
     finally:
         kill_descendants()

@@ -10,6 +10,7 @@ the exit. A cycle that does not exit in time is a missed signal (steward is then
 exits with another code is wrong. Prints the counts and the SIGTERM -> exit times (median, p99,
 max) per mode; exits 1 if any cycle failed. The suite runs 50 cycles of each
 (Tests/StewardSupervisorTests/Faults/SignalStressTests.swift); this is the 1,000-cycle version.
+Benchmarks/run's scenario 10 calls run_mode() (Scripts/static_scenarios.py).
 """
 import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
 
@@ -59,6 +60,37 @@ def cycle(command, expected, deadline):
     return None, elapsed
 
 
+def write_config(work):
+    """The `steward run` config of the run mode (one `sleep 600` process) in directory work; its path."""
+    config = os.path.join(work, "steward.json5")
+    with open(config, "w") as f:
+        f.write('{ processes: { worker: { command: ["sleep", "600"] } } }\n')
+    return config
+
+
+def run_mode(steward, mode, cycles, deadline, config):
+    """cycles start -> SIGTERM cycles of mode ("exec" or "run"; run uses config). A dict: the cycles,
+    failed, missed (no exit within deadline), problems ("cycle N: ..."), the SIGTERM -> exit times
+    in ms (sorted), their median, p99 and max, and the seconds the cycles took."""
+    command = [steward, "exec", "--", "sleep", "600"] if mode == "exec" else [steward, "run", config]
+    expected = 143 if mode == "exec" else 0
+    times, problems, missed = [], [], 0
+    started = time.monotonic()
+    for n in range(1, cycles + 1):
+        problem, elapsed = cycle(command, expected, deadline)
+        if elapsed is not None:
+            times.append(elapsed)
+        if problem:
+            problems.append("cycle %d: %s" % (n, problem))
+            missed += problem.startswith("missed")
+    times.sort()
+    nan = float("nan")
+    return {"mode": mode, "cycles": cycles, "failed": len(problems), "missed": missed, "problems": problems,
+            "times_ms": times, "median": statistics.median(times) if times else nan,
+            "p99": times[min(len(times) - 1, int(len(times) * 0.99))] if times else nan,
+            "max": times[-1] if times else nan, "seconds": time.monotonic() - started}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("steward")
@@ -66,30 +98,15 @@ def main():
     parser.add_argument("--deadline", type=float, default=10.0)
     parser.add_argument("--mode", choices=["exec", "run", "both"], default="both")
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="steward-stress.")
-    config = os.path.join(work, "steward.json5")
-    with open(config, "w") as f:
-        f.write('{ processes: { worker: { command: ["sleep", "600"] } } }\n')
+    config = write_config(tempfile.mkdtemp(prefix="steward-stress."))
     modes = ["exec", "run"] if args.mode == "both" else [args.mode]
     failed = 0
     for mode in modes:
-        command = [args.steward, "exec", "--", "sleep", "600"] if mode == "exec" else [args.steward, "run", config]
-        expected = 143 if mode == "exec" else 0
-        times, problems = [], []
-        started = time.monotonic()
-        for n in range(1, args.cycles + 1):
-            problem, elapsed = cycle(command, expected, args.deadline)
-            if elapsed is not None:
-                times.append(elapsed)
-            if problem:
-                problems.append("cycle %d: %s" % (n, problem))
-        failed += len(problems)
-        times.sort()
-        p99 = times[min(len(times) - 1, int(len(times) * 0.99))] if times else float("nan")
+        r = run_mode(args.steward, mode, args.cycles, args.deadline, config)
+        failed += r["failed"]
         print("%s: %d/%d cycles exited as expected (%d failed) in %.0f s; SIGTERM -> exit ms: median %.2f, p99 %.2f, max %.2f"
-              % (mode, args.cycles - len(problems), args.cycles, len(problems), time.monotonic() - started,
-                 statistics.median(times) if times else float("nan"), p99, times[-1] if times else float("nan")))
-        for problem in problems[:20]:
+              % (mode, r["cycles"] - r["failed"], r["cycles"], r["failed"], r["seconds"], r["median"], r["p99"], r["max"]))
+        for problem in r["problems"][:20]:
             print("  " + problem)
     sys.exit(1 if failed else 0)
 

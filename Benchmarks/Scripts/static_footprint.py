@@ -8,8 +8,9 @@ Starts the binary from an empty temporary directory with `env -i` (nothing of th
 path), waits until the child runs, lets it settle, then reads /proc: VmRSS, and from smaps_rollup
 Pss and Private_Dirty, of steward itself (VmRSS split into RssFile and RssAnon) (the child is not counted), its thread count, and the
 context switches of all its threads over the window (its wake-ups). The copy is synced to disk
-before the start (see the comment in once()). Prints one line per repeat and
-the medians. Results: Benchmarks/StaticBinary.md.
+before the start (see the comment in install()). Prints one line per repeat and
+the medians. Results: Benchmarks/StaticBinary.md. Benchmarks/run's scenario 9 starts the binary the
+same way, with install() and command() (Scripts/static_scenarios.py).
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys, tempfile, time
 
@@ -45,22 +46,33 @@ def children(pid):
     return out
 
 
+def install(binary, work):
+    """Copies binary into directory work as `steward`, written back to disk; the copy's path."""
+    exe = os.path.join(work, "steward")
+    shutil.copy(binary, exe)
+    # Write the copy back first: pages of a file still dirty in the page cache count as
+    # Private_Dirty in smaps once mapped, which would show the whole text as private memory.
+    os.sync()
+    return exe
+
+
+def command(exe, config):
+    """`steward run config` with an empty environment (nothing of the toolchain on any path);
+    env execs steward, so the pid started is steward's."""
+    return ["env", "-i", "LD_LIBRARY_PATH=", exe, "run", config]
+
+
 def once(binary, settle, window):
     work = tempfile.mkdtemp(prefix="steward-footprint.")
     try:
-        exe = os.path.join(work, "steward")
-        shutil.copy(binary, exe)
-        # Write the copy back first: pages of a file still dirty in the page cache count as
-        # Private_Dirty in smaps once mapped, which would show the whole text as private memory.
-        os.sync()
+        exe = install(binary, work)
         config = os.path.join(work, "steward.json5")
         with open(config, "w") as f:
             f.write("{\n  control: { socket: %r },\n  journal: { path: %r },\n"
                     "  processes: { p0: { command: [\"/bin/sleep\", \"infinity\"] } },\n}\n"
                     % (os.path.join(work, "control.sock"), os.path.join(work, "journal.sqlite")))
-        proc = subprocess.Popen(["env", "-i", "LD_LIBRARY_PATH=", exe, "run", config], cwd=work,
+        proc = subprocess.Popen(command(exe, config), cwd=work,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # env execs steward: same pid.
         deadline = time.monotonic() + 20
         while not children(proc.pid):
             if proc.poll() is not None or time.monotonic() > deadline:
