@@ -60,12 +60,12 @@ enum JournalSource {
             return try reader.findRun(text)
         case .shared(let store):
             if !text.isEmpty, let exact = try await store.run(RunID(text)) { return exact }
-            let ids = text.isEmpty ? [] : try await store.runIds(startingWith: text, limit: 6)
-            guard let first = ids.first else { throw RunStoreError(.unknownRun, runId: RunID(text), message: "no run \(text) in \(location)") }
-            guard ids.count == 1 else {
-                let shown = ids.sorted().prefix(5).map(\.rawValue).joined(separator: ", ")
-                throw RunStoreError(.conflict, runId: RunID(text),
-                                    message: "several runs start with \(text): \(shown)\(ids.count > 5 ? ", …" : ""); type more of the id")
+            let ids = text.isEmpty ? [] : try await store.runIds(startingWith: text, limit: RunIDPrefix.lookupLimit)
+            let first: RunID
+            switch RunIDPrefix.match(text, among: ids) {
+            case .one(let id): first = id
+            case .none: throw RunStoreError(.unknownRun, runId: RunID(text), message: "no run \(text) in \(location)")
+            case .ambiguous(let message): throw RunStoreError(.conflict, runId: RunID(text), message: message)
             }
             guard let record = try await store.run(first) else { throw RunStoreError(.unknownRun, runId: first, message: "no run \(first)") }
             return record

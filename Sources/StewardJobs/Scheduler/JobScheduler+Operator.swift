@@ -97,18 +97,19 @@ extension JobScheduler {
     ///   matches when several do; `journal`.
     public func findRun(_ text: String) async throws(JobSchedulerError) -> RunRecord {
         if !text.isEmpty, let exact = try await run(RunID(text)) { return exact }
-        var ids = Set(lifecycle.withLock { Array($0.live.keys) }.filter { !text.isEmpty && $0.rawValue.hasPrefix(text) })
+        var ids = lifecycle.withLock { Array($0.live.keys) }
         if !text.isEmpty {
             do throws(RunStoreError) {
-                ids.formUnion(try await store.runIds(startingWith: text, limit: 6))
+                ids += try await store.runIds(startingWith: text, limit: RunIDPrefix.lookupLimit)
             } catch {
                 throw JobSchedulerError(.journal, "\(error)")
             }
         }
-        guard let first = ids.first else { throw JobSchedulerError(.unknownRun, "no run \(text)") }
-        guard ids.count == 1 else {
-            let shown = ids.sorted().prefix(5).map(\.rawValue).joined(separator: ", ")
-            throw JobSchedulerError(.ambiguousRun, "several runs start with \(text): \(shown)\(ids.count > 5 ? ", …" : ""); type more of the id")
+        let first: RunID
+        switch RunIDPrefix.match(text, among: ids) {
+        case .one(let id): first = id
+        case .none: throw JobSchedulerError(.unknownRun, "no run \(text)")
+        case .ambiguous(let message): throw JobSchedulerError(.ambiguousRun, message)
         }
         guard let record = try await run(first) else { throw JobSchedulerError(.unknownRun, "no run \(text)") }
         return record

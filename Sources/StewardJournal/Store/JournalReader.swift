@@ -52,15 +52,13 @@ public final class JournalReader: Sendable {
     public func findRun(_ text: String) throws(RunStoreError) -> RunRecord {
         if !text.isEmpty, let exact = try run(RunID(text)) { return exact }
         let ids = text.isEmpty ? [] : try read { connection throws(SQLiteError) in
-            try JournalQueries.runIds(startingWith: text, limit: 6, on: connection)
+            try JournalQueries.runIds(startingWith: text, limit: RunIDPrefix.lookupLimit, on: connection)
         }
-        guard let first = ids.first else {
-            throw RunStoreError(.unknownRun, runId: RunID(text), message: "no run \(text) in \(path)")
-        }
-        guard ids.count == 1 else {
-            let shown = ids.sorted().prefix(5).map(\.rawValue).joined(separator: ", ")
-            throw RunStoreError(.conflict, runId: RunID(text),
-                                message: "several runs start with \(text): \(shown)\(ids.count > 5 ? ", …" : ""); type more of the id")
+        let first: RunID
+        switch RunIDPrefix.match(text, among: ids) {
+        case .one(let id): first = id
+        case .none: throw RunStoreError(.unknownRun, runId: RunID(text), message: "no run \(text) in \(path)")
+        case .ambiguous(let message): throw RunStoreError(.conflict, runId: RunID(text), message: message)
         }
         guard let record = try run(first) else { throw RunStoreError(.unknownRun, runId: first, message: "no run \(first)") }
         return record
