@@ -46,12 +46,11 @@ enum JobTable {
         return table(header, rows)
     }
 
-    /// One row per node of a shared journal: `alive`, `silent` (no heartbeat for 5 s: its runs
-    /// are rescued once their lease runs out) or `left` (stopped cleanly).
+    /// One row per node of a shared journal, with its state (`NodeBody.state`).
     static func renderNodes(_ nodes: [NodeBody]) -> String {
         let header = ["NODE", "STATE", "HEARTBEAT", "RUNNING", "VERSION", "HOST", "PID"]
         let rows = nodes.map { node -> [String] in
-            [node.name + (node.isThisNode ? " *" : ""), node.stopped ? "left" : node.heartbeatAgeMs > 5000 ? "silent" : "alive",
+            [node.name + (node.isThisNode ? " *" : ""), node.state,
              Duration.milliseconds(node.heartbeatAgeMs).compactDescription + " ago", "\(node.runningRuns)", node.version,
              node.host ?? "-", node.pid.map { "\($0)" } ?? "-"]
         }

@@ -91,7 +91,7 @@ enum JournalCommand {
         case .runWait(let id, let timeout):
             return try await wait(for: id, timeout: timeout, reader)
         case .nodes(let json):
-            let nodes = try await reader.nodes().map { NodeBody($0, thisNode: nil) }
+            let nodes = try await reader.nodes().map { NodeBody($0, thisNode: nil, lease: reader.lease) }
             print(json ? encode(nodes) : JobTable.renderNodes(nodes), terminator: json ? "\n" : "")
         default:
             throw RunStoreError(.conflict, message: "internal: not a journal command")

@@ -94,6 +94,15 @@ enum JournalSource {
         }
     }
 
+    /// The lease a node silent for longer has lost its runs after (the shared journal's, as
+    /// opened; the default for a file, which has no nodes).
+    var lease: Duration {
+        switch self {
+        case .file: .seconds(3)
+        case .shared(let store): store.lease
+        }
+    }
+
     /// The nodes of a shared journal.
     /// - Throws: `unavailable` for a file (a journal of one steward has no nodes).
     func nodes() async throws(RunStoreError) -> [NodeStatus] {

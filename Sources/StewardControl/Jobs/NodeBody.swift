@@ -18,9 +18,13 @@ public struct NodeBody: Codable, Sendable, Equatable {
     public var stopped: Bool
     /// Whether it is the steward that answered.
     public var isThisNode: Bool
+    /// `alive`; `silent` (no heartbeat for longer than its lease: its runs are being rescued);
+    /// `left` (stopped cleanly).
+    public var state: String
 
-    /// Converts `status`; `thisNode` is the answering steward's name.
-    public init(_ status: NodeStatus, thisNode: String?) {
+    /// Converts `status`; `thisNode` is the answering steward's name, `lease` the lease assumed
+    /// for a node whose own the registry does not know.
+    public init(_ status: NodeStatus, thisNode: String?, lease: Duration) {
         name = status.name
         version = status.version
         host = status.host
@@ -30,6 +34,7 @@ public struct NodeBody: Codable, Sendable, Equatable {
         runningRuns = status.runningRuns
         stopped = status.stopped
         isThisNode = status.name == thisNode
+        state = status.state(defaultLease: lease)
     }
 }
 

@@ -53,7 +53,7 @@ public enum ControlRoutes {
                 return failure("the journal is not shared: nodes exist only with journal.postgres", status: .notFound)
             }
             do throws(RunStoreError) {
-                return json(try await shared.nodes().map { NodeBody($0, thisNode: shared.node) })
+                return json(try await shared.nodes().map { NodeBody($0, thisNode: shared.node, lease: shared.lease) })
             } catch {
                 return failure("\(error)", status: .serviceUnavailable)
             }

@@ -169,10 +169,13 @@ public struct NodeStatus: Sendable, Hashable {
     public var runningRuns: Int
     /// Whether it left cleanly (``SharedRunStore/leave()``) and has not joined since.
     public var stopped: Bool
+    /// The lease its runs get (its own setting), if the registry knows it: silent for longer,
+    /// its runs are rescued by the others.
+    public var lease: Duration?
 
     /// Creates a node's status.
     public init(name: String, version: String, host: String? = nil, pid: Int32? = nil, heartbeatAge: Duration,
-                runningRuns: Int, stopped: Bool = false) {
+                runningRuns: Int, stopped: Bool = false, lease: Duration? = nil) {
         self.name = name
         self.version = version
         self.host = host
@@ -180,5 +183,12 @@ public struct NodeStatus: Sendable, Hashable {
         self.heartbeatAge = heartbeatAge
         self.runningRuns = runningRuns
         self.stopped = stopped
+        self.lease = lease
+    }
+
+    /// `alive`; `silent` (no heartbeat for longer than its lease, `lease` when the registry does
+    /// not know it: its runs are rescued by the others); `left` (stopped cleanly).
+    public func state(defaultLease lease: Duration) -> String {
+        stopped ? "left" : heartbeatAge > (self.lease ?? lease) ? "silent" : "alive"
     }
 }

@@ -29,9 +29,11 @@
 ///   the transaction, then decides an admission (a duplicate fire or retry, or a skip by the overlap
 ///   policy) on what is committed, so an admission is one statement.
 ///
-/// Version 3 adds `nodes.instance`: a token each steward draws at start, so two stewards given
-/// the same node name by mistake cannot both be that node (``PostgresRunStore/join(version:reason:)``
-/// refuses the second while the first heartbeats).
+/// Version 3 adds to `nodes`:
+/// - `instance`: a token each steward draws at start, so two stewards given the same node name by
+///   mistake cannot both be that node (``PostgresRunStore/join(version:reason:)`` refuses the
+///   second while the first heartbeats);
+/// - `lease_ms`: the node's lease, so whoever lists the nodes tells a silent one by its own lease.
 ///
 /// Every migration only adds (columns with defaults, indexes, functions): a node of the previous
 /// version still running reads and writes the tables as before.
@@ -166,7 +168,7 @@ public enum PostgresSchema {
         END $$;
         """,
         """
-        ALTER TABLE steward.nodes ADD COLUMN instance text;
+        ALTER TABLE steward.nodes ADD COLUMN instance text, ADD COLUMN lease_ms bigint;
         """,
     ]
 

@@ -29,13 +29,13 @@ extension PostgresRunStore: SharedRunStore {
         // is this one; otherwise the holder is described, and nothing changes.
         let holder = try await write(nil) { session throws(PostgresError) -> (host: String?, pid: Int64?, silentFor: Int64)? in
             let joined = try session.query("""
-                INSERT INTO steward.nodes AS n (name, version, host, pid, started_at, heartbeat_at, instance)
-                VALUES ($1, $2, $3, $4, steward.now_ms(), steward.now_ms(), $5)
+                INSERT INTO steward.nodes AS n (name, version, host, pid, started_at, heartbeat_at, instance, lease_ms)
+                VALUES ($1, $2, $3, $4, steward.now_ms(), steward.now_ms(), $5, $6)
                 ON CONFLICT (name) DO UPDATE SET version = excluded.version, host = excluded.host, pid = excluded.pid,
                     started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL,
-                    instance = excluded.instance
+                    instance = excluded.instance, lease_ms = excluded.lease_ms
                 WHERE n.instance IS NOT DISTINCT FROM excluded.instance OR n.stopped_at IS NOT NULL
-                    OR n.heartbeat_at < steward.now_ms() - $6
+                    OR n.heartbeat_at < steward.now_ms() - coalesce(n.lease_ms, $6)
                 RETURNING name
                 """, [.text(node), .text(version), .text(host), .integer(pid), .text(instance), .integer(lease)])
             guard joined.rows.isEmpty else { return nil }
@@ -163,7 +163,8 @@ extension PostgresRunStore: SharedRunStore {
         let rows = try await read(nil) { session throws(PostgresError) in
             try session.query("""
                 SELECT n.name, n.version, n.host, n.pid, steward.now_ms() - n.heartbeat_at,
-                    (SELECT count(*) FROM steward.runs r WHERE r.node = n.name AND r.state = 'running'), n.stopped_at IS NOT NULL
+                    (SELECT count(*) FROM steward.runs r WHERE r.node = n.name AND r.state = 'running'), n.stopped_at IS NOT NULL,
+                    n.lease_ms
                 FROM steward.nodes n ORDER BY n.name
                 """)
         }
@@ -171,7 +172,7 @@ extension PostgresRunStore: SharedRunStore {
             NodeStatus(name: rows.text(index, 0) ?? "", version: rows.text(index, 1) ?? "", host: rows.text(index, 2),
                        pid: rows.int64(index, 3).map { Int32(truncatingIfNeeded: $0) },
                        heartbeatAge: .milliseconds(max(0, rows.int64(index, 4) ?? 0)), runningRuns: Int(rows.int64(index, 5) ?? 0),
-                       stopped: rows.bool(index, 6) ?? false)
+                       stopped: rows.bool(index, 6) ?? false, lease: rows.int64(index, 7).map { .milliseconds($0) })
         }
     }
 

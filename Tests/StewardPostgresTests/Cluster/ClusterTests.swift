@@ -118,6 +118,11 @@ struct ClusterTests {
         #expect(await eventually(seconds: 15) {
             (try? await probe.integer("SELECT count(*) FROM steward.runs WHERE run_id = '\(runId)' AND state = 'crashed' AND error = 'node lost'")) == 1
         })
+        // The others list it silent (no heartbeat for longer than the lease), themselves alive.
+        let watcher = try #require(nodes.first { $0.name != paused.name })
+        let listed = await watcher.cli(["nodes"]).lines
+        #expect(listed.contains { $0.hasPrefix(paused.name + " ") && $0.contains(" silent ") }, "\(listed)")
+        #expect(listed.contains { $0.hasPrefix(watcher.name + " ") && $0.contains(" alive ") }, "\(listed)")
         try await Task.sleep(for: .milliseconds(2500))  // the paused node's command ends meanwhile (its end waits for SIGCONT)
         paused.signal(SIGCONT)
         #expect(await eventually(seconds: 20) { paused.log.contains("another node rescued it") }, "\(paused.log.suffix(2000))")

@@ -38,7 +38,7 @@ export const overview = async (ctx) => {
 
 // The stewards sharing a PostgreSQL journal (GET /nodes answers only then).
 function nodeTable(nodes) {
-  const state = (n) => n.stopped ? pill('left', 'stopped') : n.heartbeatAgeMs > 5000 ? pill('silent', 'bad') : pill('alive', 'ok');
+  const state = (n) => pill(n.state, { left: 'stopped', silent: 'bad', alive: 'ok' }[n.state] || 'bad');
   return [h('h2', {}, 'Nodes (' + nodes.length + ')'), h('table', { class: 'nodes' },
     h('tr', {}, ['Node', 'State', 'Heartbeat', 'Running', 'Version', 'Host', 'PID'].map((t) => h('th', {}, t))),
     nodes.map((n) => h('tr', { 'data-node': n.name }, h('td', {}, n.name, n.isThisNode ? h('span', { class: 'muted' }, ' (this steward)') : null),
