@@ -22,24 +22,20 @@ extension JobScheduler {
         let now = clock.now
         let description = try state.withLock { s throws(JobSchedulerError) -> String in
             guard var entry = s.jobs[jobId] else { throw Self.unknownJob(jobId) }
-            let resolved: (override: ScheduleOverride, schedule: any Schedule)
             do throws(ScheduleError) {
-                resolved = try change.resolved(defaultZone: Self.zone(entry.configured.zone), now: now)
+                try entry.useSchedule(change, now: now)
             } catch {
                 throw JobSchedulerError(.invalidRequest, error.message)
             }
-            guard resolved.schedule.nextFire(after: now) != nil else {
+            guard let schedule = entry.definition.schedule, schedule.nextFire(after: now) != nil else {
                 throw JobSchedulerError(.invalidRequest, "\(change.at != nil ? "at" : change.end != nil ? "end" : "schedule"): "
                                         + "the schedule has no fire after now (\(InstantText.format(now)))")
             }
-            entry.definition.schedule = resolved.schedule
-            entry.definition.zone = change.zone ?? entry.configured.zone
-            entry.scheduleOverride = resolved.override
             if entry.anchor != nil || s.phase == .running { entry.anchor = max(now, entry.lastFired ?? now) }
             entry.rearm()
             s.jobs[jobId] = entry
             stateWriter.submit(entry.persistentState)
-            return resolved.schedule.description
+            return schedule.description
         }
         logger.info("job rescheduled", metadata: ["job": jobId.rawValue, "schedule": description, "kept": "journal"])
         announce(.rescheduled, jobId)
@@ -58,9 +54,7 @@ extension JobScheduler {
             let changed = entry.enabledOverride != nil || entry.scheduleOverride != nil
             let wasEnabled = entry.isEnabled
             entry.enabledOverride = nil
-            entry.scheduleOverride = nil
-            entry.definition.schedule = entry.configured.schedule
-            entry.definition.zone = entry.configured.zone
+            try? entry.useSchedule(nil, now: now)  // the configured schedule: nothing to resolve
             if (entry.isEnabled && !wasEnabled) || entry.anchor != nil || s.phase == .running {
                 entry.anchor = max(now, entry.lastFired ?? now)
             }
@@ -92,10 +86,7 @@ extension JobScheduler {
         }
         if let change = persisted.scheduleOverride {
             do throws(ScheduleError) {
-                let resolved = try change.resolved(defaultZone: Self.zone(definition.zone), now: now)
-                entry.definition.schedule = resolved.schedule
-                entry.definition.zone = change.zone ?? definition.zone
-                entry.scheduleOverride = resolved.override
+                try entry.useSchedule(change, now: now)
             } catch {
                 logger.warning("the kept runtime schedule cannot be rebuilt; using the definition's",
                                metadata: ["job": definition.id.rawValue, "error": error.message])

@@ -481,13 +481,11 @@ extension JobScheduler {
             let wasEnabled = entry.isEnabled
             entry.enabledOverride = enabled
             if override != entry.scheduleOverride {
-                entry.scheduleOverride = nil
-                entry.definition.schedule = entry.configured.schedule
-                entry.definition.zone = entry.configured.zone
-                if let override, let resolved = try? override.resolved(defaultZone: Self.zone(entry.configured.zone), now: now) {
-                    entry.definition.schedule = resolved.schedule
-                    entry.definition.zone = override.zone ?? entry.configured.zone
-                    entry.scheduleOverride = resolved.override
+                do throws(ScheduleError) {
+                    try entry.useSchedule(override, now: now)
+                } catch {
+                    logger.warning("the runtime schedule another node set cannot be rebuilt here; using the definition's",
+                                   metadata: ["job": jobId.rawValue, "error": error.message])
                 }
             }
             if (entry.isEnabled && !wasEnabled) || entry.anchor != nil { entry.anchor = max(now, entry.lastFired ?? now) }

@@ -74,6 +74,21 @@ struct SchedulerState {
             return now
         }
 
+        /// Puts the entry on `change` (a runtime schedule, resolved against the configured zone
+        /// from `now`), or back on its configured schedule for `nil`. The one way a runtime
+        /// schedule is applied: a reschedule, a reset, a start with a kept one, another node's.
+        /// - Throws: the change's `ScheduleError`; the entry is then on its configured schedule.
+        mutating func useSchedule(_ change: ScheduleOverride?, now: Date) throws(ScheduleError) {
+            scheduleOverride = nil
+            definition.schedule = configured.schedule
+            definition.zone = configured.zone
+            guard let change else { return }
+            let resolved = try change.resolved(defaultZone: JobScheduler.zone(configured.zone), now: now)
+            definition.schedule = resolved.schedule
+            definition.zone = change.zone ?? configured.zone
+            scheduleOverride = resolved.override
+        }
+
         /// Recomputes ``nextFire`` from the anchor.
         mutating func rearm() {
             nextFire = anchor.flatMap { anchor in definition.schedule?.nextFire(after: anchor) }
