@@ -76,12 +76,7 @@ struct ClusterTests {
         let (nodes, probe) = (cluster.nodes, cluster.probe)
         let trigger = await nodes[0].cli(["trigger", "work", "-q"])
         let runId = try #require(trigger.lines.first, "\(trigger)")
-        var owner: String?
-        #expect(await eventually(seconds: 20) {
-            owner = try? await probe.column("SELECT node FROM steward.runs WHERE run_id = '\(runId)' AND state = 'running'").first ?? nil
-            return owner != nil
-        })
-        let victim = try #require(nodes.first { $0.name == owner })
+        let victim = try #require(await cluster.owner(of: runId), "the run never ran")
         await victim.kill()
         let killedAt = Self.nowMs
         let rescued = await eventually(seconds: 15) {
@@ -108,12 +103,7 @@ struct ClusterTests {
         let cluster = try await Self.cluster(["a", "b"], jobs: #"hold: { command: ["sh", "-c", "sleep 2; echo finished"] }"#)
         let (nodes, probe) = (cluster.nodes, cluster.probe)
         let runId = try #require(await nodes[0].cli(["trigger", "hold", "-q"]).lines.first)
-        var owner: String?
-        #expect(await eventually(seconds: 20) {
-            owner = try? await probe.column("SELECT node FROM steward.runs WHERE run_id = '\(runId)' AND state = 'running'").first ?? nil
-            return owner != nil
-        })
-        let paused = try #require(nodes.first { $0.name == owner })
+        let paused = try #require(await cluster.owner(of: runId), "the run never ran")
         paused.signal(SIGSTOP)
         #expect(await eventually(seconds: 15) {
             (try? await probe.integer("SELECT count(*) FROM steward.runs WHERE run_id = '\(runId)' AND state = 'crashed' AND error = 'node lost'")) == 1
@@ -139,12 +129,8 @@ struct ClusterTests {
         let cluster = try await Self.cluster(["a", "b"], jobs: #"long: { command: ["sleep", "30"] }"#)
         let (nodes, probe) = (cluster.nodes, cluster.probe)
         let runId = try #require(await nodes[0].cli(["trigger", "long", "-q"]).lines.first)
-        var owner: String?
-        #expect(await eventually(seconds: 20) {
-            owner = try? await probe.column("SELECT node FROM steward.runs WHERE run_id = '\(runId)' AND state = 'running'").first ?? nil
-            return owner != nil
-        })
-        let other = try #require(nodes.first { $0.name != owner })
+        let owner = try #require(await cluster.owner(of: runId), "the run never ran")
+        let other = try #require(nodes.first { $0.name != owner.name })
         let stop = await other.cli(["run", "stop", String(runId.prefix(8))])
         #expect(stop.status == 0, "\(stop.lines)")
         let stopped = await eventually(seconds: 15) {
@@ -152,7 +138,7 @@ struct ClusterTests {
         }
         let seen = try await probe.rows("SELECT state, error, node FROM steward.runs WHERE run_id = '\(runId)'")
         #expect(stopped, "\(seen)")
-        #expect(try await probe.column("SELECT node FROM steward.runs WHERE run_id = '\(runId)'") == [owner])
+        #expect(try await probe.column("SELECT node FROM steward.runs WHERE run_id = '\(runId)'") == [owner.name])
         // A queued run (for later) is stopped from any node at once.
         let later = try #require(await nodes[0].cli(["trigger", "long", "--in", "1h", "-q"]).lines.first)
         #expect(await nodes[1].cli(["run", "stop", later]).status == 0)

@@ -121,6 +121,17 @@ final class Cluster {
         probe = try JournalProbe(server)
         for node in nodes { try await node.start() }
     }
+
+    /// The node running run `runId`, once the journal says it runs (within 20 s); `nil` if it
+    /// never does.
+    func owner(of runId: String) async -> StewardNode? {
+        var owner: String?
+        _ = await eventually(seconds: 20) { [probe] in
+            owner = try? await probe.column("SELECT node FROM steward.runs WHERE run_id = '\(runId)' AND state = 'running'").first ?? nil
+            return owner != nil
+        }
+        return nodes.first { $0.name == owner }
+    }
 }
 
 /// Read-only SQL on the test server's journal, to check what the nodes did.
