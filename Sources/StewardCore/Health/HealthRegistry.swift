@@ -25,6 +25,25 @@ public final class HealthRegistry: Sendable {
         var waitersByKey: [HealthKey: Set<UInt64>] = [:]
         var observers: [UInt64: @Sendable (HealthStatus) -> Void] = [:]
         var nextID: UInt64 = 0
+
+        /// Registers a wait for `keys` with `wake`: its id; `nil` when every key is healthy
+        /// already (nothing registered); a failure for a key that is not registered.
+        mutating func addWaiter(_ keys: Set<HealthKey>, wake: (@Sendable () -> Void)?) -> Result<UInt64?, HealthError> {
+            if let unknown = keys.first(where: { statuses[$0] == nil }) { return .failure(HealthError(code: .unknown, key: unknown)) }
+            let pending = keys.filter { statuses[$0]?.isHealthy != true }
+            guard !pending.isEmpty else { return .success(nil) }
+            nextID += 1
+            waiters[nextID] = Waiter(keys: keys, pending: pending, wake: wake)
+            for key in keys { waitersByKey[key, default: []].insert(nextID) }
+            return .success(nextID)
+        }
+
+        /// Forgets waiter `id` under every key it watched; returns it, if it was still there.
+        mutating func removeWaiter(_ id: UInt64) -> Waiter? {
+            guard let waiter = waiters.removeValue(forKey: id) else { return nil }
+            for key in waiter.keys { waitersByKey[key]?.remove(id) }
+            return waiter
+        }
     }
 
     private let state = Mutex(State())
@@ -91,9 +110,8 @@ public final class HealthRegistry: Sendable {
     /// Ends waiter `id` if nothing is pending for it any more: forgets it under every key it
     /// watched and returns its wake-up (to call outside the lock), if it has one yet.
     private static func completeIfSatisfied(_ id: UInt64, _ s: inout State) -> (@Sendable () -> Void)? {
-        guard s.waiters[id]?.pending.isEmpty == true, let waiter = s.waiters.removeValue(forKey: id) else { return nil }
-        for watched in waiter.keys { s.waitersByKey[watched]?.remove(id) }
-        return waiter.wake
+        guard s.waiters[id]?.pending.isEmpty == true else { return nil }
+        return s.removeWaiter(id)?.wake
     }
 
     /// How many waits are pending (for tests).
@@ -120,15 +138,7 @@ public final class HealthRegistry: Sendable {
     ///   become healthy, and waiting on it would last forever.
     public func waitUntilHealthy(_ keys: some Sequence<HealthKey>) async throws(HealthError) {
         let keys = Set(keys)
-        let found: Result<UInt64?, HealthError> = state.withLock { s in
-            if let unknown = keys.first(where: { s.statuses[$0] == nil }) { return .failure(HealthError(code: .unknown, key: unknown)) }
-            let pending = keys.filter { s.statuses[$0]?.isHealthy != true }
-            guard !pending.isEmpty else { return .success(nil) }
-            s.nextID += 1
-            s.waiters[s.nextID] = Waiter(keys: keys, pending: pending, wake: nil)
-            for key in keys { s.waitersByKey[key, default: []].insert(s.nextID) }
-            return .success(s.nextID)
-        }
+        let found = state.withLock { $0.addWaiter(keys, wake: nil) }
         guard let id = try found.get() else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -140,11 +150,7 @@ public final class HealthRegistry: Sendable {
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let wake = state.withLock { s -> (@Sendable () -> Void)? in
-                guard let waiter = s.waiters.removeValue(forKey: id) else { return nil }
-                for key in waiter.keys { s.waitersByKey[key]?.remove(id) }
-                return waiter.wake
-            }
+            let wake = state.withLock { $0.removeWaiter(id)?.wake }
             wake?()
         }
     }
@@ -156,15 +162,7 @@ public final class HealthRegistry: Sendable {
     /// already ran.
     func whenHealthy(_ keys: [HealthKey], _ action: @escaping @Sendable (Result<Void, HealthError>) -> Void) -> UInt64? {
         let keys = Set(keys)
-        let found: Result<UInt64?, HealthError> = state.withLock { s in
-            if let unknown = keys.first(where: { s.statuses[$0] == nil }) { return .failure(HealthError(code: .unknown, key: unknown)) }
-            let pending = keys.filter { s.statuses[$0]?.isHealthy != true }
-            guard !pending.isEmpty else { return .success(nil) }
-            s.nextID += 1
-            s.waiters[s.nextID] = Waiter(keys: keys, pending: pending, wake: { action(.success(())) })
-            for key in keys { s.waitersByKey[key, default: []].insert(s.nextID) }
-            return .success(s.nextID)
-        }
+        let found = state.withLock { $0.addWaiter(keys, wake: { action(.success(())) }) }
         switch found {
         case .failure(let error):
             action(.failure(error))
@@ -179,10 +177,7 @@ public final class HealthRegistry: Sendable {
 
     /// Forgets a wait registered with ``whenHealthy(_:_:)``; a no-op if it ended or was cancelled.
     func cancelWhenHealthy(_ id: UInt64) {
-        state.withLock { s in
-            guard let waiter = s.waiters.removeValue(forKey: id) else { return }
-            for key in waiter.keys { s.waitersByKey[key]?.remove(id) }
-        }
+        _ = state.withLock { $0.removeWaiter(id) }
     }
 
     /// Calls `handler` after every change of any key (on the thread that made the change).
