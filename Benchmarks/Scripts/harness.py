@@ -199,6 +199,18 @@ def context_switches(pid):
     return total
 
 
+def children(pid):
+    """The pids of pid's children (every thread's), from /proc; empty once pid is gone."""
+    out = []
+    for tid in threads(pid):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(p) for p in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+
 def threads(pid):
     try:
         return set(os.listdir(f"/proc/{pid}/task"))

@@ -12,6 +12,8 @@ thread (name from /proc/PID/task/TID/comm), and the thread count. Then SIGTERM, 
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
+from harness import children  # the helpers of Benchmarks/run, beside this script
+
 
 def field(path, name):
     with open(path) as f:
@@ -34,15 +36,6 @@ def threads(pid):
     return out
 
 
-def children(pid):
-    out = []
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                out += f.read().split()
-        except FileNotFoundError:
-            pass
-    return out
 
 
 def measure(mode, binary, settle, window):

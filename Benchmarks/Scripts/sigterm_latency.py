@@ -11,16 +11,9 @@ subject's median and p90 in ms and its ratio to tini's median.
 """
 import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
 
+from harness import children  # the helpers of Benchmarks/run, beside this script
 
-def children(pid):
-    out = []
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                out += f.read().split()
-        except FileNotFoundError:
-            pass
-    return out
+
 
 
 def once(command, cwd, settle):

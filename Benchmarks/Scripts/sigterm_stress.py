@@ -14,20 +14,9 @@ Benchmarks/run's scenario 10 calls run_mode() (Scripts/static_scenarios.py).
 """
 import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
 
+from harness import children  # the helpers of Benchmarks/run, beside this script
 
-def children(pid):
-    out = []
-    try:
-        tids = os.listdir(f"/proc/{pid}/task")
-    except FileNotFoundError:
-        return out
-    for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                out += [int(p) for p in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return out
+
 
 
 def cycle(command, expected, deadline):

@@ -14,6 +14,8 @@ same way, with install() and command() (Scripts/static_scenarios.py).
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys, tempfile, time
 
+from harness import children  # the helpers of Benchmarks/run, beside this script
+
 
 def kb(path, field):
     with open(path) as f:
@@ -35,15 +37,6 @@ def switches(pid):
     return counts
 
 
-def children(pid):
-    out = []
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                out += [int(p) for p in f.read().split()]
-        except FileNotFoundError:
-            pass
-    return out
 
 
 def install(binary, work):
