@@ -86,11 +86,8 @@ struct ReaperTests {
     /// Zombie processes whose parent is this process, from /proc.
     static func zombieChildren() -> [Int32] {
         let me = getpid()
-        guard let directory = opendir("/proc") else { return [] }
-        defer { closedir(directory) }
         var zombies: [Int32] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in directoryEntries("/proc") {
             guard let pid = Int32(name), let stat = try? String(contentsOfProcFile: "/proc/\(pid)/stat") else { continue }
             // "pid (comm) S ppid ...": the state and ppid follow the last ')'.
             guard let close = stat.lastIndex(of: ")") else { continue }

@@ -42,15 +42,10 @@ struct IdleThreadsTests {
 
     /// The threads of `pid`: id and name (`/proc/PID/task/TID/comm`), by id.
     static func threads(of pid: Int32) -> [(id: Int32, name: String)] {
-        guard let directory = opendir("/proc/\(pid)/task") else { return [] }
-        defer { closedir(directory) }
-        var found: [(id: Int32, name: String)] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        directoryEntries("/proc/\(pid)/task").compactMap { name -> (id: Int32, name: String)? in
             guard let id = Int32(name),
-                  let comm = try? String(contentsOfProcFile: "/proc/\(pid)/task/\(name)/comm") else { continue }
-            found.append((id, comm.trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
-        return found.sorted { $0.id < $1.id }
+                  let comm = try? String(contentsOfProcFile: "/proc/\(pid)/task/\(name)/comm") else { return nil }
+            return (id, comm.trimmingCharacters(in: .whitespacesAndNewlines))
+        }.sorted { $0.id < $1.id }
     }
 }

@@ -55,16 +55,5 @@ struct SignalStressTests {
 
     /// The pids of `pid`'s children (`/proc/PID/task/*/children`: a child is listed under the
     /// thread that spawned it).
-    static func children(of pid: Int32) -> [Int32] {
-        guard let directory = opendir("/proc/\(pid)/task") else { return [] }
-        defer { closedir(directory) }
-        var found: [Int32] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix("."),
-                  let text = try? String(contentsOfProcFile: "/proc/\(pid)/task/\(name)/children") else { continue }
-            found += text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        return found
-    }
+    static func children(of pid: Int32) -> [Int32] { childPids(of: pid) }
 }

@@ -91,12 +91,12 @@ struct DependencyPolicyTests {
     }
 
     static func directories(_ path: String) -> [String] {
-        entries(path).filter { isDirectory(path + "/" + $0) }.sorted()
+        directoryEntries(path).filter { isDirectory(path + "/" + $0) }.sorted()
     }
 
     /// Every `.swift` file under `path`, recursively.
     static func swiftFiles(_ path: String) -> [String] {
-        entries(path).flatMap { name -> [String] in
+        directoryEntries(path).flatMap { name -> [String] in
             let full = path + "/" + name
             if isDirectory(full) { return swiftFiles(full) }
             return name.hasSuffix(".swift") ? [full] : []
@@ -106,16 +106,5 @@ struct DependencyPolicyTests {
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    static func entries(_ path: String) -> [String] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

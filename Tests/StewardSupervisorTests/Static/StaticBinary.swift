@@ -41,14 +41,7 @@ enum StaticBinary {
     /// The pids of `pid`'s children now, each with its start time (field 22 of `stat`), so a pid
     /// reused later is not taken for one of them.
     static func children(of pid: Int32) -> [(pid: Int32, start: String)] {
-        var found: [(pid: Int32, start: String)] = []
-        for task in directoryEntries("/proc/\(pid)/task") {
-            guard let text = try? String(contentsOfProcFile: "/proc/\(pid)/task/\(task)/children") else { continue }
-            for child in text.split(separator: " ").compactMap({ Int32($0) }) {
-                if let start = startTime(of: child) { found.append((child, start)) }
-            }
-        }
-        return found
+        childPids(of: pid).compactMap { child in startTime(of: child).map { (child, $0) } }
     }
 
     /// Field 22 of `/proc/PID/stat` (the start time in clock ticks); `nil` once the process is gone.
@@ -101,16 +94,5 @@ enum StaticBinary {
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    private static func directoryEntries(_ path: String) -> [String] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }
