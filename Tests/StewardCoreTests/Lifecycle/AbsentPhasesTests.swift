@@ -14,8 +14,7 @@ struct AbsentPhasesTests {
             try context.setHealth("web", healthy: true)
             await context.untilStopRequested()
         }
-        let lifecycle = try builder.build(options: LifecycleOptions(clock: ManualClock(), signals: .disabled, shutdownDeadline: nil,
-                                                                    logger: Logger(label: "test", sink: MemoryLogSink(capacity: 100))))
+        let lifecycle = try builder.build(options: testOptions(ManualClock()))
         let recorder = EventRecorder(lifecycle)
         let running = lifecycle.runInBackground()
         await recorder.waitUntilReady()
@@ -46,8 +45,7 @@ struct AbsentPhasesTests {
             await context.untilStopRequested()
             await gate.wait()
         }
-        let lifecycle = try builder.build(options: LifecycleOptions(clock: ManualClock(), signals: .disabled, shutdownDeadline: nil,
-                                                                    logger: Logger(label: "test", sink: MemoryLogSink(capacity: 100))))
+        let lifecycle = try builder.build(options: testOptions(ManualClock()))
         let recorder = EventRecorder(lifecycle)
         let running = lifecycle.runInBackground()
         await recorder.waitUntilReady()

@@ -14,8 +14,7 @@ struct EventLogOrderTests {
         for index in 0..<40 {
             builder.addRunnable("c\(index)") { context in await context.untilStopRequested() }
         }
-        let lifecycle = try builder.build(options: LifecycleOptions(clock: ManualClock(), signals: .disabled, shutdownDeadline: nil,
-                                                                    logger: Logger(label: "app", sink: logs, level: .debug)))
+        let lifecycle = try builder.build(options: testOptions(ManualClock(), logger: Logger(label: "app", sink: logs, level: .debug)))
         let recorder = EventRecorder(lifecycle)
         let running = lifecycle.runInBackground()
         await recorder.waitUntilReady()

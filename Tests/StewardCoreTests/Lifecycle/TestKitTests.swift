@@ -15,8 +15,7 @@ struct TestKitTests {
         } stop: { _ in
             await gate.wait()
         }
-        let lifecycle = try builder.build(options: LifecycleOptions(clock: ManualClock(), signals: .disabled, shutdownDeadline: nil,
-                                                                    logger: Logger(label: "test", sink: MemoryLogSink(capacity: 100))))
+        let lifecycle = try builder.build(options: testOptions(ManualClock()))
         let recorder = EventRecorder(lifecycle)
         let running = lifecycle.runInBackground()
         await recorder.waitUntilReady()
