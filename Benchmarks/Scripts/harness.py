@@ -211,6 +211,33 @@ def children(pid):
     return out
 
 
+def spawn_until_child(command, cwd=None, env=None, interval=0.01, timeout=20):
+    """Starts command (its output discarded) and waits until it has a child. Returns (proc, None),
+    or (proc, why not) when it exited first or had none within timeout (then it is killed, reaped)."""
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    limit = time.monotonic() + timeout
+    while not children(proc.pid):
+        if proc.poll() is not None:
+            return proc, f"no child (exit {proc.returncode})"
+        if time.monotonic() > limit:
+            proc.kill()
+            proc.wait()
+            return proc, f"no child within {timeout:g} s"
+        time.sleep(interval)
+    return proc, None
+
+
+def one_child_config(work):
+    """A `steward run` config in work with one `sleep infinity` process, a control socket and a
+    journal of its own (no HTTP, no jobs): what the idle and SIGTERM measurements run. Its path."""
+    config = os.path.join(work, "steward.json5")
+    with open(config, "w") as f:
+        f.write("{\n  control: { socket: %r },\n  journal: { path: %r },\n"
+                "  processes: { p0: { command: [\"/bin/sleep\", \"infinity\"] } },\n}\n"
+                % (os.path.join(work, "control.sock"), os.path.join(work, "journal.sqlite")))
+    return config
+
+
 def threads(pid):
     try:
         return set(os.listdir(f"/proc/{pid}/task"))

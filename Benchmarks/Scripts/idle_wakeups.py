@@ -12,7 +12,7 @@ thread (name from /proc/PID/task/TID/comm), and the thread count. Then SIGTERM, 
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from harness import children  # the helpers of Benchmarks/run, beside this script
+from harness import one_child_config, spawn_until_child  # the helpers of Benchmarks/run, beside this script
 
 
 def field(path, name):
@@ -41,21 +41,13 @@ def threads(pid):
 def measure(mode, binary, settle, window):
     work = tempfile.mkdtemp(prefix="steward-wakeups.")
     if mode == "run":
-        config = os.path.join(work, "steward.json5")
-        with open(config, "w") as f:
-            f.write("{\n  control: { socket: %r },\n  journal: { path: %r },\n"
-                    "  processes: { p0: { command: [\"/bin/sleep\", \"infinity\"] } },\n}\n"
-                    % (os.path.join(work, "control.sock"), os.path.join(work, "journal.sqlite")))
+        config = one_child_config(work)
         command = [binary, "run", config]
     else:
         command = [binary, "exec", "--", "/bin/sleep", "infinity"]
-    proc = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={"PATH": "/usr/bin:/bin"})
-    deadline = time.monotonic() + 20
-    while not children(proc.pid):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            sys.exit(f"idle_wakeups: steward {mode} did not start its child (exit {proc.poll()})")
-        time.sleep(0.05)
+    proc, problem = spawn_until_child(command, cwd=work, env={"PATH": "/usr/bin:/bin"}, interval=0.05)
+    if problem:
+        sys.exit(f"idle_wakeups: steward {mode} did not start its child: {problem}")
     time.sleep(settle)
     before = threads(proc.pid)
     time.sleep(window)

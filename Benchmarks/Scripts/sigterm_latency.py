@@ -11,19 +11,15 @@ subject's median and p90 in ms and its ratio to tini's median.
 """
 import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
 
-from harness import children  # the helpers of Benchmarks/run, beside this script
+from harness import one_child_config, spawn_until_child  # the helpers of Benchmarks/run, beside this script
 
 
 
 
 def once(command, cwd, settle):
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={"PATH": "/usr/bin:/bin"})
-    deadline = time.monotonic() + 20
-    while not children(proc.pid):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            sys.exit(f"sigterm_latency: {command} did not start its child (exit {proc.poll()})")
-        time.sleep(0.01)
+    proc, problem = spawn_until_child(command, cwd=cwd, env={"PATH": "/usr/bin:/bin"})
+    if problem:
+        sys.exit(f"sigterm_latency: {command} did not start its child: {problem}")
     time.sleep(settle)
     pidfd = os.pidfd_open(proc.pid)
     poller = select.poll()
@@ -47,11 +43,7 @@ def main():
     parser.add_argument("--settle", type=float, default=0.5)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="steward-sigterm.")
-    config = os.path.join(work, "steward.json5")
-    with open(config, "w") as f:
-        f.write("{\n  control: { socket: %r },\n  journal: { path: %r },\n"
-                "  processes: { p0: { command: [\"/bin/sleep\", \"infinity\"] } },\n}\n"
-                % (os.path.join(work, "control.sock"), os.path.join(work, "journal.sqlite")))
+    config = one_child_config(work)
     subjects = [("steward run", [args.steward, "run", config]),
                 ("steward exec", [args.steward, "exec", "--", "/bin/sleep", "infinity"])]
     if args.baseline:

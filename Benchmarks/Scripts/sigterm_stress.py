@@ -14,22 +14,15 @@ Benchmarks/run's scenario 10 calls run_mode() (Scripts/static_scenarios.py).
 """
 import argparse, os, select, signal, statistics, subprocess, sys, tempfile, time
 
-from harness import children  # the helpers of Benchmarks/run, beside this script
+from harness import spawn_until_child  # the helpers of Benchmarks/run, beside this script
 
 
 
 
 def cycle(command, expected, deadline):
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={"PATH": "/usr/bin:/bin"})
-    limit = time.monotonic() + 20
-    while not children(proc.pid):
-        if proc.poll() is not None:
-            return "no child (exit %s)" % proc.returncode, None
-        if time.monotonic() > limit:
-            proc.kill(); proc.wait()
-            return "no child within 20 s", None
-        time.sleep(0.002)
+    proc, problem = spawn_until_child(command, env={"PATH": "/usr/bin:/bin"}, interval=0.002)
+    if problem:
+        return problem, None
     # A pidfd turns readable the moment the process exits (Popen.wait polls with growing sleeps).
     pidfd = os.pidfd_open(proc.pid)
     try:

@@ -14,7 +14,7 @@ same way, with install() and command() (Scripts/static_scenarios.py).
 """
 import argparse, os, shutil, signal, statistics, subprocess, sys, tempfile, time
 
-from harness import children  # the helpers of Benchmarks/run, beside this script
+from harness import one_child_config, spawn_until_child  # the helpers of Benchmarks/run, beside this script
 
 
 def kb(path, field):
@@ -59,18 +59,10 @@ def once(binary, settle, window):
     work = tempfile.mkdtemp(prefix="steward-footprint.")
     try:
         exe = install(binary, work)
-        config = os.path.join(work, "steward.json5")
-        with open(config, "w") as f:
-            f.write("{\n  control: { socket: %r },\n  journal: { path: %r },\n"
-                    "  processes: { p0: { command: [\"/bin/sleep\", \"infinity\"] } },\n}\n"
-                    % (os.path.join(work, "control.sock"), os.path.join(work, "journal.sqlite")))
-        proc = subprocess.Popen(command(exe, config), cwd=work,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while not children(proc.pid):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"static_footprint: steward did not start its child (exit {proc.poll()})")
-            time.sleep(0.05)
+        config = one_child_config(work)
+        proc, problem = spawn_until_child(command(exe, config), cwd=work, interval=0.05)
+        if problem:
+            sys.exit(f"static_footprint: steward did not start its child: {problem}")
         time.sleep(settle)
         s0 = switches(proc.pid)
         time.sleep(window)
